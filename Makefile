@@ -1,0 +1,47 @@
+# The two commands: `make run` (portal with demo data on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench worker beat clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Tests always run on PostgreSQL (the machine's local server unless DATABASE_URL says otherwise).
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocpi_portal
+test: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(VENV)/.installed
+	bash bench/run.sh
+
+# With CELERY_BROKER_URL set: the worker and the scheduler.
+worker: $(VENV)/.installed
+	$(VENV)/bin/celery -A portal worker -l info
+
+beat: $(VENV)/.installed
+	$(PY) manage.py ocpi_schedules
+	$(VENV)/bin/celery -A portal beat -l info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

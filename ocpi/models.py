@@ -1,0 +1,191 @@
+"""Our own OCPI parties, the partner connections and the traffic log."""
+
+from django.db import models
+from django.utils import timezone
+
+from ocpi import tokens
+
+
+class Role(models.TextChoices):
+    CPO = "CPO"
+    EMSP = "EMSP"
+    HUB = "HUB"
+    NAP = "NAP"
+    NSP = "NSP"
+    OTHER = "OTHER"
+    SCSP = "SCSP"
+
+
+class OwnParty(models.Model):
+    """One of the OCPI parties this installation operates (a CPO, an eMSP, or both)."""
+
+    country_code = models.CharField(max_length=2)
+    party_id = models.CharField(max_length=3)
+    role = models.CharField(max_length=5, choices=Role.choices)
+    name = models.CharField(max_length=100)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "own parties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country_code", "party_id", "role"], name="own_party_unique"
+            )
+        ]
+        ordering = ["country_code", "party_id", "role"]
+
+    def __str__(self):
+        return f"{self.code} {self.role}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.country_code}-{self.party_id}"
+
+    def credentials_role(self) -> dict:
+        business_details = {"name": self.name}
+        if self.website:
+            business_details["website"] = self.website
+        return {
+            "role": self.role,
+            "business_details": business_details,
+            "party_id": self.party_id,
+            "country_code": self.country_code,
+        }
+
+
+class Connection(models.Model):
+    """A partner platform we roam with, in either direction of the credentials handshake."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"  # token A issued or received, handshake not done
+        REGISTERED = "registered"
+        SUSPENDED = "suspended"  # kept, but no traffic either way
+        CLOSED = "closed"  # unregistered
+
+    name = models.CharField(max_length=100)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    versions_url = models.URLField(max_length=255, blank=True)
+    version = models.CharField(max_length=10, blank=True, help_text="Negotiated OCPI version")
+    version_url = models.URLField(max_length=255, blank=True)
+    endpoints = models.JSONField(default=list, blank=True, help_text="Their version details")
+    inbound_token_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the token the partner uses towards us",
+    )
+    outbound_token_encrypted = models.TextField(
+        blank=True, editable=False, help_text="The token we use towards the partner, encrypted"
+    )
+    plain_token = models.BooleanField(
+        default=False,
+        help_text="Partner sends and expects the token without base64 (OCPI 2.1.1 style)",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def identifier(self) -> str:
+        """How commands name this connection: its first party's CC-PID, else its database id."""
+        first = self.parties.order_by("id").first()
+        return first.code if first else str(self.pk)
+
+    def set_inbound_token(self, token: str | None) -> None:
+        self.inbound_token_hash = tokens.hash_token(token) if token else None
+
+    @property
+    def outbound_token(self) -> str:
+        return (
+            tokens.decrypt_token(self.outbound_token_encrypted)
+            if self.outbound_token_encrypted
+            else ""
+        )
+
+    @outbound_token.setter
+    def outbound_token(self, token: str) -> None:
+        self.outbound_token_encrypted = tokens.encrypt_token(token) if token else ""
+
+    def endpoint_url(self, identifier: str, role: str) -> str | None:
+        """Their URL for a module in an interface role (2.2.1), or None if they have none."""
+        for endpoint in self.endpoints or []:
+            if endpoint.get("identifier") == identifier and endpoint.get("role", role) == role:
+                return endpoint.get("url")
+        return None
+
+    def owns_party(self, country_code: str, party_id: str) -> bool:
+        return any(
+            p.country_code.upper() == country_code.upper()
+            and p.party_id.upper() == party_id.upper()
+            for p in self.parties.all()
+        )
+
+    def mark_registered(self) -> None:
+        self.status = self.Status.REGISTERED
+        self.registered_at = timezone.now()
+
+
+class ConnectionParty(models.Model):
+    """A party+role the partner's credentials carry (a platform or hub brings several)."""
+
+    connection = models.ForeignKey(Connection, related_name="parties", on_delete=models.CASCADE)
+    country_code = models.CharField(max_length=2)
+    party_id = models.CharField(max_length=3)
+    role = models.CharField(max_length=5, choices=Role.choices)
+    business_details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name_plural = "connection parties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "country_code", "party_id", "role"],
+                name="connection_party_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["country_code", "party_id"])]
+
+    def __str__(self):
+        return f"{self.code} {self.role}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.country_code}-{self.party_id}"
+
+
+class TrafficLog(models.Model):
+    """One OCPI call, inbound or outbound, with capped bodies and no secrets."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "in"
+        OUTBOUND = "out"
+
+    timestamp = models.DateTimeField(default=timezone.now, db_index=True)
+    connection = models.ForeignKey(
+        Connection, null=True, blank=True, related_name="traffic", on_delete=models.SET_NULL
+    )
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    method = models.CharField(max_length=7)
+    url = models.CharField(max_length=500)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    ocpi_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    request_id = models.CharField(max_length=64, blank=True)
+    correlation_id = models.CharField(max_length=64, blank=True)
+    request_body = models.TextField(blank=True)
+    response_body = models.TextField(blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["connection", "-timestamp"])]
+
+    def __str__(self):
+        return f"{self.direction} {self.method} {self.url} {self.http_status}"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ModuleConfig(AppConfig):
+    name = "ocpi.modules.locations"
+    label = "ocpi_locations"
+    verbose_name = "OCPI locations"

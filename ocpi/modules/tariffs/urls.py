@@ -1,0 +1,4 @@
+from ocpi.endpoints import Endpoint
+
+ENDPOINTS: list[Endpoint] = []
+urlpatterns = []

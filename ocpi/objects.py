@@ -1,0 +1,126 @@
+"""How every OCPI object is stored, written and served.
+
+An object keeps its document (the JSON as received or produced, unknown fields included) plus the
+indexed columns queries need. CiString keys are stored upper-cased so that lookups are
+case-insensitive and still use the index; the document keeps the partner's spelling.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Cast
+from django.http import HttpResponse
+from django.utils.dateparse import parse_datetime
+
+from ocpi.models import Connection
+from ocpi.transport.envelope import ocpi_raw_list_response, ocpi_raw_object_response
+from ocpi.transport.exceptions import InvalidParameters
+from ocpi.transport.pagination import filter_by_date, page_headers, page_request
+
+
+class OcpiObject(models.Model):
+    country_code = models.CharField(max_length=2)
+    party_id = models.CharField(max_length=3)
+    ocpi_id = models.CharField(max_length=39, verbose_name="id")
+    last_updated = models.DateTimeField(db_index=True)
+    document = models.JSONField()
+    # The partner connection that sent it; empty for objects of our own parties.
+    source = models.ForeignKey(
+        Connection, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.country_code}-{self.party_id} {self.ocpi_id}"
+
+
+def object_key(country_code: str, party_id: str, object_id: str) -> dict:
+    return {
+        "country_code": country_code.upper(),
+        "party_id": party_id.upper(),
+        "ocpi_id": object_id.upper(),
+    }
+
+
+def parse_last_updated(value, field: str = "last_updated") -> datetime:
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None or parsed.tzinfo is None:
+        raise InvalidParameters(f"{field} must be an RFC 3339 date-time with a zone, got {value!r}")
+    return parsed
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    instance: OcpiObject
+    created: bool
+    applied: bool  # False when the stored object was newer and nothing changed
+
+
+def upsert_object(
+    model: type[OcpiObject],
+    *,
+    country_code: str,
+    party_id: str,
+    object_id: str,
+    document: dict,
+    source: Connection | None,
+    extra: dict | None = None,
+) -> UpsertResult:
+    """Create or replace an object; an update older than what is stored does not overwrite it."""
+    last_updated = parse_last_updated(document.get("last_updated"))
+    key = object_key(country_code, party_id, object_id)
+    values = {"document": document, "last_updated": last_updated, "source": source, **(extra or {})}
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                existing = model.objects.select_for_update().filter(**key).first()
+                if existing is None:
+                    return UpsertResult(model.objects.create(**key, **values), True, True)
+                if existing.last_updated > last_updated:
+                    return UpsertResult(existing, False, False)
+                for name, value in values.items():
+                    setattr(existing, name, value)
+                existing.save()
+                return UpsertResult(existing, False, True)
+        except IntegrityError:
+            continue  # created concurrently: the second attempt finds and updates it
+    raise IntegrityError(f"could not upsert {model.__name__} {key}")
+
+
+def merge_patch(document: dict, patch: dict, *, append_lists: tuple[str, ...] = ()) -> dict:
+    """A PATCH body merged into a document: members replaced, `append_lists` members extended."""
+    merged = dict(document)
+    for name, value in patch.items():
+        if name in append_lists and isinstance(value, list):
+            merged[name] = list(merged.get(name) or []) + value
+        else:
+            merged[name] = value
+    return merged
+
+
+def documents_page(request, queryset) -> HttpResponse:
+    """A sender's paginated list: the stored documents as JSON text, never re-serialised."""
+    page = page_request(request)
+    queryset = filter_by_date(queryset, page)
+    total = queryset.count()
+    texts = list(
+        queryset.order_by("last_updated", "pk")
+        .annotate(document_text=Cast("document", models.TextField()))
+        .values_list("document_text", flat=True)[page.offset : page.offset + page.limit]
+    )
+    return ocpi_raw_list_response(texts, page_headers(request, page, total))
+
+
+def document_response(queryset) -> HttpResponse | None:
+    """One stored document in the envelope, or None when it does not exist."""
+    text = (
+        queryset.annotate(document_text=Cast("document", models.TextField()))
+        .values_list("document_text", flat=True)
+        .first()
+    )
+    return None if text is None else ocpi_raw_object_response(text)

@@ -1,0 +1,79 @@
+"""The traffic log: every OCPI call in and out, bodies capped, secrets masked."""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from ocpi.models import Connection, TrafficLog
+
+# Credentials bodies carry tokens; they never reach the log in clear.
+_TOKEN_MEMBER = re.compile(r'("token"\s*:\s*")[^"]*(")')
+
+
+def mask_secrets(text: str) -> str:
+    return _TOKEN_MEMBER.sub(r"\1***\2", text)
+
+
+def capped_text(body: bytes | str | None) -> str:
+    if not body:
+        return ""
+    limit = settings.OCPI_TRAFFIC_BODY_LIMIT
+    if isinstance(body, bytes):
+        text = body[:limit].decode("utf-8", errors="replace")
+        truncated = len(body) > limit
+    else:
+        text = body[:limit]
+        truncated = len(body) > limit
+    text = mask_secrets(text)
+    return text + "…[truncated]" if truncated else text
+
+
+def ocpi_status_of(body: bytes | str | None) -> int | None:
+    """The envelope's status_code, found without parsing a possibly large body."""
+    if not body:
+        return None
+    head = body[-200:] if isinstance(body, str) else body[-200:].decode("utf-8", "replace")
+    match = re.search(r'"status_code"\s*:\s*(\d{4})', head)
+    if match is None:
+        text = body if isinstance(body, str) else body[:2000].decode("utf-8", "replace")
+        match = re.search(r'"status_code"\s*:\s*(\d{4})', text)
+    return int(match.group(1)) if match else None
+
+
+def record(
+    *,
+    direction: str,
+    method: str,
+    url: str,
+    connection: Connection | None,
+    http_status: int | None,
+    duration_ms: int,
+    request_body=None,
+    response_body=None,
+    request_id: str = "",
+    correlation_id: str = "",
+    error: str = "",
+) -> TrafficLog:
+    return TrafficLog.objects.create(
+        direction=direction,
+        method=method,
+        url=url[:500],
+        connection=connection,
+        http_status=http_status,
+        ocpi_status=ocpi_status_of(response_body),
+        duration_ms=duration_ms,
+        request_id=request_id[:64],
+        correlation_id=correlation_id[:64],
+        request_body=capped_text(request_body),
+        response_body=capped_text(response_body),
+        error=error[:300],
+    )
+
+
+def purge_expired() -> int:
+    """Delete entries older than OCPI_TRAFFIC_RETENTION_DAYS; returns how many went."""
+    cutoff = timezone.now() - timedelta(days=settings.OCPI_TRAFFIC_RETENTION_DAYS)
+    deleted, _ = TrafficLog.objects.filter(timestamp__lt=cutoff).delete()
+    return deleted

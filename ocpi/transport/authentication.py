@@ -1,0 +1,95 @@
+"""Token authentication: Authorization header -> connection -> the parties it may act for."""
+
+import logging
+
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
+from rest_framework.permissions import BasePermission
+
+from ocpi import tokens
+from ocpi.models import Connection, OwnParty
+from ocpi.transport.exceptions import InvalidParameters, PartyMismatch
+
+logger = logging.getLogger("ocpi.auth")
+
+ACTIVE_STATUSES = (Connection.Status.PENDING, Connection.Status.REGISTERED)
+
+
+def connection_for_header(header_value: str) -> Connection | None:
+    candidates = tokens.token_candidates(header_value)
+    if not candidates:
+        return None
+    hashes = [tokens.hash_token(candidate) for candidate in candidates]
+    connection = (
+        Connection.objects.filter(inbound_token_hash__in=hashes, status__in=ACTIVE_STATUSES)
+        .prefetch_related("parties")
+        .first()
+    )
+    if connection is None:
+        return None
+    # The lookup matched by hash; compare once more in constant time before trusting it.
+    if not any(tokens.token_matches(c, connection.inbound_token_hash) for c in candidates):
+        return None
+    return connection
+
+
+class OcpiTokenAuthentication(BaseAuthentication):
+    """`Authorization: Token <base64 or plain token>`; sets request.auth to the Connection."""
+
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header:
+            logger.warning("OCPI request without Authorization header: %s", request.path)
+            raise NotAuthenticated("Missing Authorization header (expected 'Token <token>')")
+        if not tokens.token_candidates(header):
+            logger.warning("OCPI request with malformed Authorization header: %s", request.path)
+            raise AuthenticationFailed("Malformed Authorization header (expected 'Token <token>')")
+        connection = connection_for_header(header)
+        if connection is None:
+            logger.warning("OCPI request with unknown token: %s", request.path)
+            raise AuthenticationFailed("Invalid or expired token")
+        # The middleware logs traffic against this connection.
+        request._request.ocpi_connection = connection
+        check_routing_headers(request, connection)
+        return (None, connection)
+
+    def authenticate_header(self, request):
+        return "Token"
+
+
+def check_routing_headers(request, connection: Connection) -> None:
+    """OCPI-from-* must be one of the connection's parties, OCPI-to-* one of ours."""
+    meta = request.META
+    from_cc = meta.get("HTTP_OCPI_FROM_COUNTRY_CODE")
+    from_pid = meta.get("HTTP_OCPI_FROM_PARTY_ID")
+    to_cc = meta.get("HTTP_OCPI_TO_COUNTRY_CODE")
+    to_pid = meta.get("HTTP_OCPI_TO_PARTY_ID")
+    if bool(from_cc) != bool(from_pid):
+        raise InvalidParameters("OCPI-from-country-code and OCPI-from-party-id must come together")
+    if bool(to_cc) != bool(to_pid):
+        raise InvalidParameters("OCPI-to-country-code and OCPI-to-party-id must come together")
+    registered = connection.status == Connection.Status.REGISTERED
+    if from_cc and registered and not connection.owns_party(from_cc, from_pid):
+        raise PartyMismatch(
+            f"OCPI-from party {from_cc}-{from_pid} is not a party of this connection"
+        )
+    request.ocpi_to_parties = None
+    if to_cc:
+        ours = list(OwnParty.objects.filter(country_code__iexact=to_cc, party_id__iexact=to_pid))
+        if not ours:
+            raise InvalidParameters(f"OCPI-to party {to_cc}-{to_pid} is not hosted here")
+        request.ocpi_to_parties = ours
+
+
+class IsOcpiPartner(BasePermission):
+    """A registered connection. Versions and credentials allow pending ones (token A) too."""
+
+    message = "Token is not registered: complete the credentials handshake first"
+
+    def has_permission(self, request, view):
+        connection = request.auth
+        if connection is None:
+            return False
+        if getattr(view, "allow_pending_connection", False):
+            return True
+        return connection.status == Connection.Status.REGISTERED

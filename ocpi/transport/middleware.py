@@ -1,0 +1,69 @@
+"""For every request under /ocpi/: request ids, the traffic log, and an envelope on any error."""
+
+import logging
+import time
+import uuid
+
+from django.http import Http404
+
+from ocpi import traffic
+from ocpi.models import TrafficLog
+from ocpi.transport import status
+from ocpi.transport.envelope import ocpi_error_http_response
+
+logger = logging.getLogger(__name__)
+
+OCPI_PREFIX = "/ocpi/"
+
+
+class OcpiMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(OCPI_PREFIX):
+            return self.get_response(request)
+        started = time.monotonic()
+        request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
+        correlation_id = request.headers.get("X-Correlation-ID") or request_id
+        request.ocpi_request_id = request_id
+        request.ocpi_correlation_id = correlation_id
+        request.ocpi_connection = None
+        request_body = request.body if request.method in ("POST", "PUT", "PATCH") else b""
+
+        response = self.get_response(request)
+        if response.status_code == 404 and not _is_json(response):
+            response = ocpi_error_http_response(
+                404, status.CLIENT_ERROR, f"Unknown OCPI endpoint: {request.path}"
+            )
+
+        response["X-Request-ID"] = request_id
+        response["X-Correlation-ID"] = correlation_id
+        try:
+            traffic.record(
+                direction=TrafficLog.Direction.INBOUND,
+                method=request.method,
+                url=request.get_full_path(),
+                connection=request.ocpi_connection,
+                http_status=response.status_code,
+                duration_ms=int((time.monotonic() - started) * 1000),
+                request_body=request_body,
+                response_body=getattr(response, "content", b""),
+                request_id=request_id,
+                correlation_id=correlation_id,
+            )
+        except Exception:  # the answer matters more than its log line
+            logger.exception("Could not write the OCPI traffic log")
+        return response
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith(OCPI_PREFIX):
+            return None
+        if isinstance(exception, Http404):
+            return ocpi_error_http_response(404, status.CLIENT_ERROR, "Not found")
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return ocpi_error_http_response(500, status.SERVER_ERROR, "Internal server error")
+
+
+def _is_json(response) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")

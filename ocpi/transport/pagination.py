@@ -1,0 +1,75 @@
+"""OCPI pagination: offset/limit (capped), date_from/date_to, Link, X-Total-Count and X-Limit."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import is_naive, make_aware
+
+from ocpi.transport.exceptions import InvalidParameters
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    offset: int
+    limit: int
+    date_from: datetime | None
+    date_to: datetime | None
+
+
+def _int_param(params, name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidParameters(f"{name} must be a non-negative integer, got {raw!r}") from None
+    if value < 0:
+        raise InvalidParameters(f"{name} must be a non-negative integer, got {raw!r}")
+    return value
+
+
+def _datetime_param(params, name: str) -> datetime | None:
+    raw = params.get(name)
+    if not raw:
+        return None
+    value = parse_datetime(raw.replace(" ", "+"))  # a '+' in a query string arrives as a space
+    if value is None:
+        raise InvalidParameters(f"{name} must be an RFC 3339 date-time, got {raw!r}")
+    return make_aware(value, UTC) if is_naive(value) else value
+
+
+def page_request(request) -> PageRequest:
+    params = request.GET
+    max_limit = settings.OCPI_PAGE_LIMIT_MAX
+    limit = _int_param(params, "limit", max_limit)
+    return PageRequest(
+        offset=_int_param(params, "offset", 0),
+        limit=min(limit, max_limit) or max_limit,
+        date_from=_datetime_param(params, "date_from"),
+        date_to=_datetime_param(params, "date_to"),
+    )
+
+
+def filter_by_date(queryset, page: PageRequest, field: str = "last_updated"):
+    """date_from inclusive, date_to exclusive (transport_and_format, paginated GET)."""
+    if page.date_from:
+        queryset = queryset.filter(**{f"{field}__gte": page.date_from})
+    if page.date_to:
+        queryset = queryset.filter(**{f"{field}__lt": page.date_to})
+    return queryset
+
+
+def page_headers(request, page: PageRequest, total: int) -> dict:
+    headers = {"X-Total-Count": str(total), "X-Limit": str(page.limit)}
+    next_offset = page.offset + page.limit
+    if next_offset < total:
+        params = request.GET.copy()
+        params["offset"] = str(next_offset)
+        params["limit"] = str(page.limit)
+        url = request.build_absolute_uri(request.path) + "?" + urlencode(sorted(params.items()))
+        headers["Link"] = f'<{url}>; rel="next"'
+    return headers

@@ -1,0 +1,134 @@
+"""Settings, read from the environment (see .env.example for every variable)."""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    env.read_env(str(BASE_DIR / ".env"))
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key-change-me")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_celery_beat",
+    "ocpi",
+    "ocpi.modules.locations",
+    "ocpi.modules.tariffs",
+    "ocpi.modules.sessions",
+    "ocpi.modules.cdrs",
+    "ocpi.modules.tokens",
+    "ocpi.modules.commands",
+    "ocpi.modules.chargingprofiles",
+    "ocpi.modules.hubclientinfo",
+    "billing",
+    "portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ocpi.transport.middleware.OcpiMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+# OCPI module URLs work with and without a trailing slash; the OCPI urlconf handles both itself.
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "portal.wsgi.application"
+
+# Unset DATABASE_URL: an embedded SQLite file, the zero-setup default for `make run`.
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:login"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["ocpi.transport.authentication.OcpiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["ocpi.transport.authentication.IsOcpiPartner"],
+    "DEFAULT_RENDERER_CLASSES": ["ocpi.transport.envelope.OcpiRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "ocpi.transport.exceptions.ocpi_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+
+# Celery: without a broker, tasks run eagerly in-process (the zero-setup default).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# OCPI
+# The public base URL we advertise to partners (versions URL = OCPI_BASE_URL + /ocpi/versions).
+OCPI_BASE_URL = env("OCPI_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Our own parties, created by `manage.py demo`: CC-PID:ROLE, comma separated.
+OCPI_OWN_PARTIES = env("OCPI_OWN_PARTIES", default="NL-TMC:CPO,NL-TME:EMSP")
+# Key for encrypting the tokens we send to partners; derived from DJANGO_SECRET_KEY when unset.
+OCPI_TOKEN_ENCRYPTION_KEY = env("OCPI_TOKEN_ENCRYPTION_KEY", default="")
+# The largest page we serve; a partner asking for more gets this many.
+OCPI_PAGE_LIMIT_MAX = env.int("OCPI_PAGE_LIMIT_MAX", default=100)
+# Request and response bodies are kept in the traffic log up to this many bytes.
+OCPI_TRAFFIC_BODY_LIMIT = env.int("OCPI_TRAFFIC_BODY_LIMIT", default=64 * 1024)
+OCPI_TRAFFIC_RETENTION_DAYS = env.int("OCPI_TRAFFIC_RETENTION_DAYS", default=30)
+# Outbound calls to partners.
+OCPI_CLIENT_TIMEOUT = env.float("OCPI_CLIENT_TIMEOUT", default=15.0)
+OCPI_CLIENT_RETRIES = env.int("OCPI_CLIENT_RETRIES", default=3)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}

@@ -1,0 +1,47 @@
+"""Shared fixtures: our parties, a registered partner connection and an authenticated client."""
+
+import pytest
+from django.test import Client
+
+from ocpi import tokens
+from ocpi.models import Connection, ConnectionParty, OwnParty
+
+PARTNER_TOKEN = "partner-token-c-0123456789"
+
+
+@pytest.fixture
+def own_parties(db):
+    return {
+        "CPO": OwnParty.objects.create(
+            country_code="NL", party_id="TMC", role="CPO", name="Test Mobility CPO"
+        ),
+        "EMSP": OwnParty.objects.create(
+            country_code="NL", party_id="TME", role="EMSP", name="Test Mobility eMSP"
+        ),
+    }
+
+
+def make_connection(name: str, token: str, parties: list[tuple[str, str, str]], **fields):
+    connection = Connection(
+        name=name, status=Connection.Status.REGISTERED, version="2.2.1", **fields
+    )
+    connection.set_inbound_token(token)
+    connection.outbound_token = "our-token-b-" + name
+    connection.save()
+    for country_code, party_id, role in parties:
+        ConnectionParty.objects.create(
+            connection=connection, country_code=country_code, party_id=party_id, role=role
+        )
+    return connection
+
+
+@pytest.fixture
+def partner(own_parties):
+    """A registered partner platform with a CPO (DE-ABC) and an eMSP (DE-ABE) party."""
+    return make_connection("Partner", PARTNER_TOKEN, [("DE", "ABC", "CPO"), ("DE", "ABE", "EMSP")])
+
+
+@pytest.fixture
+def partner_client(partner):
+    """An HTTP client that authenticates as the partner (base64 token, as 2.2.1 wants)."""
+    return Client(HTTP_AUTHORIZATION=tokens.authorization_header(PARTNER_TOKEN, plain=False))
