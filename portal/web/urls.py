@@ -1,11 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
+
+from portal.web import views
 
 app_name = "portal"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", RedirectView.as_view(url="/admin/"), name="home"),
+    path("", views.home, name="home"),
+    path("partners/", views.partners, name="partners"),
+    path("partners/handshake/", views.partner_handshake, name="partner-handshake"),
+    path("partners/token-a/", views.partner_token_a, name="partner-token-a"),
+    path("partners/<int:connection_id>/", views.partner, name="partner"),
 ]

@@ -1,0 +1,99 @@
+"""Admin for the OCPI core: our parties, partner connections and the traffic log.
+
+Tokens never appear here: a connection stores only the hash of the partner's token and the
+encrypted token we send, and neither field is shown or editable.
+"""
+
+from django.contrib import admin
+from django.db.models import Max
+from django.urls import reverse
+from django.utils.html import format_html
+
+from ocpi.models import Connection, ConnectionParty, OwnParty, TrafficLog
+
+
+@admin.register(OwnParty)
+class OwnPartyAdmin(admin.ModelAdmin):
+    list_display = ["code", "role", "name", "website"]
+    list_filter = ["role"]
+    search_fields = ["country_code", "party_id", "name"]
+
+
+class ConnectionPartyInline(admin.TabularInline):
+    model = ConnectionParty
+    extra = 0
+    fields = ["country_code", "party_id", "role", "business_details"]
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "version", "party_codes", "last_traffic", "registered_at"]
+    list_filter = ["status", "version", "plain_token"]
+    search_fields = ["name", "versions_url", "parties__country_code", "parties__party_id"]
+    readonly_fields = [
+        "version",
+        "version_url",
+        "endpoints",
+        "created_at",
+        "updated_at",
+        "registered_at",
+        "traffic_link",
+    ]
+    fields = [
+        "name",
+        "status",
+        "versions_url",
+        "plain_token",
+        *readonly_fields,
+    ]
+    inlines = [ConnectionPartyInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("parties")
+            .annotate(last_traffic_at=Max("traffic__timestamp"))
+        )
+
+    @admin.display(description="parties")
+    def party_codes(self, connection):
+        return ", ".join(f"{p.code} {p.role}" for p in connection.parties.all())
+
+    @admin.display(description="last traffic", ordering="last_traffic_at")
+    def last_traffic(self, connection):
+        return connection.last_traffic_at
+
+    @admin.display(description="traffic log")
+    def traffic_link(self, connection):
+        if connection.pk is None:
+            return "-"
+        changelist = reverse("admin:ocpi_trafficlog_changelist")
+        url = f"{changelist}?connection__id__exact={connection.pk}"
+        return format_html('<a href="{}">All calls of this connection</a>', url)
+
+
+@admin.register(TrafficLog)
+class TrafficLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is evidence of what was said, so nobody edits it by hand."""
+
+    list_display = [
+        "timestamp",
+        "connection",
+        "direction",
+        "method",
+        "url",
+        "http_status",
+        "ocpi_status",
+        "duration_ms",
+    ]
+    list_filter = ["direction", "http_status", "ocpi_status", "connection"]
+    search_fields = ["url", "request_id", "correlation_id"]
+    date_hierarchy = "timestamp"
+    list_select_related = ["connection"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

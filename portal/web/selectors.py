@@ -1,0 +1,49 @@
+"""Reads for the portal pages."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, QuerySet
+
+from ocpi.models import Connection, OwnParty, TrafficLog
+
+TRAFFIC_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    partners_by_status: list[tuple[str, int]]
+    own_parties: list[OwnParty]
+    recent_traffic: list[TrafficLog]
+
+
+def dashboard(*, recent: int = 10) -> Dashboard:
+    counts = dict(
+        Connection.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return Dashboard(
+        partners_by_status=[
+            (label, counts.get(value, 0)) for value, label in Connection.Status.choices
+        ],
+        own_parties=list(OwnParty.objects.all()),
+        recent_traffic=list(TrafficLog.objects.select_related("connection")[:recent]),
+    )
+
+
+def connection_list() -> QuerySet[Connection]:
+    """Every partner connection with its parties and the time of its last call."""
+    return (
+        Connection.objects.prefetch_related("parties")
+        .annotate(last_traffic_at=Max("traffic__timestamp"))
+        .order_by("name", "id")
+    )
+
+
+def connection_get(*, connection_id: int) -> Connection:
+    return Connection.objects.prefetch_related("parties").get(pk=connection_id)
+
+
+def connection_traffic_page(*, connection: Connection, page_number) -> Page:
+    """One page of the connection's traffic log, newest first."""
+    entries = TrafficLog.objects.filter(connection=connection).order_by("-timestamp", "-id")
+    return Paginator(entries, TRAFFIC_PAGE_SIZE).get_page(page_number)

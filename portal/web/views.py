@@ -1,0 +1,103 @@
+"""The staff portal: dashboard, partner connections, the handshake form and partner actions."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ocpi.endpoints import versions_url
+from ocpi.models import Connection
+from portal.web import selectors
+from portal.web.forms import HandshakeForm, TokenAForm
+
+
+def staff_required(view):
+    """Anonymous users go to the login page; logged-in users who are not staff get a 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied("Staff only")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@staff_required
+def home(request):
+    return render(request, "portal/home.html", {"dashboard": selectors.dashboard()})
+
+
+def _partners_page(request, *, handshake_form=None, token_a_form=None, issued=None, status=200):
+    context = {
+        "connections": selectors.connection_list(),
+        "handshake_form": handshake_form or HandshakeForm(),
+        "token_a_form": token_a_form or TokenAForm(),
+        "issued": issued,
+        "versions_url": versions_url(),
+    }
+    return render(request, "portal/partners.html", context, status=status)
+
+
+@staff_required
+def partners(request):
+    return _partners_page(request)
+
+
+@staff_required
+@require_POST
+def partner_handshake(request):
+    from ocpi.credentials.services import HandshakeError, register_with_partner
+
+    form = HandshakeForm(request.POST)
+    if not form.is_valid():
+        return _partners_page(request, handshake_form=form, status=400)
+    try:
+        connection = register_with_partner(
+            versions_url=form.cleaned_data["versions_url"],
+            token_a=form.cleaned_data["token_a"],
+            name=form.cleaned_data["name"] or None,
+            plain_token=form.cleaned_data["plain_token"],
+        )
+    except HandshakeError as exc:
+        form.add_error(None, f"Handshake failed at step “{exc.step}”: {exc.message}")
+        return _partners_page(request, handshake_form=form, status=400)
+    messages.success(request, f"Registered with {connection.name}.")
+    return redirect("portal:partner", connection_id=connection.pk)
+
+
+@staff_required
+@require_POST
+def partner_token_a(request):
+    """Issue a token A; the answer shows it once and it is never shown again."""
+    from ocpi.credentials.services import issue_token_a
+
+    form = TokenAForm(request.POST)
+    if not form.is_valid():
+        return _partners_page(request, token_a_form=form, status=400)
+    connection, token = issue_token_a(name=form.cleaned_data["name"])
+    return _partners_page(request, issued={"connection": connection, "token": token})
+
+
+def _connection_or_404(connection_id: int) -> Connection:
+    try:
+        return selectors.connection_get(connection_id=connection_id)
+    except Connection.DoesNotExist:
+        raise Http404("No such partner") from None
+
+
+@staff_required
+def partner(request, connection_id: int):
+    connection = _connection_or_404(connection_id)
+    context = {
+        "connection": connection,
+        "traffic": selectors.connection_traffic_page(
+            connection=connection, page_number=request.GET.get("page")
+        ),
+    }
+    return render(request, "portal/partner.html", context)

@@ -1,0 +1,100 @@
+"""Who may see the portal pages, and what the partner pages show."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from ocpi import traffic
+from ocpi.models import TrafficLog
+
+
+@pytest.fixture
+def staff_client(client, db):
+    user = get_user_model().objects.create_user("alice", password="pw", is_staff=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def driver_client(client, db):
+    user = get_user_model().objects.create_user("bob", password="pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("path", ["/", "/partners/", "/partners/1/"])
+def test_anonymous_users_are_sent_to_the_login_page(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=")
+
+
+@pytest.mark.parametrize("path", ["/partners/", "/partners/1/"])
+def test_partner_pages_are_forbidden_to_users_who_are_not_staff(driver_client, path):
+    assert driver_client.get(path).status_code == 403
+
+
+def test_partner_actions_are_forbidden_to_users_who_are_not_staff(driver_client):
+    response = driver_client.post("/partners/token-a/", {"name": "Sneaky"})
+    assert response.status_code == 403
+
+
+def test_staff_can_log_in_with_the_login_form(client, db):
+    get_user_model().objects.create_user("alice", password="s3cret-pw", is_staff=True)
+    response = client.post("/login/", {"username": "alice", "password": "s3cret-pw"})
+    assert response.status_code == 302
+    assert client.get("/partners/").status_code == 200
+
+
+def test_partners_page_lists_connections_with_status_version_and_parties(staff_client, partner):
+    page = staff_client.get("/partners/").content.decode()
+    assert "Partner" in page
+    assert "Registered" in page
+    assert "2.2.1" in page
+    assert "DE-ABC" in page and "DE-ABE" in page
+
+
+def test_dashboard_counts_partners_and_lists_our_parties(staff_client, partner):
+    response = staff_client.get("/")
+    assert response.status_code == 200
+    counts = dict(response.context["dashboard"].partners_by_status)
+    assert counts["Registered"] == 1
+    assert counts["Pending"] == 0
+    assert "NL-TMC" in response.content.decode()
+
+
+def test_partner_detail_shows_the_connections_traffic_with_bodies(staff_client, partner):
+    traffic.record(
+        direction=TrafficLog.Direction.INBOUND,
+        method="PUT",
+        url="/ocpi/2.2.1/emsp/locations/DE/ABC/LOC77",
+        connection=partner,
+        http_status=200,
+        duration_ms=12,
+        request_body=b'{"id": "LOC77", "token": "secret-value"}',
+        response_body=b'{"status_code": 1000}',
+    )
+    page = staff_client.get(f"/partners/{partner.pk}/").content.decode()
+    assert "PUT /ocpi/2.2.1/emsp/locations/DE/ABC/LOC77" in page
+    assert "LOC77" in page
+    assert "secret-value" not in page
+    assert "1000" in page
+
+
+def test_partner_detail_pages_through_long_traffic_logs(staff_client, partner):
+    for n in range(30):
+        traffic.record(
+            direction=TrafficLog.Direction.OUTBOUND,
+            method="GET",
+            url=f"https://partner.example/ocpi/page-{n:02d}",
+            connection=partner,
+            http_status=200,
+            duration_ms=1,
+        )
+    first = staff_client.get(f"/partners/{partner.pk}/").content.decode()
+    second = staff_client.get(f"/partners/{partner.pk}/?page=2").content.decode()
+    assert "page-29" in first and "page-00" not in first
+    assert "page-00" in second and "page-29" not in second
+
+
+def test_unknown_partner_is_404(staff_client):
+    assert staff_client.get("/partners/999999/").status_code == 404
