@@ -124,6 +124,10 @@ OCPI_TRAFFIC_RETENTION_DAYS = env.int("OCPI_TRAFFIC_RETENTION_DAYS", default=30)
 # Outbound calls to partners.
 OCPI_CLIENT_TIMEOUT = env.float("OCPI_CLIENT_TIMEOUT", default=15.0)
 OCPI_CLIENT_RETRIES = env.int("OCPI_CLIENT_RETRIES", default=3)
+# The charge point back end that executes commands (dotted path); the default simulates one.
+CHARGEPOINT_ADAPTER = env(
+    "CHARGEPOINT_ADAPTER", default="ocpi.chargepoints.simulator.SimulatorAdapter"
+)
 
 LOGGING = {
     "version": 1,
