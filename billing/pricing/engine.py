@@ -1,0 +1,427 @@
+"""Pricing a CDR with OCPI 2.2.1 tariffs; docs/pricing.md explains every rule used here."""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from decimal import ROUND_CEILING, Context, Decimal, localcontext
+from operator import attrgetter
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .options import DEFAULT_OPTIONS, FlatFeeMoment, PricingOptions
+from .periods import (
+    SECONDS_PER_HOUR,
+    WH_PER_KWH,
+    ChargingPeriod,
+    Session,
+    read_session,
+    seconds_in,
+)
+from .result import FREE, ZERO, Charge, Price, PricedCdr, PricingWarning
+from .tariff import (
+    CHARGING,
+    RESERVATION,
+    RESERVATION_EXPIRES,
+    Tariff,
+    TariffElement,
+    compile_tariff,
+)
+from .values import PricingInputError
+from .zones import zone_from_cdr_location
+
+# Enough digits that sums and products of OCPI amounts stay exact; only the division of
+# seconds into hours can leave a remainder, far below the final 4-decimal rounding.
+EXACT = Context(prec=50)
+
+COST_TOTALS = (
+    "total_fixed_cost",
+    "total_energy_cost",
+    "total_time_cost",
+    "total_parking_cost",
+    "total_reservation_cost",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    """A volume a tariff prices per unit, and where its cost goes."""
+
+    name: str  # as in the CDR
+    component_type: str  # the price component that prices it
+    total: str
+    units_per_ocpi_unit: int  # step units (Wh, seconds) in a kWh or an hour
+    volume: Callable[[ChargingPeriod], Decimal]  # in step units
+
+
+ENERGY = Dimension("ENERGY", "ENERGY", "total_energy_cost", WH_PER_KWH, attrgetter("energy"))
+TIME = Dimension("TIME", "TIME", "total_time_cost", SECONDS_PER_HOUR, attrgetter("charging_time"))
+PARKING_TIME = Dimension(
+    "PARKING_TIME",
+    "PARKING_TIME",
+    "total_parking_cost",
+    SECONDS_PER_HOUR,
+    attrgetter("parking_time"),
+)
+RESERVATION_TIME = Dimension(
+    "RESERVATION_TIME",
+    "TIME",
+    "total_reservation_cost",
+    SECONDS_PER_HOUR,
+    attrgetter("reservation_time"),
+)
+CHARGING_DIMENSIONS = (ENERGY, TIME, PARKING_TIME)
+
+
+def price_cdr(
+    cdr: Mapping,
+    tariffs: Sequence[Tariff | Mapping] | None = None,
+    tz: tzinfo | str | None = None,
+    options: PricingOptions = DEFAULT_OPTIONS,
+) -> PricedCdr:
+    """Price an OCPI 2.2.1 CDR from its charging periods.
+
+    `tariffs` replace the CDR's own `tariffs` when given; pass compiled tariffs
+    (`compile_tariff`) to price many CDRs quickly. `tz` is the zone of the location;
+    without it the CDR's location decides. Raises PricingInputError for unusable input.
+    """
+    if not isinstance(cdr, Mapping):
+        raise PricingInputError("a CDR must be a JSON object")
+    with localcontext(EXACT):
+        warnings: list[PricingWarning] = []
+        zone = _choose_zone(tz, cdr, options, warnings)
+        session = read_session(cdr, zone, options, warnings)
+        choice = _TariffChoice(_compile_all(cdr, tariffs), session.start, cdr, options, warnings)
+        return _Pricing(session, choice, options, warnings).run(cdr, zone)
+
+
+def _choose_zone(
+    tz: tzinfo | str | None, cdr: Mapping, options: PricingOptions, warnings: list
+) -> tzinfo:
+    if isinstance(tz, str):
+        return _zone_named(tz)
+    if tz is not None:
+        return tz
+    zone, problem = zone_from_cdr_location(cdr.get("cdr_location"))
+    if zone is None:
+        zone = _zone_named(options.fallback_time_zone)
+        problem = f"{problem}; restrictions are evaluated in {zone}"
+    if problem is not None:
+        warnings.append(PricingWarning("TIME_ZONE", problem))
+    return zone
+
+
+def _zone_named(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PricingInputError(f"unknown time zone {name!r}") from None
+
+
+def _compile_all(cdr: Mapping, tariffs: Sequence[Tariff | Mapping] | None) -> list[Tariff]:
+    if tariffs is None:
+        tariffs = cdr.get("tariffs") or []
+        if not isinstance(tariffs, list):
+            raise PricingInputError("tariffs: expected a list of Tariff objects")
+    return [tariff if isinstance(tariff, Tariff) else compile_tariff(tariff) for tariff in tariffs]
+
+
+class _TariffChoice:
+    """Which tariff prices a period: its `tariff_id`'s, else the one valid at the CDR start."""
+
+    def __init__(
+        self,
+        tariffs: list[Tariff],
+        cdr_start: datetime,
+        cdr: Mapping,
+        options: PricingOptions,
+        warnings: list[PricingWarning],
+    ):
+        self.cdr_start = cdr_start
+        self.currency = cdr.get("currency")
+        self.warnings = warnings
+        self.used: dict[int, Tariff] = {}
+        self.unknown_ids: set[str] = set()
+        self.by_id: dict[str | None, Tariff] = {}
+        for tariff in tariffs:
+            known = self.by_id.get(tariff.id)
+            if known is None or (
+                tariff.is_valid_at(cdr_start) and not known.is_valid_at(cdr_start)
+            ):
+                self.by_id[tariff.id] = tariff
+        valid = [tariff for tariff in tariffs if tariff.is_valid_at(cdr_start)]
+        if valid:
+            self.default = valid[0]
+        elif tariffs and options.fall_back_to_first_tariff:
+            self.default = tariffs[0]
+        else:
+            self.default = None
+            problem = "no tariff is valid at the CDR start" if tariffs else "no tariff was given"
+            warnings.append(PricingWarning("NO_TARIFF", f"{problem}; the CDR is not priced"))
+
+    def for_period(self, period: ChargingPeriod) -> Tariff | None:
+        tariff = self.default
+        if period.tariff_id is not None:
+            tariff = self.by_id.get(period.tariff_id)
+            if tariff is None:
+                tariff = self.default
+                if period.tariff_id not in self.unknown_ids:
+                    self.unknown_ids.add(period.tariff_id)
+                    self._warn(
+                        "UNKNOWN_TARIFF_ID",
+                        f"no tariff has id {period.tariff_id!r}; the default tariff prices it",
+                        period.index,
+                    )
+        if tariff is not None and id(tariff) not in self.used:
+            self.used[id(tariff)] = tariff
+            self._check(tariff)
+        return tariff
+
+    def _check(self, tariff: Tariff) -> None:
+        if not tariff.is_valid_at(self.cdr_start):
+            self._warn(
+                "TARIFF_NOT_VALID_AT_START",
+                f"tariff {tariff.id!r} is not valid at the CDR start {self.cdr_start.isoformat()}",
+            )
+        if self.currency and tariff.currency and tariff.currency != self.currency:
+            self._warn(
+                "CURRENCY_MISMATCH",
+                f"tariff {tariff.id!r} is in {tariff.currency}, the CDR in {self.currency}",
+            )
+        for problem in tariff.problems:
+            self._warn("TARIFF_PROBLEM", problem)
+
+    def _warn(self, code: str, message: str, period_index: int | None = None) -> None:
+        self.warnings.append(PricingWarning(code, message, period_index))
+
+
+@dataclass(slots=True)
+class _StepState:
+    """The volume a dimension billed so far, and who billed it last (for step_size)."""
+
+    billed: Decimal
+    period: ChargingPeriod
+    tariff: Tariff
+    element: TariffElement
+
+
+class _Pricing:
+    def __init__(
+        self,
+        session: Session,
+        choice: _TariffChoice,
+        options: PricingOptions,
+        warnings: list[PricingWarning],
+    ):
+        self.session = session
+        self.options = options
+        self.warnings = warnings
+        self.breakdown: list[Charge] = []
+        self.steps: dict[str, _StepState] = {}
+        periods = session.periods
+        expired = bool(periods) and all(period.reservation_only for period in periods)
+        self.reservation_scope = RESERVATION_EXPIRES if expired else RESERVATION
+        self.flat_fee_settled = False
+        self.reservation_fee_settled = False
+        self.choice = choice
+
+    def run(self, cdr: Mapping, zone: tzinfo) -> PricedCdr:
+        for period in self.session.periods:
+            tariff = self.choice.for_period(period)
+            if tariff is not None:
+                self._price_period(period, tariff)
+        self._round_steps()
+        return self._result(cdr, zone)
+
+    def _price_period(self, period: ChargingPeriod, tariff: Tariff) -> None:
+        considered: dict[int, TariffElement] = {}
+        for dimension in CHARGING_DIMENSIONS:
+            self._price_volume(period, tariff, dimension, CHARGING, considered)
+        if period.reservation_time:
+            self._price_volume(period, tariff, RESERVATION_TIME, self.reservation_scope, considered)
+        if not self.flat_fee_settled and not period.reservation_only:
+            self.flat_fee_settled = self._charge_flat(period, tariff, CHARGING, "total_fixed_cost")
+            if self.options.flat_fee_moment is FlatFeeMoment.FIRST_PERIOD:
+                self.flat_fee_settled = True
+        if not self.reservation_fee_settled and period.reservation_time:
+            self.reservation_fee_settled = self._charge_flat(
+                period, tariff, self.reservation_scope, "total_reservation_cost"
+            )
+        self._warn_about_boundaries(period, tariff, considered)
+
+    def _price_volume(
+        self,
+        period: ChargingPeriod,
+        tariff: Tariff,
+        dimension: Dimension,
+        scope: str,
+        considered: dict[int, TariffElement],
+    ) -> None:
+        volume = dimension.volume(period)
+        if not volume:
+            return
+        candidates = tariff.elements_for(scope, dimension.component_type)
+        element = _first_match(candidates, period, considered)
+        if element is None:
+            if candidates:
+                self.warnings.append(
+                    PricingWarning(
+                        "NO_MATCHING_ELEMENT",
+                        f"no element of tariff {tariff.id!r} prices {dimension.name} "
+                        "at the period start; that volume is free",
+                        period.index,
+                    )
+                )
+            return
+        self._charge(period, dimension, tariff, element, volume, step_rounding=False)
+        state = self.steps.get(dimension.name)
+        if state is None:
+            self.steps[dimension.name] = _StepState(volume, period, tariff, element)
+        else:
+            state.billed += volume
+            state.period, state.tariff, state.element = period, tariff, element
+
+    def _charge_flat(self, period: ChargingPeriod, tariff: Tariff, scope: str, total: str) -> bool:
+        element = _first_match(tariff.elements_for(scope, "FLAT"), period, {})
+        if element is None:
+            return False
+        component = element.components["FLAT"]
+        self.breakdown.append(
+            Charge(
+                period_index=period.index,
+                dimension="FLAT",
+                total=total,
+                tariff_id=tariff.id,
+                element_index=element.index,
+                price=component.price,
+                vat=component.vat,
+                step_size=component.step_size,
+                volume=Decimal(1),
+                cost=Price(component.price, component.price * component.vat_factor),
+                step_rounding=False,
+            )
+        )
+        return True
+
+    def _charge(
+        self,
+        period: ChargingPeriod,
+        dimension: Dimension,
+        tariff: Tariff,
+        element: TariffElement,
+        volume: Decimal,
+        step_rounding: bool,
+    ) -> None:
+        component = element.components[dimension.component_type]
+        excl_vat = component.price * volume / dimension.units_per_ocpi_unit
+        self.breakdown.append(
+            Charge(
+                period_index=period.index,
+                dimension=dimension.name,
+                total=dimension.total,
+                tariff_id=tariff.id,
+                element_index=element.index,
+                price=component.price,
+                vat=component.vat,
+                step_size=component.step_size,
+                volume=volume / dimension.units_per_ocpi_unit,
+                cost=Price(excl_vat, excl_vat * component.vat_factor),
+                step_rounding=step_rounding,
+            )
+        )
+
+    def _round_steps(self) -> None:
+        """Round each session total up to the step_size of the component that billed it last.
+
+        TIME and PARKING_TIME share one rounding, applied to parking when parking was priced.
+        """
+        time_dimension = PARKING_TIME if PARKING_TIME.name in self.steps else TIME
+        for dimension in (ENERGY, time_dimension, RESERVATION_TIME):
+            state = self.steps.get(dimension.name)
+            if state is None:
+                continue
+            step = state.element.components[dimension.component_type].step_size
+            if step <= 0 or state.billed <= 0:
+                continue
+            rounded = (state.billed / step).to_integral_value(ROUND_CEILING) * step
+            if rounded > state.billed:
+                self._charge(
+                    state.period,
+                    dimension,
+                    state.tariff,
+                    state.element,
+                    rounded - state.billed,
+                    step_rounding=True,
+                )
+
+    def _warn_about_boundaries(
+        self, period: ChargingPeriod, tariff: Tariff, considered: dict[int, TariffElement]
+    ) -> None:
+        for element in considered.values():
+            if element.restrictions is None:
+                continue
+            changing = element.restrictions.changing_within(period)
+            if changing:
+                self.warnings.append(
+                    PricingWarning(
+                        "RESTRICTION_CHANGES_IN_PERIOD",
+                        f"{', '.join(changing)} of tariff {tariff.id!r} element {element.index} "
+                        "changes inside the period; the period is priced as at its start",
+                        period.index,
+                    )
+                )
+
+    def _result(self, cdr: Mapping, zone: tzinfo) -> PricedCdr:
+        totals = dict.fromkeys(COST_TOTALS, FREE)
+        for charge in self.breakdown:
+            totals[charge.total] += charge.cost
+        cost = FREE
+        for total in totals.values():
+            cost += total
+        periods = self.session.periods
+        # The limits of the tariff that priced the session's start bound the whole session.
+        session_tariff = self.choice.for_period(periods[0]) if periods else self.choice.default
+        limited = cost if session_tariff is None else _within_limits(cost, session_tariff)
+        first_start = periods[0].start if periods else self.session.start
+        return PricedCdr(
+            currency=cdr.get("currency"),
+            time_zone=str(zone),
+            total_cost=limited,
+            total_fixed_cost=totals["total_fixed_cost"],
+            total_energy=sum((p.dimensions.get("ENERGY", ZERO) for p in periods), ZERO),
+            total_energy_cost=totals["total_energy_cost"],
+            total_time=seconds_in(self.session.end - first_start) / SECONDS_PER_HOUR,
+            total_time_cost=totals["total_time_cost"],
+            total_parking_time=sum((p.dimensions.get("PARKING_TIME", ZERO) for p in periods), ZERO),
+            total_parking_cost=totals["total_parking_cost"],
+            total_reservation_cost=totals["total_reservation_cost"],
+            cost_before_limits=cost,
+            breakdown=tuple(self.breakdown),
+            warnings=tuple(self.warnings),
+        )
+
+
+def _first_match(
+    candidates: tuple[TariffElement, ...],
+    period: ChargingPeriod,
+    considered: dict[int, TariffElement],
+) -> TariffElement | None:
+    """The first element, in tariff order, whose restrictions all match at the period start."""
+    for element in candidates:
+        considered[element.index] = element
+        if element.matches(period):
+            return element
+    return None
+
+
+def _within_limits(cost: Price, tariff: Tariff) -> Price:
+    """min_price and max_price bound excl. and incl. VAT independently."""
+    excl_vat, incl_vat = cost.excl_vat, cost.incl_vat
+    minimum, maximum = tariff.min_price, tariff.max_price
+    if minimum is not None:
+        excl_vat = max(excl_vat, minimum.excl_vat)
+        if minimum.incl_vat is not None:
+            incl_vat = max(incl_vat, minimum.incl_vat)
+    if maximum is not None:
+        excl_vat = min(excl_vat, maximum.excl_vat)
+        if maximum.incl_vat is not None:
+            incl_vat = min(incl_vat, maximum.incl_vat)
+    return Price(excl_vat, incl_vat)

@@ -1,0 +1,214 @@
+"""A CDR's charging periods, read once into what pricing and restrictions need."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+
+from .options import DurationOrigin, PricingOptions
+from .result import ZERO, PricingWarning
+from .values import PricingInputError, parse_datetime, to_decimal
+
+# CdrDimensionType values of OCPI 2.2.1; anything else is reported and ignored.
+DIMENSION_TYPES = frozenset(
+    {
+        "CURRENT",
+        "ENERGY",
+        "ENERGY_EXPORT",
+        "ENERGY_IMPORT",
+        "MAX_CURRENT",
+        "MIN_CURRENT",
+        "MAX_POWER",
+        "MIN_POWER",
+        "PARKING_TIME",
+        "POWER",
+        "RESERVATION_TIME",
+        "STATE_OF_CHARGE",
+        "TIME",
+    }
+)
+SESSION_DIMENSIONS = ("ENERGY", "TIME", "PARKING_TIME")
+WH_PER_KWH = 1000
+SECONDS_PER_HOUR = 3600
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(slots=True)
+class ChargingPeriod:
+    """One charging period with its volumes in step units (Wh and seconds)."""
+
+    index: int  # position in the CDR's charging_periods
+    tariff_id: str | None
+    dimensions: dict[str, Decimal]  # as the CDR reports them (kWh, hours, A, kW)
+    start: datetime  # UTC
+    end: datetime  # the next period's start; the CDR end for the last one
+    local_start: datetime
+    local_end: datetime
+    local_date: date
+    local_time: time
+    weekday: int  # Monday is 0
+    elapsed: timedelta  # real time since the duration origin, so DST changes do not count
+    period_length: timedelta
+    energy_before: Decimal  # Wh delivered by the earlier periods
+    energy: Decimal  # Wh
+    charging_time: Decimal  # seconds
+    parking_time: Decimal  # seconds
+    reservation_time: Decimal  # seconds
+    reservation_only: bool  # reports reservation time and nothing of a charging session
+    unmeasured_matches: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    start: datetime  # UTC; the CDR start_date_time, else the first period's start
+    end: datetime
+    periods: tuple[ChargingPeriod, ...]
+
+
+def read_session(
+    cdr: Mapping, zone: tzinfo, options: PricingOptions, warnings: list[PricingWarning]
+) -> Session:
+    raw_periods = cdr.get("charging_periods")
+    if not isinstance(raw_periods, list):
+        raise PricingInputError("charging_periods: missing or not a list")
+    end = parse_datetime(cdr.get("end_date_time"), "end_date_time")
+    starts = [_read_start(index, raw) for index, raw in enumerate(raw_periods)]
+    if starts != sorted(starts):
+        warnings.append(
+            PricingWarning("PERIODS_OUT_OF_ORDER", "charging periods were priced in time order")
+        )
+        starts.sort()
+    cdr_start = cdr.get("start_date_time")
+    if cdr_start is not None:
+        start = parse_datetime(cdr_start, "start_date_time")
+    elif starts:
+        start = starts[0][0]
+    else:
+        raise PricingInputError("start_date_time: missing, and there are no charging periods")
+    if not starts:
+        warnings.append(PricingWarning("NO_CHARGING_PERIODS", "the CDR has no charging periods"))
+    if options.duration_origin is DurationOrigin.CDR_START or not starts:
+        origin = start
+    else:
+        origin = starts[0][0]
+
+    periods = []
+    energy_before = ZERO
+    local_times = [moment.astimezone(zone) for moment, _ in starts] + [end.astimezone(zone)]
+    ends = [moment for moment, _ in starts[1:]] + [end]
+    for position, ((period_start, index), period_end) in enumerate(zip(starts, ends, strict=True)):
+        if period_end < period_start:
+            warnings.append(
+                PricingWarning(
+                    "PERIOD_AFTER_END", "the period starts after the CDR end_date_time", index
+                )
+            )
+            period_end = period_start
+        period = _read_period(
+            raw_periods[index],
+            index,
+            period_start,
+            period_end,
+            local_times[position],
+            local_times[position + 1],
+            period_start - origin,
+            energy_before,
+            options,
+            warnings,
+        )
+        energy_before += period.energy
+        periods.append(period)
+    return Session(start=start, end=end, periods=tuple(periods))
+
+
+def _read_start(index: int, raw: object) -> tuple[datetime, int]:
+    if not isinstance(raw, Mapping):
+        raise PricingInputError(f"charging_periods[{index}]: expected an object")
+    start = parse_datetime(raw.get("start_date_time"), f"charging_periods[{index}].start_date_time")
+    return start, index
+
+
+def _read_period(
+    raw: Mapping,
+    index: int,
+    start: datetime,
+    end: datetime,
+    local_start: datetime,
+    local_end: datetime,
+    elapsed: timedelta,
+    energy_before: Decimal,
+    options: PricingOptions,
+    warnings: list[PricingWarning],
+) -> ChargingPeriod:
+    dimensions = _read_dimensions(raw.get("dimensions"), index, warnings)
+    length = end - start
+    energy = dimensions.get("ENERGY", ZERO) * WH_PER_KWH
+    parking_time = dimensions.get("PARKING_TIME", ZERO) * SECONDS_PER_HOUR
+    reservation_time = dimensions.get("RESERVATION_TIME", ZERO) * SECONDS_PER_HOUR
+    reservation_only = "RESERVATION_TIME" in dimensions and not any(
+        name in dimensions for name in SESSION_DIMENSIONS
+    )
+    if "TIME" in dimensions:
+        charging_time = dimensions["TIME"] * SECONDS_PER_HOUR
+    elif (
+        options.derive_charging_time
+        and not reservation_only
+        and (energy > 0 or "PARKING_TIME" not in dimensions)
+    ):
+        # The time of the period not reported as parking or reservation is charging time.
+        charging_time = max(ZERO, seconds_in(length) - parking_time - reservation_time)
+    else:
+        charging_time = ZERO
+    tariff_id = raw.get("tariff_id")
+    local_date = local_start.date()
+    return ChargingPeriod(
+        index=index,
+        tariff_id=None if tariff_id is None else str(tariff_id),
+        dimensions=dimensions,
+        start=start,
+        end=end,
+        local_start=local_start,
+        local_end=local_end,
+        local_date=local_date,
+        local_time=local_start.time(),
+        weekday=local_date.weekday(),
+        elapsed=elapsed,
+        period_length=length,
+        energy_before=energy_before,
+        energy=energy,
+        charging_time=charging_time,
+        parking_time=parking_time,
+        reservation_time=reservation_time,
+        reservation_only=reservation_only,
+        unmeasured_matches=options.unmeasured_matches,
+    )
+
+
+def _read_dimensions(raw: object, index: int, warnings: list[PricingWarning]) -> dict[str, Decimal]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        raise PricingInputError(f"charging_periods[{index}].dimensions: expected a list")
+    dimensions: dict[str, Decimal] = {}
+    for position, dimension in enumerate(raw):
+        where = f"charging_periods[{index}].dimensions[{position}]"
+        if not isinstance(dimension, Mapping):
+            raise PricingInputError(f"{where}: expected an object")
+        kind = dimension.get("type")
+        volume = to_decimal(dimension.get("volume"), f"{where}.volume")
+        if kind not in DIMENSION_TYPES:
+            warnings.append(
+                PricingWarning("UNKNOWN_DIMENSION", f"{where}: type {kind!r} is ignored", index)
+            )
+        elif kind in dimensions:
+            warnings.append(
+                PricingWarning("DUPLICATE_DIMENSION", f"{where}: a second {kind} is ignored", index)
+            )
+        else:
+            dimensions[kind] = volume
+    return dimensions
+
+
+def seconds_in(length: timedelta) -> Decimal:
+    """A duration as exact Decimal seconds."""
+    return Decimal(length // ONE_MICROSECOND).scaleb(-6)

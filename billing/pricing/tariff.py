@@ -1,0 +1,384 @@
+"""OCPI 2.2.1 tariffs compiled once into objects that price many CDRs quickly."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Protocol
+
+from .values import (
+    PricingInputError,
+    parse_date,
+    parse_datetime,
+    parse_time_of_day,
+    to_decimal,
+    to_step_size,
+)
+
+COMPONENT_TYPES = ("ENERGY", "FLAT", "PARKING_TIME", "TIME")
+WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+MIDNIGHT = time(0)
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+# Scopes: which elements may price a dimension. Elements restricted to a reservation
+# describe only reservation costs, never charging.
+CHARGING = "CHARGING"
+RESERVATION = "RESERVATION"
+RESERVATION_EXPIRES = "RESERVATION_EXPIRES"
+
+
+class PeriodState(Protocol):
+    """What restrictions look at: the engine's charging period, at its start."""
+
+    local_start: datetime
+    local_end: datetime
+    local_date: date
+    local_time: time
+    weekday: int
+    elapsed: timedelta
+    period_length: timedelta
+    energy_before: Decimal  # Wh delivered before the period starts
+    energy: Decimal  # Wh delivered during the period
+    dimensions: Mapping[str, Decimal]
+    unmeasured_matches: bool
+
+
+Check = Callable[[PeriodState], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class PriceLimit:
+    excl_vat: Decimal
+    incl_vat: Decimal | None  # OCPI Price.incl_vat is optional
+
+
+@dataclass(frozen=True, slots=True)
+class PriceComponent:
+    type: str
+    price: Decimal
+    vat: Decimal | None
+    step_size: int
+    vat_factor: Decimal  # 1 + vat/100; 1 when no VAT applies
+
+
+@dataclass(frozen=True, slots=True)
+class Restrictions:
+    """A TariffRestrictions object: `checks` decide a match, the rest finds boundaries."""
+
+    checks: tuple[Check, ...]
+    reservation: str | None
+    # instants inside a period where the element would switch on or off, by restriction name
+    time_boundaries: tuple[tuple[str, time], ...]
+    date_boundaries: tuple[tuple[str, date], ...]
+    days: frozenset[int] | None
+    duration_boundaries: tuple[tuple[str, timedelta], ...]
+    energy_boundaries: tuple[tuple[str, Decimal], ...]  # Wh
+
+    def matches(self, period: PeriodState) -> bool:
+        return all(check(period) for check in self.checks)
+
+    def changing_within(self, period: PeriodState) -> list[str]:
+        """Names of the restrictions whose outcome changes after the period start."""
+        changing = []
+        start, end = period.local_start, period.local_end
+        if self.time_boundaries:
+            changing += [name for name, at in self.time_boundaries if _time_inside(at, start, end)]
+        if self.date_boundaries or self.days is not None:
+            last_day = (end - ONE_MICROSECOND).date()
+            first_day = start.date()
+            changing += [name for name, day in self.date_boundaries if first_day < day <= last_day]
+            if self.days is not None and _weekday_changes(self.days, first_day, last_day):
+                changing.append("day_of_week")
+        if self.duration_boundaries:
+            elapsed_end = period.elapsed + period.period_length
+            changing += [
+                name
+                for name, limit in self.duration_boundaries
+                if period.elapsed < limit < elapsed_end
+            ]
+        if self.energy_boundaries:
+            low = period.energy_before
+            high = low + period.energy
+            low, high = min(low, high), max(low, high)
+            changing += [name for name, limit in self.energy_boundaries if low < limit < high]
+        return changing
+
+
+@dataclass(frozen=True, slots=True)
+class TariffElement:
+    index: int
+    components: Mapping[str, PriceComponent]  # by type; the first of a type in the element
+    restrictions: Restrictions | None
+
+    def matches(self, period: PeriodState) -> bool:
+        return self.restrictions is None or self.restrictions.matches(period)
+
+
+@dataclass(frozen=True, slots=True)
+class Tariff:
+    id: str | None
+    currency: str | None
+    start_date_time: datetime | None
+    end_date_time: datetime | None
+    min_price: PriceLimit | None
+    max_price: PriceLimit | None
+    elements: tuple[TariffElement, ...]
+    # (scope, component type) -> the elements that may price it, in the order they apply
+    candidates: Mapping[tuple[str, str], tuple[TariffElement, ...]]
+    problems: tuple[str, ...]  # tolerated oddities, reported as warnings when used
+
+    def is_valid_at(self, moment: datetime) -> bool:
+        """Start inclusive, end exclusive; an absent bound is open."""
+        if self.start_date_time is not None and moment < self.start_date_time:
+            return False
+        return self.end_date_time is None or moment < self.end_date_time
+
+    def elements_for(self, scope: str, component_type: str) -> tuple[TariffElement, ...]:
+        return self.candidates.get((scope, component_type), ())
+
+
+def compile_tariff(tariff: Mapping) -> Tariff:
+    """Parse one OCPI 2.2.1 Tariff object; raises PricingInputError naming a bad field."""
+    if not isinstance(tariff, Mapping):
+        raise PricingInputError(f"a tariff must be a JSON object, got {type(tariff).__name__}")
+    tariff_id = tariff.get("id")
+    tariff_id = None if tariff_id is None else str(tariff_id)
+    where = f"tariff {tariff_id!r}" if tariff_id is not None else "tariff"
+    raw_elements = tariff.get("elements")
+    if not isinstance(raw_elements, list):
+        raise PricingInputError(f"{where}: elements must be a list")
+    problems: list[str] = []
+    elements = tuple(
+        _compile_element(index, raw, f"{where} elements[{index}]", problems)
+        for index, raw in enumerate(raw_elements)
+    )
+    candidates: dict[tuple[str, str], list[TariffElement]] = {}
+    for scope in (CHARGING, RESERVATION, RESERVATION_EXPIRES):
+        for element in _elements_in_scope(elements, scope):
+            for component_type in element.components:
+                candidates.setdefault((scope, component_type), []).append(element)
+    currency = tariff.get("currency")
+    return Tariff(
+        id=tariff_id,
+        currency=None if currency is None else str(currency),
+        start_date_time=_optional(tariff, "start_date_time", where, parse_datetime),
+        end_date_time=_optional(tariff, "end_date_time", where, parse_datetime),
+        min_price=_optional(tariff, "min_price", where, _parse_limit),
+        max_price=_optional(tariff, "max_price", where, _parse_limit),
+        elements=elements,
+        candidates={key: tuple(found) for key, found in candidates.items()},
+        problems=tuple(problems),
+    )
+
+
+def _elements_in_scope(elements: tuple[TariffElement, ...], scope: str) -> list[TariffElement]:
+    """An expired reservation prefers RESERVATION_EXPIRES elements (as the spec's note on
+    ReservationRestrictionType says) and falls back to RESERVATION ones."""
+
+    def restricted_to(reservation: str | None) -> list[TariffElement]:
+        return [
+            element
+            for element in elements
+            if (element.restrictions.reservation if element.restrictions else None) == reservation
+        ]
+
+    if scope == CHARGING:
+        return restricted_to(None)
+    if scope == RESERVATION:
+        return restricted_to(RESERVATION)
+    return restricted_to(RESERVATION_EXPIRES) + restricted_to(RESERVATION)
+
+
+def _optional(raw: Mapping, key: str, where: str, parse: Callable):
+    value = raw.get(key)
+    return None if value is None else parse(value, f"{where} {key}")
+
+
+def _parse_limit(value: object, field: str) -> PriceLimit:
+    if not isinstance(value, Mapping) or value.get("excl_vat") is None:
+        raise PricingInputError(f"{field}: expected a Price with excl_vat")
+    incl = value.get("incl_vat")
+    return PriceLimit(
+        excl_vat=to_decimal(value["excl_vat"], f"{field}.excl_vat"),
+        incl_vat=None if incl is None else to_decimal(incl, f"{field}.incl_vat"),
+    )
+
+
+def _compile_element(index: int, raw: object, where: str, problems: list[str]) -> TariffElement:
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("price_components"), list):
+        raise PricingInputError(f"{where}: expected an object with a price_components list")
+    components: dict[str, PriceComponent] = {}
+    for position, component in enumerate(raw["price_components"]):
+        field = f"{where}.price_components[{position}]"
+        parsed = _compile_component(component, field)
+        if parsed.type not in COMPONENT_TYPES:
+            problems.append(f"{field}: unknown type {parsed.type!r} is ignored")
+        elif parsed.type in components:
+            problems.append(f"{field}: a second {parsed.type} component is ignored")
+        else:
+            components[parsed.type] = parsed
+    restrictions = raw.get("restrictions")
+    return TariffElement(
+        index=index,
+        components=components,
+        restrictions=None
+        if restrictions is None
+        else _compile_restrictions(restrictions, f"{where}.restrictions"),
+    )
+
+
+def _compile_component(raw: object, field: str) -> PriceComponent:
+    if not isinstance(raw, Mapping):
+        raise PricingInputError(f"{field}: expected an object")
+    vat = raw.get("vat")
+    vat = None if vat is None else to_decimal(vat, f"{field}.vat")
+    step_size = raw.get("step_size")
+    return PriceComponent(
+        type=str(raw.get("type")),
+        price=to_decimal(raw.get("price"), f"{field}.price"),
+        vat=vat,
+        step_size=0 if step_size is None else to_step_size(step_size, f"{field}.step_size"),
+        vat_factor=Decimal(1) if vat is None else 1 + vat.scaleb(-2),
+    )
+
+
+def _compile_restrictions(raw: object, where: str) -> Restrictions:
+    if not isinstance(raw, Mapping):
+        raise PricingInputError(f"{where}: expected an object")
+
+    def get(key: str, parse: Callable):
+        value = raw.get(key)
+        return None if value is None else parse(value, f"{where}.{key}")
+
+    checks: list[Check] = []
+    start_time = get("start_time", parse_time_of_day)
+    end_time = get("end_time", parse_time_of_day)
+    window = _time_window(start_time, end_time)
+    time_boundaries: tuple[tuple[str, time], ...] = ()
+    if window is not None:
+        checks.append(lambda period: window(period.local_time))
+        time_boundaries = tuple(
+            (name, at)
+            for name, at in (("start_time", start_time), ("end_time", end_time))
+            if at is not None and window(at) != window(_just_before(at))
+        )
+
+    days = _parse_days(raw.get("day_of_week"), f"{where}.day_of_week")
+    if days is not None:
+        checks.append(lambda period: period.weekday in days)
+
+    start_date = get("start_date", parse_date)
+    end_date = get("end_date", parse_date)
+    if start_date is not None:
+        checks.append(lambda period: period.local_date >= start_date)
+    if end_date is not None:
+        checks.append(lambda period: period.local_date < end_date)
+
+    energy_boundaries = []
+    for key, is_minimum in (("min_kwh", True), ("max_kwh", False)):
+        limit = get(key, to_decimal)
+        if limit is not None:
+            watt_hours = limit * 1000
+            energy_boundaries.append((key, watt_hours))
+            checks.append(_bound(lambda period: period.energy_before, watt_hours, is_minimum))
+
+    duration_boundaries = []
+    for key, is_minimum in (("min_duration", True), ("max_duration", False)):
+        seconds = get(key, to_decimal)
+        if seconds is not None:
+            limit = timedelta(seconds=float(seconds))
+            duration_boundaries.append((key, limit))
+            checks.append(_bound(lambda period: period.elapsed, limit, is_minimum))
+
+    for key, dimension, is_minimum in (
+        ("min_current", "MIN_CURRENT", True),
+        ("max_current", "MAX_CURRENT", False),
+        ("min_power", "MIN_POWER", True),
+        ("max_power", "MAX_POWER", False),
+    ):
+        limit = get(key, to_decimal)
+        if limit is not None:
+            checks.append(_measured_bound(dimension, limit, is_minimum))
+
+    reservation = raw.get("reservation")
+    if reservation not in (None, RESERVATION, RESERVATION_EXPIRES):
+        raise PricingInputError(f"{where}.reservation: unknown value {reservation!r}")
+
+    return Restrictions(
+        checks=tuple(checks),
+        reservation=reservation,
+        time_boundaries=time_boundaries,
+        date_boundaries=tuple(
+            (name, day)
+            for name, day in (("start_date", start_date), ("end_date", end_date))
+            if day is not None
+        ),
+        days=days,
+        duration_boundaries=tuple(duration_boundaries),
+        energy_boundaries=tuple(energy_boundaries),
+    )
+
+
+def _time_window(start: time | None, end: time | None) -> Callable[[time], bool] | None:
+    """The local-time window: start inclusive, end exclusive, end 00:00 = end of day,
+    end before start wraps past midnight."""
+    if end == MIDNIGHT:
+        end = None
+    if start == MIDNIGHT:
+        start = None
+    if start is None and end is None:
+        return None
+    if start is None:
+        return lambda at: at < end
+    if end is None:
+        return lambda at: at >= start
+    if start <= end:
+        return lambda at: start <= at < end
+    return lambda at: at >= start or at < end
+
+
+def _just_before(at: time) -> time:
+    return (datetime.combine(date.min + timedelta(days=1), at) - ONE_MICROSECOND).time()
+
+
+def _parse_days(value: object, field: str) -> frozenset[int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or any(day not in WEEKDAYS for day in value):
+        raise PricingInputError(f"{field}: expected a list of {', '.join(WEEKDAYS)}")
+    days = frozenset(WEEKDAYS.index(day) for day in value)
+    return None if len(days) == len(WEEKDAYS) else days  # every day restricts nothing
+
+
+def _bound(value_of: Callable, limit, is_minimum: bool) -> Check:
+    """Minimums are inclusive, maximums exclusive."""
+    if is_minimum:
+        return lambda period: value_of(period) >= limit
+    return lambda period: value_of(period) < limit
+
+
+def _measured_bound(dimension: str, limit: Decimal, is_minimum: bool) -> Check:
+    def check(period: PeriodState) -> bool:
+        value = period.dimensions.get(dimension)
+        if value is None:
+            return period.unmeasured_matches
+        return value >= limit if is_minimum else value < limit
+
+    return check
+
+
+def _time_inside(at: time, start: datetime, end: datetime) -> bool:
+    """Whether local time-of-day `at` occurs strictly between two local instants."""
+    start_day, end_day = start.date(), end.date()
+    if start_day == end_day:
+        return start.time() < at < end.time()
+    if (end_day - start_day).days > 1:
+        return True
+    return at > start.time() or at < end.time()
+
+
+def _weekday_changes(days: frozenset[int], first_day: date, last_day: date) -> bool:
+    """Whether membership of `days` differs on any day after the first, up to the last."""
+    first = first_day.weekday() in days
+    span = min((last_day - first_day).days, 7)
+    return any(((first_day.weekday() + n) % 7 in days) != first for n in range(1, span + 1))

@@ -1,0 +1,67 @@
+"""Conversions from OCPI JSON values to Python values, with errors that name the field."""
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+
+class PricingInputError(ValueError):
+    """A CDR or tariff that cannot be priced; the message names the offending field."""
+
+
+def to_decimal(value: object, field: str) -> Decimal:
+    """An OCPI number as an exact Decimal (floats go through their shortest repr)."""
+    if type(value) is Decimal:
+        number = value
+    elif isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise PricingInputError(f"{field}: expected a number, got {value!r}")
+    else:
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise PricingInputError(f"{field}: expected a number, got {value!r}") from None
+    if not number.is_finite():
+        raise PricingInputError(f"{field}: expected a finite number, got {value!r}")
+    return number
+
+
+def parse_datetime(value: object, field: str) -> datetime:
+    """An OCPI DateTime as an aware UTC datetime; one without offset is UTC, as OCPI says."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and len(value) > 10:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise PricingInputError(f"{field}: not an OCPI DateTime: {value!r}") from None
+    else:
+        raise PricingInputError(f"{field}: not an OCPI DateTime: {value!r}")
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def parse_time_of_day(value: object, field: str) -> time:
+    """An OCPI restriction time "HH:MM" (24-hour, leading zeros)."""
+    if isinstance(value, str) and len(value) == 5 and value[2] == ":":
+        hours, minutes = value[:2], value[3:]
+        if hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60:
+            return time(int(hours), int(minutes))
+    raise PricingInputError(f"{field}: not a time of day HH:MM: {value!r}")
+
+
+def parse_date(value: object, field: str) -> date:
+    """An OCPI restriction date "YYYY-MM-DD"."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PricingInputError(f"{field}: not a date YYYY-MM-DD: {value!r}")
+
+
+def to_step_size(value: object, field: str) -> int:
+    """An OCPI step_size: a non-negative whole number of Wh or seconds."""
+    number = to_decimal(value, field)
+    if number < 0 or number != number.to_integral_value():
+        raise PricingInputError(f"{field}: expected a whole number >= 0, got {value!r}")
+    return int(number)
