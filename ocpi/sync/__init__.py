@@ -1,0 +1,1 @@
+"""Synchronisation with partners: pulling their objects, pushing ours, and the schedules."""

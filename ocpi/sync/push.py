@@ -1,0 +1,185 @@
+"""Pushing changes of our own objects to partners' receiver endpoints.
+
+A change becomes one PushDelivery per partner connection, written in the caller's transaction and
+queued once it commits. Deliveries of one object (connection + object_key) reach the partner in
+the order they were made: whoever delivers takes the oldest pending one of that key, under a row
+lock, so two workers never send the same object at the same time. A failed attempt waits
+OCPI_PUSH_BACKOFF_SECONDS * 2**attempts; after OCPI_PUSH_MAX_ATTEMPTS the delivery is marked
+failed with the last error and the next change of the object goes ahead.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ocpi.client import OcpiClient, OcpiClientError
+from ocpi.endpoints import RECEIVER
+from ocpi.models import Connection, OwnParty
+from ocpi.sync.models import PushDelivery
+
+logger = logging.getLogger(__name__)
+
+# The partner role that receives what a party of ours sends.
+COUNTERPART_ROLE = {"CPO": "EMSP", "EMSP": "CPO"}
+# How long to wait before looking again when another worker is delivering the same object.
+BUSY_RETRY_SECONDS = 1.0
+
+
+def push_change(
+    *, module: str, party: OwnParty, method: str, path: str, body: dict, object_key: str
+) -> None:
+    """Queue one change for every registered partner that has a receiver endpoint for `module`.
+
+    `path` is appended to the partner's endpoint URL ("/NL/TMC/LOC1", "" for a CDR POST).
+    """
+    deliveries = []
+    for connection in Connection.objects.filter(status=Connection.Status.REGISTERED):
+        endpoint = connection.endpoint_url(module, RECEIVER)
+        if not endpoint:
+            continue
+        deliveries.append(
+            PushDelivery.objects.create(
+                connection=connection,
+                party=party,
+                module=module,
+                method=method,
+                url=endpoint.rstrip("/") + path,
+                body=body,
+                object_key=object_key,
+            )
+        )
+    for delivery in deliveries:
+        _queue(delivery.pk)
+
+
+def _queue(delivery_id: int) -> None:
+    from ocpi.sync.tasks import deliver_push  # the tasks module imports this one
+
+    deliver_push.delay_on_commit(delivery_id)
+
+
+def deliver_object_queue(*, delivery_id: int) -> float | None:
+    """Deliver, oldest first, the pending deliveries of this delivery's object to its partner.
+
+    Returns the seconds to wait before calling again when something is left to do (a failed
+    attempt waiting for its backoff, or another worker busy with the object), else None.
+    """
+    delivery = PushDelivery.objects.filter(pk=delivery_id).first()
+    if delivery is None or delivery.status != PushDelivery.Status.PENDING:
+        return None
+    pending = PushDelivery.objects.filter(
+        connection_id=delivery.connection_id,
+        object_key=delivery.object_key,
+        status=PushDelivery.Status.PENDING,
+    )
+    while True:
+        with transaction.atomic():
+            head = pending.order_by("id").first()
+            if head is None:
+                return None
+            locked = (
+                PushDelivery.objects.select_for_update(skip_locked=True)
+                .select_related("connection", "party")
+                .filter(pk=head.pk)
+                .first()
+            )
+            if locked is None:
+                return BUSY_RETRY_SECONDS
+            if locked.status != PushDelivery.Status.PENDING:
+                continue  # delivered by another worker since we looked
+            now = timezone.now()
+            if locked.next_attempt_at and locked.next_attempt_at > now:
+                return (locked.next_attempt_at - now).total_seconds()
+            _attempt(locked)
+            if locked.status == PushDelivery.Status.PENDING:
+                return (locked.next_attempt_at - timezone.now()).total_seconds()
+
+
+def _attempt(delivery: PushDelivery) -> None:
+    """Send one delivery once and record the outcome on it."""
+    connection = delivery.connection
+    delivery.attempts += 1
+    if connection.status != Connection.Status.REGISTERED:
+        error, final = f"Connection is {connection.status}, not registered", True
+    else:
+        error = _send(delivery)
+        final = delivery.attempts >= settings.OCPI_PUSH_MAX_ATTEMPTS
+    now = timezone.now()
+    if not error:
+        delivery.status = PushDelivery.Status.DELIVERED
+        delivery.delivered_at = now
+        delivery.last_error = ""
+        delivery.next_attempt_at = None
+    elif final:
+        delivery.status = PushDelivery.Status.FAILED
+        delivery.last_error = error
+        delivery.next_attempt_at = None
+        logger.warning("Push %s to %s failed for good: %s", delivery.pk, connection, error)
+    else:
+        delivery.last_error = error
+        delivery.next_attempt_at = now + timedelta(
+            seconds=settings.OCPI_PUSH_BACKOFF_SECONDS * 2**delivery.attempts
+        )
+    delivery.save()
+
+
+def _send(delivery: PushDelivery) -> str:
+    """Send the delivery; returns the error, or an empty string when the partner accepted it."""
+    party = delivery.party
+    client = OcpiClient(
+        delivery.connection,
+        from_party=party,
+        to_party=_receiving_party(delivery.connection, party),
+    )
+    try:
+        # One call per attempt: the backoff between attempts is ours, not the client's.
+        reply = client.request(delivery.method, delivery.url, body=delivery.body, retries=0)
+    except OcpiClientError as exc:
+        return str(exc)
+    if reply.ok:
+        return ""
+    return (
+        f"HTTP {reply.http_status}, OCPI status {reply.ocpi_status}: "
+        f"{reply.status_message or 'no message'}"
+    )
+
+
+def _receiving_party(connection: Connection, party: OwnParty | None) -> tuple[str, str] | None:
+    if party is None:
+        return None
+    receiver = (
+        connection.parties.filter(role=COUNTERPART_ROLE.get(party.role)).order_by("id").first()
+    )
+    return (receiver.country_code, receiver.party_id) if receiver else None
+
+
+def queue_due_deliveries(*, older_than: timedelta) -> int:
+    """Queue the oldest pending delivery of every object whose next attempt is due.
+
+    The safety net for lost task messages and deliveries left behind when tasks ran eagerly.
+    Deliveries younger than `older_than` are left to the task queued when they were made.
+    """
+    now = timezone.now()
+    due = (
+        PushDelivery.objects.filter(
+            status=PushDelivery.Status.PENDING, created_at__lt=now - older_than
+        )
+        .exclude(next_attempt_at__gt=now)
+        .order_by("id")
+        .values_list("pk", "connection_id", "object_key")
+    )
+    seen = set()
+    for delivery_id, connection_id, key in due.iterator():
+        if (connection_id, key) not in seen:
+            seen.add((connection_id, key))
+            _queue(delivery_id)
+    return len(seen)
+
+
+def deliveries_for(connection: Connection, limit: int = 50) -> QuerySet[PushDelivery]:
+    """The partner's most recent push deliveries, newest first (for the partner page)."""
+    return PushDelivery.objects.filter(connection=connection).order_by("-id")[:limit]
