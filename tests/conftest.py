@@ -6,6 +6,9 @@ from django.test import Client
 from ocpi import tokens
 from ocpi.models import Connection, ConnectionParty, OwnParty
 
+# Two real instances (cpo_instance, emsp_instance) for end-to-end tests over HTTP.
+pytest_plugins = ["tests.instances"]
+
 PARTNER_TOKEN = "partner-token-c-0123456789"
 
 
