@@ -70,10 +70,15 @@ def upsert_object(
     document: dict,
     source: Connection | None,
     extra: dict | None = None,
+    extra_key: dict | None = None,
 ) -> UpsertResult:
-    """Create or replace an object; an update older than what is stored does not overwrite it."""
+    """Create or replace an object; an update older than what is stored does not overwrite it.
+
+    `extra_key` names further key columns for objects whose id alone is not unique (a Token is
+    identified by its uid and its type).
+    """
     last_updated = parse_last_updated(document.get("last_updated"))
-    key = object_key(country_code, party_id, object_id)
+    key = {**object_key(country_code, party_id, object_id), **(extra_key or {})}
     values = {"document": document, "last_updated": last_updated, "source": source, **(extra or {})}
     for _attempt in range(2):
         try:
