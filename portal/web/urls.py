@@ -13,4 +13,9 @@ urlpatterns = [
     path("partners/handshake/", views.partner_handshake, name="partner-handshake"),
     path("partners/token-a/", views.partner_token_a, name="partner-token-a"),
     path("partners/<int:connection_id>/", views.partner, name="partner"),
+    path(
+        "partners/<int:connection_id>/<str:action>/",
+        views.partner_action,
+        name="partner-action",
+    ),
 ]

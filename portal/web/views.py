@@ -9,10 +9,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ocpi.credentials.services import (
+    HandshakeError,
+    issue_token_a,
+    register_with_partner,
+    rotate_credentials,
+    unregister,
+)
 from ocpi.endpoints import versions_url
 from ocpi.models import Connection
 from portal.web import selectors
 from portal.web.forms import HandshakeForm, TokenAForm
+from portal.web.services import ConnectionStateError, connection_resume, connection_suspend
 
 
 def staff_required(view):
@@ -52,8 +60,6 @@ def partners(request):
 @staff_required
 @require_POST
 def partner_handshake(request):
-    from ocpi.credentials.services import HandshakeError, register_with_partner
-
     form = HandshakeForm(request.POST)
     if not form.is_valid():
         return _partners_page(request, handshake_form=form, status=400)
@@ -75,8 +81,6 @@ def partner_handshake(request):
 @require_POST
 def partner_token_a(request):
     """Issue a token A; the answer shows it once and it is never shown again."""
-    from ocpi.credentials.services import issue_token_a
-
     form = TokenAForm(request.POST)
     if not form.is_valid():
         return _partners_page(request, token_a_form=form, status=400)
@@ -101,3 +105,46 @@ def partner(request, connection_id: int):
         ),
     }
     return render(request, "portal/partner.html", context)
+
+
+def _rotate(connection: Connection) -> str:
+    rotate_credentials(connection=connection)
+    return "Credentials rotated: both sides now use new tokens."
+
+
+def _suspend(connection: Connection) -> str:
+    connection_suspend(connection=connection)
+    return "Suspended: no traffic either way until resumed."
+
+
+def _resume(connection: Connection) -> str:
+    connection_resume(connection=connection)
+    return "Resumed."
+
+
+def _unregister(connection: Connection) -> str:
+    unregister(connection=connection)
+    return "Unregistered: the partner's credentials and ours are gone."
+
+
+PARTNER_ACTIONS = {
+    "rotate": _rotate,
+    "suspend": _suspend,
+    "resume": _resume,
+    "unregister": _unregister,
+}
+
+
+@staff_required
+@require_POST
+def partner_action(request, connection_id: int, action: str):
+    if action not in PARTNER_ACTIONS:
+        raise Http404("No such action")
+    connection = _connection_or_404(connection_id)
+    try:
+        messages.success(request, PARTNER_ACTIONS[action](connection))
+    except HandshakeError as exc:
+        messages.error(request, f"{action.capitalize()} failed at step “{exc.step}”: {exc.message}")
+    except ConnectionStateError as exc:
+        messages.error(request, str(exc))
+    return redirect("portal:partner", connection_id=connection.pk)

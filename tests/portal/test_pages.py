@@ -7,20 +7,6 @@ from ocpi import traffic
 from ocpi.models import TrafficLog
 
 
-@pytest.fixture
-def staff_client(client, db):
-    user = get_user_model().objects.create_user("alice", password="pw", is_staff=True)
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def driver_client(client, db):
-    user = get_user_model().objects.create_user("bob", password="pw")
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("path", ["/", "/partners/", "/partners/1/"])
 def test_anonymous_users_are_sent_to_the_login_page(client, db, path):
     response = client.get(path)

@@ -1,0 +1,1 @@
+"""Demo data: a realistic, deterministic set of our own OCPI objects for `manage.py demo`."""
