@@ -1,0 +1,40 @@
+import json
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from ocpi.modules.locations.models import Location
+
+
+def pretty_document(obj) -> str:
+    """The stored OCPI document, indented, for reading (never edited here)."""
+    return format_html(
+        '<pre style="white-space: pre-wrap">{}</pre>',
+        json.dumps(obj.document, indent=2, ensure_ascii=False),
+    )
+
+
+pretty_document.short_description = "document"
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["country_code", "party_id", "ocpi_id", "time_zone", "last_updated", "source"]
+    list_filter = ["country_code", "party_id", "source"]
+    search_fields = ["ocpi_id", "party_id"]
+    date_hierarchy = "last_updated"
+    fields = [
+        "country_code",
+        "party_id",
+        "ocpi_id",
+        "time_zone",
+        "last_updated",
+        "source",
+        "created_at",
+        "updated_at",
+        pretty_document,
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # locations arrive over OCPI or through location_save_own

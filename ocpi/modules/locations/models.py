@@ -1,0 +1,25 @@
+"""Locations: one row per Location; its EVSEs and Connectors live inside the document."""
+
+from django.db import models
+
+from ocpi.objects import OcpiObject
+
+
+class Location(OcpiObject):
+    # Billing reads tariff restrictions in the location's local time.
+    time_zone = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country_code", "party_id", "ocpi_id"], name="location_key_unique"
+            )
+        ]
+        # The sender list: one party's locations in last_updated order, with date filters.
+        indexes = [
+            models.Index(
+                fields=["country_code", "party_id", "last_updated", "id"],
+                name="location_party_updated",
+            )
+        ]
+        ordering = ["country_code", "party_id", "ocpi_id"]
