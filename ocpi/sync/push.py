@@ -82,7 +82,7 @@ def deliver_object_queue(*, delivery_id: int) -> float | None:
             if head is None:
                 return None
             locked = (
-                PushDelivery.objects.select_for_update(skip_locked=True)
+                PushDelivery.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("connection", "party")
                 .filter(pk=head.pk)
                 .first()
