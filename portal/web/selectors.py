@@ -6,6 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, QuerySet
 
 from ocpi.models import Connection, OwnParty, TrafficLog
+from ocpi.sync.models import SyncState
 
 TRAFFIC_PAGE_SIZE = 25
 
@@ -47,3 +48,8 @@ def connection_traffic_page(*, connection: Connection, page_number) -> Page:
     """One page of the connection's traffic log, newest first."""
     entries = TrafficLog.objects.filter(connection=connection).order_by("-timestamp", "-id")
     return Paginator(entries, TRAFFIC_PAGE_SIZE).get_page(page_number)
+
+
+def connection_sync_states(*, connection: Connection) -> QuerySet[SyncState]:
+    """How far each module's pull from this partner got, and how its last run went."""
+    return SyncState.objects.filter(connection=connection).order_by("module")

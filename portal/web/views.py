@@ -18,6 +18,7 @@ from ocpi.credentials.services import (
 )
 from ocpi.endpoints import versions_url
 from ocpi.models import Connection
+from ocpi.sync.push import deliveries_for
 from portal.web import selectors
 from portal.web.forms import HandshakeForm, TokenAForm
 from portal.web.services import ConnectionStateError, connection_resume, connection_suspend
@@ -103,6 +104,8 @@ def partner(request, connection_id: int):
         "traffic": selectors.connection_traffic_page(
             connection=connection, page_number=request.GET.get("page")
         ),
+        "sync_states": selectors.connection_sync_states(connection=connection),
+        "deliveries": deliveries_for(connection),
     }
     return render(request, "portal/partner.html", context)
 

@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from ocpi import traffic
 from ocpi.models import TrafficLog
+from ocpi.sync.models import PushDelivery, SyncState
 
 
 @pytest.mark.parametrize("path", ["/", "/partners/", "/partners/1/"])
@@ -84,3 +86,30 @@ def test_partner_detail_pages_through_long_traffic_logs(staff_client, partner):
 
 def test_unknown_partner_is_404(staff_client):
     assert staff_client.get("/partners/999999/").status_code == 404
+
+
+def test_partner_detail_shows_pull_state_and_push_deliveries(staff_client, partner, own_parties):
+    SyncState.objects.create(
+        connection=partner,
+        module="locations",
+        last_run_at=timezone.now(),
+        counts={"stored": 42},
+        last_error="GET https://partner.example/ocpi/locations answered HTTP 503",
+    )
+    PushDelivery.objects.create(
+        connection=partner,
+        party=own_parties["CPO"],
+        module="locations",
+        method="PATCH",
+        url="https://partner.example/ocpi/emsp/locations/NL/TMC/LOC1/EVSE1",
+        body={"status": "CHARGING"},
+        object_key="locations/NL/TMC/LOC1",
+        status=PushDelivery.Status.FAILED,
+        attempts=5,
+        last_error="HTTP 500",
+    )
+    page = staff_client.get(f"/partners/{partner.pk}/").content.decode()
+    assert "stored 42" in page
+    assert "answered HTTP 503" in page
+    assert "PATCH https://partner.example/ocpi/emsp/locations/NL/TMC/LOC1/EVSE1" in page
+    assert "Failed" in page
