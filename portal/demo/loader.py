@@ -1,0 +1,88 @@
+"""Load the demo data through the same services the OCPI interfaces use.
+
+Idempotent: users and parties are created only when missing, and an object is saved only when
+its stored document differs from the generated one, so a second run changes nothing and pushes
+nothing to partners.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from ocpi.credentials.services import ensure_own_parties
+from ocpi.models import OwnParty
+from ocpi.modules.locations.models import Location
+from ocpi.modules.locations.services import location_save_own
+from ocpi.objects import OcpiObject
+from portal.demo import documents
+
+DEMO_USERS = {
+    # username: (password, staff and superuser)
+    "staff": ("staff", True),
+    "driver": ("driver", False),
+}
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    parties: list[OwnParty]
+    locations: int
+    locations_saved: int
+
+
+@transaction.atomic
+def demo_load(*, seed: int, location_count: int) -> DemoSummary:
+    _ensure_users()
+    parties = ensure_own_parties()
+    cpo = next((party for party in parties if party.role == "CPO"), None)
+    locations_saved = 0
+    if cpo is not None:
+        locations_saved = _save_changed(
+            Location,
+            party=cpo,
+            documents=documents.location_documents(
+                seed=seed,
+                party=(cpo.country_code, cpo.party_id),
+                operator_name=cpo.name,
+                count=location_count,
+            ),
+            save=location_save_own,
+        )
+    return DemoSummary(
+        parties=parties,
+        locations=Location.objects.filter(source=None).count(),
+        locations_saved=locations_saved,
+    )
+
+
+def _ensure_users() -> None:
+    users = get_user_model()
+    for username, (password, staff) in DEMO_USERS.items():
+        user, created = users.objects.get_or_create(
+            username=username, defaults={"is_staff": staff, "is_superuser": staff}
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+
+
+def _save_changed(
+    model: type[OcpiObject],
+    *,
+    party: OwnParty,
+    documents: list[dict],
+    save: Callable[..., object],
+    id_field: str = "id",
+) -> int:
+    """Save the documents whose stored version differs; returns how many were saved."""
+    stored = dict(
+        model.objects.filter(
+            country_code=party.country_code, party_id=party.party_id, source=None
+        ).values_list("ocpi_id", "document")
+    )
+    changed = [doc for doc in documents if stored.get(doc[id_field].upper()) != doc]
+    for document in changed:
+        save(party=party, document=document)
+    return len(changed)

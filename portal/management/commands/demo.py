@@ -1,0 +1,35 @@
+"""`manage.py demo`: our parties, a staff and a driver login, and a realistic set of OCPI objects.
+
+Running it again changes nothing: see portal.demo.loader.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from ocpi.endpoints import versions_url
+from portal.demo.loader import DEMO_USERS, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent): parties, users, locations, tariffs and tokens."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="seed of the generator")
+        parser.add_argument(
+            "--locations", type=int, default=300, help="how many locations our CPO gets"
+        )
+
+    def handle(self, *args, seed, locations, **options):
+        summary = demo_load(seed=seed, location_count=locations)
+        parties = ", ".join(str(party) for party in summary.parties)
+        self.stdout.write(f"Our parties: {parties}")
+        self.stdout.write(
+            f"Locations: {summary.locations} ({summary.locations_saved} saved in this run)"
+        )
+        staff_password = DEMO_USERS["staff"][0]
+        driver_password = DEMO_USERS["driver"][0]
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Portal:        {settings.OCPI_BASE_URL}/"))
+        self.stdout.write(f"Staff login:   staff / {staff_password}")
+        self.stdout.write(f"Driver login:  driver / {driver_password}")
+        self.stdout.write(f"OCPI versions: {versions_url()}")

@@ -1,0 +1,64 @@
+"""`manage.py demo` builds a usable installation, and running it again changes nothing."""
+
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from ocpi.models import OwnParty
+from ocpi.modules.locations.models import Location
+from ocpi.sync.models import PushDelivery
+from tests.conftest import make_connection
+
+
+def run_demo() -> str:
+    out = StringIO()
+    call_command("demo", "--locations", "25", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {
+        "users": get_user_model().objects.count(),
+        "parties": OwnParty.objects.count(),
+        "locations": Location.objects.count(),
+        "last_changed": max(Location.objects.values_list("updated_at", flat=True)),
+    }
+
+
+def test_demo_creates_parties_logins_and_locations(db, client):
+    output = run_demo()
+    assert {str(p) for p in OwnParty.objects.all()} == {"NL-TMC CPO", "NL-TME EMSP"}
+    assert Location.objects.filter(country_code="NL", party_id="TMC").count() == 25
+    assert client.login(username="staff", password="staff")
+    assert client.get("/partners/").status_code == 200
+    assert get_user_model().objects.get(username="driver").check_password("driver")
+    assert "Staff login:   staff / staff" in output
+    assert "OCPI versions: http://127.0.0.1:8000/ocpi/versions" in output
+
+
+def test_demo_twice_changes_nothing_and_pushes_nothing(db):
+    run_demo()
+    first = counts()
+    partner = make_connection("Partner", "partner-token", [("DE", "ABE", "EMSP")])
+    partner.endpoints = [
+        {
+            "identifier": "locations",
+            "role": "RECEIVER",
+            "url": "http://127.0.0.1:9/ocpi/emsp/2.2.1/locations",
+        }
+    ]
+    partner.save()
+
+    run_demo()
+
+    assert counts() == first
+    assert not PushDelivery.objects.exists()
+
+
+def test_demo_locations_are_the_same_every_time(db):
+    run_demo()
+    documents = dict(Location.objects.values_list("ocpi_id", "document"))
+    Location.objects.all().delete()
+    run_demo()
+    assert dict(Location.objects.values_list("ocpi_id", "document")) == documents
