@@ -1,0 +1,118 @@
+"""Writes of tariffs: a partner's (receiver interface, pull sync) and our CPO's own (pushed).
+
+Every version received is kept (TariffVersion) so that billing prices a CDR with the tariff that
+was valid when its session started; DELETE only marks the tariff deleted. A PUT older than the
+stored tariff does not replace it (success, nothing changes) but still joins the history.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from ocpi.models import Connection, OwnParty
+from ocpi.modules.locations.serializers import ocpi_time, validate_document
+from ocpi.modules.tariffs.models import Tariff, TariffVersion
+from ocpi.modules.tariffs.serializers import TariffSerializer
+from ocpi.objects import UpsertResult, object_key, upsert_object
+from ocpi.transport.exceptions import InvalidParameters, UnknownObject
+from ocpi.transport.parties import require_partner_party, require_same_key
+
+MODULE = "tariffs"
+
+
+def store_from_partner(*, connection: Connection, document: dict) -> UpsertResult:
+    """A complete Tariff from a partner (its PUT, or pulled from its sender interface)."""
+    validate_document(TariffSerializer, document)
+    require_partner_party(connection, document["country_code"], document["party_id"])
+    return _store_tariff(document, source=connection)
+
+
+def tariff_put_from_partner(
+    *, connection: Connection, country_code: str, party_id: str, tariff_id: str, document: dict
+) -> UpsertResult:
+    require_partner_party(connection, country_code, party_id)
+    if not isinstance(document, dict):
+        raise InvalidParameters("The body must be a JSON object")
+    require_same_key(country_code, document, "country_code")
+    require_same_key(party_id, document, "party_id")
+    require_same_key(tariff_id, document, "id")
+    return store_from_partner(connection=connection, document=document)
+
+
+def tariff_delete_from_partner(
+    *, connection: Connection, country_code: str, party_id: str, tariff_id: str
+) -> Tariff:
+    require_partner_party(connection, country_code, party_id)
+    return _mark_deleted(country_code, party_id, tariff_id)
+
+
+def tariff_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
+    """Create or replace one of our CPO's tariffs and push it to every partner."""
+    validate_document(TariffSerializer, document)
+    for field, ours in (("country_code", party.country_code), ("party_id", party.party_id)):
+        if str(document[field]).upper() != ours.upper():
+            raise InvalidParameters(f"{field} must be {ours} (the party saving it)")
+    with transaction.atomic():
+        result = _store_tariff(document, source=None)
+        if result.applied:
+            _push(party, "PUT", document["id"], body=document)
+    return result
+
+
+def tariff_delete_own(*, party: OwnParty, tariff_id: str) -> Tariff:
+    """Withdraw one of our CPO's tariffs (its history stays) and push the DELETE."""
+    with transaction.atomic():
+        tariff = _mark_deleted(party.country_code, party.party_id, tariff_id, own=True)
+        _push(party, "DELETE", tariff.document["id"], body={})
+    return tariff
+
+
+@transaction.atomic
+def _store_tariff(document: dict, *, source: Connection | None) -> UpsertResult:
+    result = upsert_object(
+        Tariff,
+        country_code=document["country_code"],
+        party_id=document["party_id"],
+        object_id=document["id"],
+        document=document,
+        source=source,
+        extra={"deleted_at": None},
+    )
+    # The tariff row is locked by the upsert until this transaction ends.
+    TariffVersion.objects.update_or_create(
+        tariff=result.instance,
+        last_updated=ocpi_time(document["last_updated"]),
+        defaults={"document": document},
+    )
+    return result
+
+
+def _mark_deleted(country_code: str, party_id: str, tariff_id: str, *, own: bool = False):
+    with transaction.atomic():
+        tariffs = Tariff.objects.select_for_update().filter(
+            **object_key(country_code, party_id, tariff_id)
+        )
+        if own:
+            tariffs = tariffs.filter(source__isnull=True)
+        tariff = tariffs.first()
+        if tariff is None:
+            raise UnknownObject(f"Unknown tariff {country_code}-{party_id} {tariff_id}")
+        # A repeated DELETE (a retry) succeeds and keeps the first deletion time.
+        if tariff.deleted_at is None:
+            tariff.deleted_at = timezone.now()
+            tariff.save(update_fields=["deleted_at", "updated_at"])
+    return tariff
+
+
+def _push(party: OwnParty, method: str, tariff_id: str, *, body: dict) -> None:
+    # Imported when used: the sync package itself imports the module services (pull).
+    from ocpi.sync.push import push_change
+
+    key = f"{party.country_code}/{party.party_id}/{tariff_id}"
+    push_change(
+        module=MODULE,
+        party=party,
+        method=method,
+        path=f"/{key}",
+        body=body,
+        object_key=f"{MODULE}/{key}",
+    )
