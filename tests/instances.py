@@ -11,7 +11,10 @@ They are registered for the whole suite by `pytest_plugins` in tests/conftest.py
 asks for them. Use `instance.manage(...)` to run management commands against an instance (for
 example `ocpi_token_a` on one side and `ocpi_register` on the other), `instance.shell(code)` to
 read its database, and `instance.url` / `instance.versions_url` to call it over HTTP. Other
-parties can be started with `running_instance(label, own_parties)`.
+parties can be started with `running_instance(label, own_parties, tmp_dir)`.
+
+For in-process tests, `fake_partner` is a scripted partner platform on loopback (`FakePartner`):
+it answers versions, version details and whatever `routes` say, and records each request.
 """
 
 import json
@@ -19,11 +22,13 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,6 +39,8 @@ import requests
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT_SECONDS = 60
 COMMAND_TIMEOUT_SECONDS = 120
+# The token a FakePartner hands us in its credentials (its token B or C, for our calls to it).
+FAKE_PARTNER_TOKEN = "fake-partner-token-for-our-calls"
 
 
 @dataclass
@@ -209,3 +216,120 @@ def cpo_instance(tmp_path_factory):
 def emsp_instance(tmp_path_factory):
     with running_instance("emsp", "DE-EMP:EMSP", tmp_path_factory.mktemp("emsp")) as instance:
         yield instance
+
+
+def envelope(data, status_code=1000, message=None) -> dict:
+    """An OCPI response body as a partner sends it."""
+    body = {"data": data, "status_code": status_code, "timestamp": "2026-01-01T00:00:00Z"}
+    if message:
+        body["status_message"] = message
+    return body
+
+
+class FakePartner:
+    """A partner platform on loopback: answers from `routes` and remembers every request."""
+
+    def __init__(self):
+        partner = self
+        self.requests = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode() if length else ""
+                partner.requests.append(
+                    {
+                        "method": self.command,
+                        "path": self.path,
+                        "authorization": self.headers.get("Authorization", ""),
+                        "body": json.loads(body) if body else None,
+                    }
+                )
+                http_status, answer = partner.routes.get(
+                    (self.command, self.path), (404, {"status_code": 2000})
+                )
+                payload = answer if isinstance(answer, str) else json.dumps(answer)
+                self.send_response(http_status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload.encode())))
+                self.end_headers()
+                self.wfile.write(payload.encode())
+
+            do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.versions_url = f"{self.url}/ocpi/versions"
+        self.credentials_url = f"{self.url}/ocpi/2.2.1/credentials"
+        self.routes = {
+            ("GET", "/ocpi/versions"): (
+                200,
+                envelope([{"version": "2.2.1", "url": f"{self.url}/ocpi/2.2.1"}]),
+            ),
+            ("GET", "/ocpi/2.2.1"): (
+                200,
+                envelope(
+                    {
+                        "version": "2.2.1",
+                        "endpoints": [
+                            {
+                                "identifier": "credentials",
+                                "role": "SENDER",
+                                "url": self.credentials_url,
+                            },
+                            {
+                                "identifier": "credentials",
+                                "role": "RECEIVER",
+                                "url": self.credentials_url,
+                            },
+                            {
+                                "identifier": "cdrs",
+                                "role": "RECEIVER",
+                                "url": f"{self.url}/ocpi/emsp/2.2.1/cdrs",
+                            },
+                        ],
+                    }
+                ),
+            ),
+        }
+
+    def credentials(self, token: str = FAKE_PARTNER_TOKEN) -> dict:
+        """The Credentials object this partner sends: one eMSP, DE-XYZ, with a logo."""
+        return {
+            "token": token,
+            "url": self.versions_url,
+            "roles": [
+                {
+                    "role": "EMSP",
+                    "party_id": "xyz",
+                    "country_code": "de",
+                    "business_details": {
+                        "name": "XYZ Mobility",
+                        "website": "https://xyz.example.com",
+                        "house_colour": "green",
+                    },
+                }
+            ],
+        }
+
+    def requests_to(self, path: str) -> list[dict]:
+        return [r for r in self.requests if r["path"] == path]
+
+    def __enter__(self):
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        ).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_partner():
+    with FakePartner() as partner:
+        yield partner
