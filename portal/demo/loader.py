@@ -6,7 +6,7 @@ nothing to partners.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -15,6 +15,8 @@ from ocpi.credentials.services import ensure_own_parties
 from ocpi.models import OwnParty
 from ocpi.modules.locations.models import Location
 from ocpi.modules.locations.services import location_save_own
+from ocpi.modules.tariffs.models import Tariff
+from ocpi.modules.tariffs.services import tariff_save_own
 from ocpi.objects import OcpiObject
 from portal.demo import documents
 
@@ -25,36 +27,39 @@ DEMO_USERS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class DemoSummary:
     parties: list[OwnParty]
-    locations: int
-    locations_saved: int
+    # Per kind of object: how many of our own are stored, and how many this run saved.
+    stored: dict[str, int] = field(default_factory=dict)
+    saved: dict[str, int] = field(default_factory=dict)
 
 
 @transaction.atomic
 def demo_load(*, seed: int, location_count: int) -> DemoSummary:
     _ensure_users()
-    parties = ensure_own_parties()
-    cpo = next((party for party in parties if party.role == "CPO"), None)
-    locations_saved = 0
+    summary = DemoSummary(parties=ensure_own_parties())
+    cpo = next((party for party in summary.parties if party.role == "CPO"), None)
     if cpo is not None:
-        locations_saved = _save_changed(
+        cpo_key = (cpo.country_code, cpo.party_id)
+        # Tariffs first: the locations' connectors refer to them.
+        summary.saved["tariffs"] = _save_changed(
+            Tariff,
+            party=cpo,
+            documents=documents.tariff_documents(party=cpo_key),
+            save=tariff_save_own,
+        )
+        summary.saved["locations"] = _save_changed(
             Location,
             party=cpo,
             documents=documents.location_documents(
-                seed=seed,
-                party=(cpo.country_code, cpo.party_id),
-                operator_name=cpo.name,
-                count=location_count,
+                seed=seed, party=cpo_key, operator_name=cpo.name, count=location_count
             ),
             save=location_save_own,
         )
-    return DemoSummary(
-        parties=parties,
-        locations=Location.objects.filter(source=None).count(),
-        locations_saved=locations_saved,
-    )
+    for name, model in (("tariffs", Tariff), ("locations", Location)):
+        summary.stored[name] = model.objects.filter(source=None).count()
+    return summary
 
 
 def _ensure_users() -> None:

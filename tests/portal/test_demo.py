@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from ocpi.models import OwnParty
 from ocpi.modules.locations.models import Location
+from ocpi.modules.tariffs.models import Tariff
 from ocpi.sync.models import PushDelivery
 from tests.conftest import make_connection
 
@@ -22,14 +23,27 @@ def counts() -> dict:
         "users": get_user_model().objects.count(),
         "parties": OwnParty.objects.count(),
         "locations": Location.objects.count(),
-        "last_changed": max(Location.objects.values_list("updated_at", flat=True)),
+        "tariffs": Tariff.objects.count(),
+        "last_changed": max(
+            *Location.objects.values_list("updated_at", flat=True),
+            *Tariff.objects.values_list("updated_at", flat=True),
+        ),
     }
 
 
-def test_demo_creates_parties_logins_and_locations(db, client):
+def test_demo_creates_parties_logins_tariffs_and_locations(db, client):
     output = run_demo()
     assert {str(p) for p in OwnParty.objects.all()} == {"NL-TMC CPO", "NL-TME EMSP"}
     assert Location.objects.filter(country_code="NL", party_id="TMC").count() == 25
+    tariff_ids = set(Tariff.objects.values_list("ocpi_id", flat=True))
+    connector_tariffs = {
+        tariff_id
+        for document in Location.objects.values_list("document", flat=True)
+        for evse in document["evses"]
+        for connector in evse["connectors"]
+        for tariff_id in connector["tariff_ids"]
+    }
+    assert connector_tariffs == tariff_ids == {"AC-STANDARD", "DC-FAST"}
     assert client.login(username="staff", password="staff")
     assert client.get("/partners/").status_code == 200
     assert get_user_model().objects.get(username="driver").check_password("driver")
@@ -42,11 +56,8 @@ def test_demo_twice_changes_nothing_and_pushes_nothing(db):
     first = counts()
     partner = make_connection("Partner", "partner-token", [("DE", "ABE", "EMSP")])
     partner.endpoints = [
-        {
-            "identifier": "locations",
-            "role": "RECEIVER",
-            "url": "http://127.0.0.1:9/ocpi/emsp/2.2.1/locations",
-        }
+        {"identifier": module, "role": "RECEIVER", "url": f"http://127.0.0.1:9/{module}"}
+        for module in ("locations", "tariffs", "tokens")
     ]
     partner.save()
 

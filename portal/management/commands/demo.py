@@ -23,9 +23,9 @@ class Command(BaseCommand):
         summary = demo_load(seed=seed, location_count=locations)
         parties = ", ".join(str(party) for party in summary.parties)
         self.stdout.write(f"Our parties: {parties}")
-        self.stdout.write(
-            f"Locations: {summary.locations} ({summary.locations_saved} saved in this run)"
-        )
+        for name, stored in summary.stored.items():
+            saved = summary.saved.get(name, 0)
+            self.stdout.write(f"{name.capitalize()}: {stored} ({saved} saved in this run)")
         staff_password = DEMO_USERS["staff"][0]
         driver_password = DEMO_USERS["driver"][0]
         self.stdout.write("")
