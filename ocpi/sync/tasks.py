@@ -3,9 +3,33 @@
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 
 from ocpi import traffic
-from ocpi.sync import push
+from ocpi.client import OcpiClientError
+from ocpi.models import Connection
+from ocpi.sync import pull, push
+
+# A failed pull is tried again after 30 s, 60 s, 120 s, ... (up to OCPI_PULL_MAX_RETRIES times).
+PULL_RETRY_BASE_SECONDS = 30
+
+
+@shared_task(bind=True, max_retries=None)
+def pull_partner_module(self, connection_id: int, module: str) -> dict | None:
+    """Scheduled pull of one module from one partner; a partner gone or suspended is skipped."""
+    connection = Connection.objects.filter(
+        pk=connection_id, status=Connection.Status.REGISTERED
+    ).first()
+    if connection is None or module not in pull.pulled_modules(connection):
+        return None
+    try:
+        return pull.pull_module(connection=connection, module=module)
+    except OcpiClientError as exc:
+        raise self.retry(
+            exc=exc,
+            countdown=PULL_RETRY_BASE_SECONDS * 2**self.request.retries,
+            max_retries=settings.OCPI_PULL_MAX_RETRIES,
+        ) from exc
 
 
 @shared_task(bind=True, max_retries=None)

@@ -1,0 +1,39 @@
+"""Pull now from one partner, the same way the schedule does, and print the counts as JSON."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ocpi.client import OcpiClientError
+from ocpi.credentials.services import find_connection
+from ocpi.models import Connection
+from ocpi.sync.pull import PULLED_MODULES, PullNotPossible, pull_module, pulled_modules
+
+
+class Command(BaseCommand):
+    help = "Pull changed objects from a partner (all modules it sends, or --module ones)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("partner", help="Connection id or any CC-PID of its parties")
+        parser.add_argument(
+            "--module",
+            action="append",
+            choices=list(PULLED_MODULES),
+            help="A module to pull (repeatable); default: every module the partner sends",
+        )
+
+    def handle(self, *args, partner, module, **options):
+        try:
+            connection = find_connection(partner)
+        except Connection.DoesNotExist as exc:
+            raise CommandError(str(exc)) from exc
+        results = {}
+        for name in module or pulled_modules(connection):
+            try:
+                results[name] = pull_module(connection=connection, module=name)
+            except (PullNotPossible, OcpiClientError) as exc:
+                results[name] = {"error": str(exc)}
+        self.stdout.write(json.dumps({"connection": connection.identifier, "modules": results}))
+        failed = [name for name, result in results.items() if "error" in result]
+        if failed:
+            raise CommandError(f"Pull failed for: {', '.join(failed)}")

@@ -1,0 +1,117 @@
+"""Pulling partners' objects from their sender endpoints, asking only for what changed.
+
+Each (connection, module) keeps a watermark in SyncState: the time the last successful run
+started. The next run asks for `date_from` = watermark, follows the Link pages, and stores every
+object through the module's own `store_from_partner`, the same service its receiver uses. An
+object the module rejects is counted and logged; a failed call fails the run and leaves the
+watermark where it was, so the next run asks again for everything since then.
+"""
+
+import logging
+from datetime import UTC
+from importlib import import_module
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.exceptions import APIException
+
+from ocpi.client import OcpiClient, OcpiClientError
+from ocpi.endpoints import SENDER
+from ocpi.models import Connection, OwnParty
+from ocpi.sync.models import SyncState
+
+logger = logging.getLogger(__name__)
+
+# Each module we pull, and the partner role whose sender interface offers it.
+PULLED_MODULES = {
+    "locations": "CPO",
+    "tariffs": "CPO",
+    "sessions": "CPO",
+    "cdrs": "CPO",
+    "tokens": "EMSP",
+}
+# The role of ours that receives what the partner's role sends.
+RECEIVING_ROLE = {"CPO": "EMSP", "EMSP": "CPO"}
+
+
+class PullNotPossible(Exception):
+    """The connection cannot be pulled for this module (not registered, or no sender endpoint)."""
+
+
+def pulled_modules(connection: Connection) -> list[str]:
+    """The modules this partner offers a sender endpoint for, in PULLED_MODULES order."""
+    return [m for m in PULLED_MODULES if connection.endpoint_url(m, SENDER)]
+
+
+def pull_module(*, connection: Connection, module: str) -> dict:
+    """Pull what changed in one module since the last successful run; returns the counts.
+
+    Raises PullNotPossible, or OcpiClientError when a call to the partner fails.
+    """
+    if module not in PULLED_MODULES:
+        raise PullNotPossible(f"{module} is not a module we pull")
+    if connection.status != Connection.Status.REGISTERED:
+        raise PullNotPossible(f"Connection {connection} is {connection.status}, not registered")
+    url = connection.endpoint_url(module, SENDER)
+    if not url:
+        raise PullNotPossible(f"Connection {connection} has no {module} SENDER endpoint")
+    store = import_module(f"ocpi.modules.{module}.services").store_from_partner
+
+    state, _ = SyncState.objects.get_or_create(connection=connection, module=module)
+    started = timezone.now()
+    state.last_run_at = started
+    state.save(update_fields=["last_run_at"])
+
+    params = {"date_from": _ocpi_datetime(state.watermark)} if state.watermark else None
+    counts = {"received": 0, "created": 0, "updated": 0, "unchanged": 0, "invalid": 0}
+    try:
+        for page in _client(connection, module).get_pages(url, params):
+            for document in page:
+                counts["received"] += 1
+                counts[_store_one(store, connection, module, document)] += 1
+    except OcpiClientError as exc:
+        state.last_error = str(exc)
+        state.counts = counts
+        state.save(update_fields=["last_error", "counts"])
+        raise
+    state.watermark = started
+    state.last_success_at = timezone.now()
+    state.last_error = ""
+    state.counts = counts
+    state.save()
+    return counts
+
+
+def _store_one(store, connection: Connection, module: str, document) -> str:
+    """Store one pulled object; returns which count it belongs to."""
+    if not isinstance(document, dict):
+        logger.warning("Invalid %s item pulled from %s: not an object", module, connection)
+        return "invalid"
+    try:
+        with transaction.atomic():
+            result = store(connection=connection, document=document)
+    except APIException as exc:
+        object_id = document.get("id") or document.get("uid")
+        logger.warning(
+            "Invalid %s object %r pulled from %s: %s", module, object_id, connection, exc.detail
+        )
+        return "invalid"
+    if result.created:
+        return "created"
+    return "updated" if result.applied else "unchanged"
+
+
+def _client(connection: Connection, module: str) -> OcpiClient:
+    sending_role = PULLED_MODULES[module]
+    our_party = OwnParty.objects.filter(role=RECEIVING_ROLE[sending_role]).order_by("pk").first()
+    their_party = connection.parties.filter(role=sending_role).order_by("id").first()
+    return OcpiClient(
+        connection,
+        from_party=our_party,
+        to_party=(their_party.country_code, their_party.party_id) if their_party else None,
+    )
+
+
+def _ocpi_datetime(value) -> str:
+    """UTC, whole seconds (rounded down: date_from is inclusive, so nothing is missed)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
