@@ -25,6 +25,7 @@ from ocpi.modules.locations.serializers import (
     validate_patch,
 )
 from ocpi.objects import UpsertResult, object_key, upsert_object
+from ocpi.sync.push import push_change
 from ocpi.transport.exceptions import InvalidParameters, UnknownLocation
 from ocpi.transport.parties import require_partner_party, require_same_key
 
@@ -243,15 +244,13 @@ def _require_own(party: OwnParty, document: dict) -> None:
 
 
 def _push(party: OwnParty, method: str, document: dict, *, path_ids: tuple, body: dict) -> None:
-    # Imported when used: the sync package itself imports the module services (pull).
-    from ocpi.sync.push import push_change
-
-    key = f"{document['country_code']}/{document['party_id']}/{document['id']}"
+    """Queue the change for every partner; changes of one location reach a partner in order."""
+    country_code, party_id = document["country_code"], document["party_id"]
     push_change(
         module=MODULE,
         party=party,
         method=method,
-        path="/" + "/".join((document["country_code"], document["party_id"], *path_ids)),
+        path="/" + "/".join((country_code, party_id, *path_ids)),
         body=body,
-        object_key=f"{MODULE}/{key}",
+        object_key=":".join((MODULE, country_code, party_id, document["id"])).upper(),
     )

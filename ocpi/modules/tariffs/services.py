@@ -13,6 +13,7 @@ from ocpi.modules.locations.serializers import ocpi_time, validate_document
 from ocpi.modules.tariffs.models import Tariff, TariffVersion
 from ocpi.modules.tariffs.serializers import TariffSerializer
 from ocpi.objects import UpsertResult, object_key, upsert_object
+from ocpi.sync.push import push_change
 from ocpi.transport.exceptions import InvalidParameters, UnknownObject
 from ocpi.transport.parties import require_partner_party, require_same_key
 
@@ -104,15 +105,12 @@ def _mark_deleted(country_code: str, party_id: str, tariff_id: str, *, own: bool
 
 
 def _push(party: OwnParty, method: str, tariff_id: str, *, body: dict) -> None:
-    # Imported when used: the sync package itself imports the module services (pull).
-    from ocpi.sync.push import push_change
-
-    key = f"{party.country_code}/{party.party_id}/{tariff_id}"
+    """Queue the change for every partner; changes of one tariff reach a partner in order."""
     push_change(
         module=MODULE,
         party=party,
         method=method,
-        path=f"/{key}",
+        path=f"/{party.country_code}/{party.party_id}/{tariff_id}",
         body=body,
-        object_key=f"{MODULE}/{key}",
+        object_key=":".join((MODULE, party.country_code, party.party_id, tariff_id)).upper(),
     )
