@@ -1,0 +1,307 @@
+"""Charging profiles: our CPO receives set/get/clear requests and passes them to the charge
+point adapter; our eMSP sends them to partner CPOs and receives results and profile updates."""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ocpi.chargepoints.adapter import get_adapter
+from ocpi.chargepoints.selectors import own_session, session_belongs_to
+from ocpi.client import OcpiClient, OcpiClientError
+from ocpi.endpoints import RECEIVER, VERSION
+from ocpi.models import Connection, OwnParty, Role
+from ocpi.modules.chargingprofiles.models import (
+    ActiveChargingProfile,
+    ChargingProfileRequest,
+    ChargingProfileResponseType,
+)
+from ocpi.modules.chargingprofiles.serializers import (
+    ActiveChargingProfileIn,
+    ActiveChargingProfileResultIn,
+    ChargingProfileIn,
+    ChargingProfileResponseIn,
+    ChargingProfileResultIn,
+    ClearChargingProfileIn,
+    GetActiveChargingProfileIn,
+    SetChargingProfileIn,
+)
+from ocpi.modules.chargingprofiles.tasks import (
+    charging_profile_execute_task,
+    charging_profile_result_deliver_task,
+)
+from ocpi.transport.exceptions import InvalidParameters, NoMatchingEndpoints, UnknownObject
+
+Kind = ChargingProfileRequest.Kind
+
+REQUEST_SERIALIZERS = {
+    Kind.SET: SetChargingProfileIn,
+    Kind.GET: GetActiveChargingProfileIn,
+    Kind.CLEAR: ClearChargingProfileIn,
+}
+RESULT_SERIALIZERS = {
+    Kind.SET: ChargingProfileResultIn,
+    Kind.GET: ActiveChargingProfileResultIn,
+    Kind.CLEAR: ChargingProfileResultIn,
+}
+# How each request reaches the Receiver interface, and which adapter method executes it.
+HTTP_METHODS = {Kind.SET: "PUT", Kind.GET: "GET", Kind.CLEAR: "DELETE"}
+ADAPTER_METHODS = {
+    Kind.SET: "set_charging_profile",
+    Kind.GET: "get_active_charging_profile",
+    Kind.CLEAR: "clear_charging_profile",
+}
+
+
+def _validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# Our CPO: the Receiver interface.
+
+
+def charging_profile_receive(
+    *, connection: Connection, party: OwnParty, kind: str, session_id: str, document: dict
+) -> ChargingProfileRequest:
+    """Validate a request on one of our sessions, answer it and store it; an accepted request
+    goes to the charge point adapter once the transaction commits."""
+    request = _validated(REQUEST_SERIALIZERS[kind], document)
+    adapter = get_adapter()
+    if not adapter.supports_charging_profiles:
+        response = ChargingProfileResponseType.NOT_SUPPORTED
+    else:
+        session = own_session(party=party, session_id=session_id)
+        if session is None:
+            response = ChargingProfileResponseType.UNKNOWN_SESSION
+        elif not session_belongs_to(session, connection):
+            response = ChargingProfileResponseType.REJECTED
+        else:
+            response = ChargingProfileResponseType.ACCEPTED
+    accepted = response == ChargingProfileResponseType.ACCEPTED
+    stored = ChargingProfileRequest.objects.create(
+        direction=ChargingProfileRequest.Direction.RECEIVED,
+        connection=connection,
+        party=party,
+        kind=kind,
+        session_id=session_id,
+        request=document,
+        response_url=request["response_url"],
+        status=(
+            ChargingProfileRequest.Status.PENDING
+            if accepted
+            else ChargingProfileRequest.Status.NOT_ACCEPTED
+        ),
+        response_result=response,
+        timeout=adapter.command_timeout,
+        deadline=timezone.now() + timedelta(seconds=adapter.command_timeout) if accepted else None,
+    )
+    if accepted:
+        charging_profile_execute_task.delay_on_commit(stored.pk)
+    return stored
+
+
+def charging_profile_execute(*, request_id: int) -> None:
+    """Pass an accepted request to the adapter; report its outcome if it has one at once."""
+    request = ChargingProfileRequest.objects.select_related("connection", "party").get(
+        pk=request_id
+    )
+    if request.status != ChargingProfileRequest.Status.PENDING or request.result:
+        return
+    outcome = getattr(get_adapter(), ADAPTER_METHODS[request.kind])(request)
+    if outcome is not None:
+        charging_profile_result_report(
+            request_id=request.pk, result=outcome.result, profile=outcome.profile
+        )
+
+
+@transaction.atomic
+def charging_profile_result_report(
+    *, request_id: int, result: str, profile: dict | None = None
+) -> ChargingProfileRequest:
+    """The charge point's result for a request our CPO received: store it and deliver it."""
+    request = ChargingProfileRequest.objects.select_for_update().get(
+        pk=request_id, direction=ChargingProfileRequest.Direction.RECEIVED
+    )
+    document = {"result": result}
+    if request.kind == Kind.GET and profile is not None:
+        document["profile"] = profile
+    _validated(RESULT_SERIALIZERS[request.kind], document)
+    if request.result_document == document:
+        return request
+    request.result = result
+    request.result_document = document
+    request.result_at = timezone.now()
+    request.result_delivered_at = None
+    request.status = ChargingProfileRequest.Status.COMPLETED
+    request.save()
+    charging_profile_result_deliver_task.delay_on_commit(request.pk)
+    return request
+
+
+def charging_profile_result_deliver(*, request_id: int) -> None:
+    """POST the result to the requester's response_url; raises OcpiClientError on failure."""
+    request = ChargingProfileRequest.objects.select_related("connection", "party").get(
+        pk=request_id
+    )
+    if request.result_delivered_at or not request.result_document:
+        return
+    client = OcpiClient(request.connection, from_party=request.party)
+    try:
+        client.call("POST", request.response_url, body=request.result_document, retries=0)
+    except OcpiClientError as exc:
+        ChargingProfileRequest.objects.filter(pk=request.pk).update(error=str(exc)[:300])
+        raise
+    ChargingProfileRequest.objects.filter(pk=request.pk).update(
+        result_delivered_at=timezone.now(), error=""
+    )
+
+
+# Our eMSP: sending requests to a partner CPO.
+
+
+def result_url(request: ChargingProfileRequest) -> str:
+    return f"{settings.OCPI_BASE_URL}/ocpi/{VERSION}/emsp/chargingprofiles/{request.uid}"
+
+
+def charging_profile_set(
+    *, connection: Connection, session_id: str, charging_profile: dict
+) -> ChargingProfileRequest:
+    """PUT a ChargingProfile on one of the partner CPO's sessions."""
+    _validated(ChargingProfileIn, charging_profile)
+    return _send(connection, Kind.SET, session_id, {"charging_profile": charging_profile})
+
+
+def active_charging_profile_get(
+    *, connection: Connection, session_id: str, duration: int
+) -> ChargingProfileRequest:
+    """Ask the partner CPO for a session's ActiveChargingProfile over the next `duration` s."""
+    return _send(connection, Kind.GET, session_id, {"duration": duration})
+
+
+def charging_profile_clear(*, connection: Connection, session_id: str) -> ChargingProfileRequest:
+    """Ask the partner CPO to remove the profile we set on a session."""
+    return _send(connection, Kind.CLEAR, session_id, {})
+
+
+def _send(
+    connection: Connection, kind: str, session_id: str, parameters: dict
+) -> ChargingProfileRequest:
+    url = connection.endpoint_url("chargingprofiles", RECEIVER)
+    if not url:
+        raise NoMatchingEndpoints(f"{connection} has no chargingprofiles receiver endpoint")
+    party = OwnParty.objects.filter(role=Role.EMSP).order_by("pk").first()
+    if party is None:
+        raise InvalidParameters("No eMSP party is hosted here to send the request")
+    stored = ChargingProfileRequest(
+        direction=ChargingProfileRequest.Direction.SENT,
+        connection=connection,
+        party=party,
+        kind=kind,
+        session_id=session_id,
+    )
+    stored.response_url = result_url(stored)
+    stored.request = {**parameters, "response_url": stored.response_url}
+    _validated(REQUEST_SERIALIZERS[kind], stored.request)
+    stored.save()
+
+    target = f"{url.rstrip('/')}/{session_id}"
+    body, params = stored.request, None
+    if kind != Kind.SET:  # GET and DELETE carry their parameters in the query string
+        body, params = None, stored.request
+    cpo = connection.parties.filter(role=Role.CPO).order_by("id").first()
+    client = OcpiClient(
+        connection, from_party=party, to_party=(cpo.country_code, cpo.party_id) if cpo else None
+    )
+    try:
+        reply = client.request(HTTP_METHODS[kind], target, body=body, params=params)
+    except OcpiClientError as exc:
+        return _record_response(stored.pk, error=str(exc))
+    response = ChargingProfileResponseIn(data=reply.data if isinstance(reply.data, dict) else {})
+    if not reply.ok or not response.is_valid():
+        return _record_response(
+            stored.pk,
+            error=f"HTTP {reply.http_status}, OCPI status {reply.ocpi_status}: "
+            f"{reply.status_message or 'no ChargingProfileResponse in the answer'}",
+        )
+    return _record_response(stored.pk, **response.validated_data)
+
+
+@transaction.atomic
+def _record_response(
+    request_id: int, *, result: str = "", timeout: int = 0, error: str = ""
+) -> ChargingProfileRequest:
+    request = ChargingProfileRequest.objects.select_for_update().get(pk=request_id)
+    request.response_result = result
+    request.timeout = timeout
+    request.error = error[:300]
+    if result == ChargingProfileResponseType.ACCEPTED:
+        request.deadline = request.created_at + timedelta(seconds=timeout)
+    elif not request.result:
+        request.status = ChargingProfileRequest.Status.NOT_ACCEPTED
+    request.save()
+    return request
+
+
+@transaction.atomic
+def charging_profile_result_receive(
+    *, connection: Connection, uid: str, document: dict
+) -> ChargingProfileRequest:
+    """A partner CPO POSTs the result of a request our eMSP sent (the response_url we gave)."""
+    request = None
+    if _is_uuid(uid):
+        request = (
+            ChargingProfileRequest.objects.select_for_update()
+            .filter(direction=ChargingProfileRequest.Direction.SENT, connection=connection)
+            .filter(uid=uid)
+            .first()
+        )
+    if request is None:
+        raise UnknownObject(f"Unknown charging profile request {uid}")
+    validated = _validated(RESULT_SERIALIZERS[request.kind], document)
+    request.result = validated["result"]
+    request.result_document = document
+    request.result_at = timezone.now()
+    request.status = ChargingProfileRequest.Status.COMPLETED
+    request.save()
+    if request.kind == Kind.GET and document.get("profile"):
+        _store_active_profile(connection, request.session_id, document["profile"])
+    return request
+
+
+def active_charging_profile_receive(
+    *, connection: Connection, session_id: str, document: dict
+) -> ActiveChargingProfile:
+    """A partner CPO pushes a changed ActiveChargingProfile of one of its sessions."""
+    _validated(ActiveChargingProfileIn, document)
+    return _store_active_profile(connection, session_id, document)
+
+
+def _store_active_profile(
+    connection: Connection, session_id: str, document: dict
+) -> ActiveChargingProfile:
+    profile, _created = ActiveChargingProfile.objects.update_or_create(
+        connection=connection, session_id=session_id.upper(), defaults={"document": document}
+    )
+    return profile
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def charging_profile_requests_expire(*, now: datetime | None = None) -> int:
+    """Requests whose result is overdue are marked timed out (the result types have no
+    TIMEOUT: the requester applies its own timeout, so nothing is sent)."""
+    return ChargingProfileRequest.objects.filter(
+        status=ChargingProfileRequest.Status.PENDING,
+        result="",
+        deadline__lt=now or timezone.now(),
+    ).update(status=ChargingProfileRequest.Status.TIMED_OUT)

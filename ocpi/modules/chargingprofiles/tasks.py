@@ -1,0 +1,34 @@
+"""Charging profile tasks: ids only, idempotent, retried with backoff. Services are imported
+inside the tasks because the services queue these tasks."""
+
+from celery import shared_task
+
+from ocpi.client import OcpiClientError
+
+
+@shared_task(acks_late=True)
+def charging_profile_execute_task(request_id: int) -> None:
+    from ocpi.modules.chargingprofiles.services import charging_profile_execute
+
+    charging_profile_execute(request_id=request_id)
+
+
+@shared_task(
+    autoretry_for=(OcpiClientError,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=8,
+    acks_late=True,
+)
+def charging_profile_result_deliver_task(request_id: int) -> None:
+    from ocpi.modules.chargingprofiles.services import charging_profile_result_deliver
+
+    charging_profile_result_deliver(request_id=request_id)
+
+
+@shared_task
+def charging_profile_requests_expire_task() -> int:
+    """Periodic (every minute): overdue requests are marked timed out."""
+    from ocpi.modules.chargingprofiles.services import charging_profile_requests_expire
+
+    return charging_profile_requests_expire()

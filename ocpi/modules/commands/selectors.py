@@ -1,0 +1,33 @@
+from django.utils.dateparse import parse_datetime
+
+from ocpi.models import Connection
+from ocpi.modules.commands.models import Command, CommandResultType, CommandType
+
+
+def sent_command_get(*, connection: Connection, command: str, uid: str) -> Command | None:
+    """A command our eMSP sent to this connection, as named in the response_url we gave."""
+    return Command.objects.filter(
+        direction=Command.Direction.SENT, connection=connection, command=command, uid=uid
+    ).first()
+
+
+def reservation_is_active(*, connection: Connection, reservation_id: str, now) -> bool:
+    """Whether the eMSP on this connection holds an accepted, unexpired, uncancelled reservation.
+
+    Reservation ids are the eMSP's: the same id from another eMSP is another reservation.
+    """
+    received = Command.objects.filter(direction=Command.Direction.RECEIVED, connection=connection)
+    latest = (
+        received.filter(
+            command__in=[CommandType.RESERVE_NOW, CommandType.CANCEL_RESERVATION],
+            request__reservation_id__iexact=reservation_id,
+            result=CommandResultType.ACCEPTED,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is None or latest.command != CommandType.RESERVE_NOW:
+        return False
+    expiry = latest.request.get("expiry_date", "")
+    expires_at = parse_datetime(expiry) if isinstance(expiry, str) else None
+    return expires_at is None or expires_at > now

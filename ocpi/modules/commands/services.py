@@ -1,0 +1,325 @@
+"""Commands: our CPO receives and executes them; our eMSP sends them and receives results.
+
+Token policy (START_SESSION, RESERVE_NOW): the spec says the eMSP authorised the token before
+sending it and the CPO shall not check it, so we trust it as sent. We only require that the
+token belongs to one of the sending connection's parties (an eMSP may use only its own tokens).
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ocpi.chargepoints.adapter import get_adapter
+from ocpi.chargepoints.selectors import own_session, session_belongs_to, unknown_location_part
+from ocpi.client import OcpiClient, OcpiClientError
+from ocpi.endpoints import RECEIVER, VERSION
+from ocpi.models import Connection, OwnParty, Role
+from ocpi.modules.commands.models import (
+    Command,
+    CommandResponseType,
+    CommandResultType,
+    CommandType,
+)
+from ocpi.modules.commands.serializers import (
+    REQUEST_SERIALIZERS,
+    CommandResponseIn,
+    CommandResultIn,
+)
+from ocpi.modules.commands.tasks import command_execute_task, command_result_deliver_task
+from ocpi.transport import status
+from ocpi.transport.exceptions import InvalidParameters, NoMatchingEndpoints, UnknownObject
+
+
+def display_text(message: str) -> list[dict]:
+    return [{"language": "en", "text": message[:512]}] if message else []
+
+
+def command_type(value: str) -> str:
+    """The CommandType a URL names (case-insensitive); an unknown one is an unknown endpoint."""
+    if value.upper() not in CommandType.values:
+        raise UnknownObject(
+            f"Unknown command {value!r}: expected one of {', '.join(CommandType.values)}"
+        )
+    return value.upper()
+
+
+def _validated(command: str, document) -> dict:
+    serializer = REQUEST_SERIALIZERS[command](data=document)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# Our CPO: the Receiver interface.
+
+
+def command_receive(
+    *, connection: Connection, party: OwnParty, command: str, document: dict
+) -> Command:
+    """Validate a partner's command, decide the CommandResponse and store both; an accepted
+    command is passed to the charge point adapter once the transaction commits."""
+    command = command_type(command)
+    request = _validated(command, document)
+    adapter = get_adapter()
+    response_result, ocpi_status, message = _response_for(
+        adapter=adapter, connection=connection, party=party, command=command, request=request
+    )
+    now = timezone.now()
+    accepted = response_result == CommandResponseType.ACCEPTED
+    stored = Command.objects.create(
+        direction=Command.Direction.RECEIVED,
+        connection=connection,
+        party=party,
+        command=command,
+        request=document,
+        response_url=request["response_url"],
+        status=Command.Status.PENDING if accepted else Command.Status.NOT_ACCEPTED,
+        response_result=response_result,
+        response_ocpi_status=ocpi_status,
+        response_message=display_text(message),
+        timeout=adapter.command_timeout,
+        deadline=now + timedelta(seconds=adapter.command_timeout) if accepted else None,
+    )
+    if accepted:
+        command_execute_task.delay_on_commit(stored.pk)
+    return stored
+
+
+def _response_for(
+    *, adapter, connection: Connection, party: OwnParty, command: str, request: dict
+) -> tuple[str, int, str]:
+    """(CommandResponseType, OCPI status code, message) for a valid command."""
+    if command not in adapter.supported_commands:
+        return CommandResponseType.NOT_SUPPORTED, status.SUCCESS, f"{command} is not supported"
+    if "location_id" in request:
+        unknown = unknown_location_part(
+            party=party,
+            location_id=request["location_id"],
+            evse_uid=request.get("evse_uid"),
+            connector_id=request.get("connector_id"),
+        )
+        if unknown:
+            return CommandResponseType.REJECTED, status.UNKNOWN_LOCATION, unknown
+    token = request.get("token")
+    if token and not connection.owns_party(token["country_code"], token["party_id"]):
+        return (
+            CommandResponseType.REJECTED,
+            status.SUCCESS,
+            "The token belongs to a party that is not on this connection",
+        )
+    if command == CommandType.STOP_SESSION:
+        session = own_session(party=party, session_id=request["session_id"])
+        if session is None:
+            return CommandResponseType.UNKNOWN_SESSION, status.SUCCESS, "Unknown session"
+        if not session_belongs_to(session, connection):
+            return (
+                CommandResponseType.REJECTED,
+                status.SUCCESS,
+                "The session is not one of this connection's customers",
+            )
+    return CommandResponseType.ACCEPTED, status.SUCCESS, ""
+
+
+def command_execute(*, command_id: int) -> None:
+    """Pass an accepted command to the charge point adapter; report its outcome if it has one
+    (an adapter that answers later calls ocpi.chargepoints.callbacks.command_result)."""
+    command = Command.objects.select_related("connection", "party").get(pk=command_id)
+    if command.status != Command.Status.PENDING or command.result:
+        return  # already executed, or timed out meanwhile
+    outcome = getattr(get_adapter(), command.command.lower())(command)
+    if outcome is not None:
+        command_result_report(command_id=command.pk, result=outcome.result, message=outcome.message)
+
+
+@transaction.atomic
+def command_result_report(*, command_id: int, result: str, message: str = "") -> Command:
+    """The charge point's result for a command our CPO received: store it and deliver it to
+    the eMSP. A repeated report of the same result changes nothing; a different one (a
+    reservation cancelled later, a result after the timeout) is delivered as news."""
+    if result not in CommandResultType.values:
+        raise InvalidParameters(f"result: {result!r} is not a CommandResultType")
+    command = Command.objects.select_for_update().get(
+        pk=command_id, direction=Command.Direction.RECEIVED
+    )
+    if command.result == result:
+        return command
+    command.result = result
+    command.result_message = display_text(message)
+    command.result_at = timezone.now()
+    command.result_delivered_at = None
+    timed_out = result == CommandResultType.TIMEOUT
+    command.status = Command.Status.TIMED_OUT if timed_out else Command.Status.COMPLETED
+    command.save()
+    command_result_deliver_task.delay_on_commit(command.pk)
+    return command
+
+
+def command_result_deliver(*, command_id: int) -> None:
+    """POST the CommandResult to the eMSP's response_url. Raises OcpiClientError on failure
+    (the task retries with backoff); delivered results are not sent twice."""
+    command = Command.objects.select_related("connection", "party").get(pk=command_id)
+    if command.result_delivered_at or not command.result:
+        return
+    body = {"result": command.result}
+    if command.result_message:
+        body["message"] = command.result_message
+    token = command.request.get("token") or {}
+    to_party = (token["country_code"], token["party_id"]) if token else None
+    client = OcpiClient(command.connection, from_party=command.party, to_party=to_party)
+    try:
+        client.call("POST", command.response_url, body=body, retries=0)
+    except OcpiClientError as exc:
+        Command.objects.filter(pk=command.pk).update(error=str(exc)[:300])
+        raise
+    Command.objects.filter(pk=command.pk, result=command.result).update(
+        result_delivered_at=timezone.now(), error=""
+    )
+
+
+# Our eMSP: the Sender interface.
+
+
+def result_url(command: Command) -> str:
+    """Where the partner CPO POSTs the CommandResult: our Sender interface, naming the uid."""
+    return f"{settings.OCPI_BASE_URL}/ocpi/{VERSION}/emsp/commands/{command.command}/{command.uid}"
+
+
+def send_command(*, connection: Connection, command: str, body: dict) -> Command:
+    """Send a command from our eMSP to a partner CPO and store its CommandResponse.
+
+    `body` is the command object without response_url (ours is added). The command is stored
+    before the call, so that a result arriving before the response finds it.
+    """
+    command = command_type(command)
+    url = connection.endpoint_url("commands", RECEIVER)
+    if not url:
+        raise NoMatchingEndpoints(f"{connection} has no commands receiver endpoint")
+    party = _sending_party(body)
+    stored = Command(
+        direction=Command.Direction.SENT, connection=connection, party=party, command=command
+    )
+    request = {**body, "response_url": result_url(stored)}
+    _validated(command, request)
+    stored.request = request
+    stored.response_url = request["response_url"]
+    stored.save()
+
+    cpo = connection.parties.filter(role=Role.CPO).order_by("id").first()
+    client = OcpiClient(
+        connection,
+        from_party=party,
+        to_party=(cpo.country_code, cpo.party_id) if cpo else None,
+    )
+    try:
+        reply = client.request("POST", f"{url.rstrip('/')}/{command}", body=request)
+    except OcpiClientError as exc:
+        return _record_response(stored.pk, error=str(exc))
+    response = CommandResponseIn(data=reply.data if isinstance(reply.data, dict) else {})
+    if not response.is_valid():
+        return _record_response(
+            stored.pk,
+            ocpi_status=reply.ocpi_status,
+            error=f"HTTP {reply.http_status}, OCPI status {reply.ocpi_status}: "
+            f"{reply.status_message or 'no CommandResponse in the answer'}",
+        )
+    return _record_response(stored.pk, ocpi_status=reply.ocpi_status, **response.validated_data)
+
+
+def _sending_party(body: dict) -> OwnParty:
+    """Our eMSP that owns the command's token, else our first eMSP."""
+    token = body.get("token") if isinstance(body.get("token"), dict) else {}
+    emsps = OwnParty.objects.filter(role=Role.EMSP).order_by("pk")
+    owner = emsps.filter(
+        country_code__iexact=token.get("country_code", ""),
+        party_id__iexact=token.get("party_id", ""),
+    ).first()
+    party = owner or emsps.first()
+    if party is None:
+        raise InvalidParameters("No eMSP party is hosted here to send the command")
+    return party
+
+
+@transaction.atomic
+def _record_response(
+    command_id: int,
+    *,
+    result: str = "",
+    timeout: int = 0,
+    message: list | None = None,
+    ocpi_status: int | None = None,
+    error: str = "",
+) -> Command:
+    command = Command.objects.select_for_update().get(pk=command_id)
+    command.response_result = result
+    command.response_ocpi_status = ocpi_status
+    command.response_message = message or []
+    command.timeout = timeout
+    command.error = error[:300]
+    if result == CommandResponseType.ACCEPTED:
+        command.deadline = command.created_at + timedelta(seconds=timeout)
+    elif not command.result:
+        command.status = Command.Status.NOT_ACCEPTED
+    command.save()
+    return command
+
+
+@transaction.atomic
+def command_result_receive(
+    *, connection: Connection, command: str, uid: str, document: dict
+) -> Command:
+    """A partner CPO POSTs the result of a command our eMSP sent."""
+    command = command_type(command)
+    stored = None
+    if _is_uuid(uid):
+        stored = (
+            Command.objects.select_for_update()
+            .filter(direction=Command.Direction.SENT, connection=connection, command=command)
+            .filter(uid=uid)
+            .first()
+        )
+    if stored is None:
+        raise UnknownObject(f"Unknown {command} command {uid}")
+    serializer = CommandResultIn(data=document)
+    serializer.is_valid(raise_exception=True)
+    stored.result = serializer.validated_data["result"]
+    stored.result_message = document.get("message") or []
+    stored.result_at = timezone.now()
+    stored.status = Command.Status.COMPLETED
+    stored.save()
+    return stored
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+# Both directions.
+
+
+def commands_expire(*, now: datetime | None = None) -> int:
+    """Commands whose result is overdue get the result TIMEOUT; a received command's TIMEOUT
+    is delivered to the eMSP. Returns how many commands timed out."""
+    now = now or timezone.now()
+    overdue = list(
+        Command.objects.filter(
+            status=Command.Status.PENDING, result="", deadline__lt=now
+        ).values_list("pk", "direction")
+    )
+    for command_id, direction in overdue:
+        if direction == Command.Direction.RECEIVED:
+            command_result_report(
+                command_id=command_id,
+                result=CommandResultType.TIMEOUT,
+                message="The charge point did not answer in time",
+            )
+        else:
+            Command.objects.filter(pk=command_id, status=Command.Status.PENDING, result="").update(
+                status=Command.Status.TIMED_OUT, result=CommandResultType.TIMEOUT, result_at=now
+            )
+    return len(overdue)

@@ -1,0 +1,34 @@
+"""Command tasks: ids only, idempotent, retried with backoff. Services are imported inside the
+tasks because the services queue these tasks."""
+
+from celery import shared_task
+
+from ocpi.client import OcpiClientError
+
+
+@shared_task(acks_late=True)
+def command_execute_task(command_id: int) -> None:
+    from ocpi.modules.commands.services import command_execute
+
+    command_execute(command_id=command_id)
+
+
+@shared_task(
+    autoretry_for=(OcpiClientError,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=8,
+    acks_late=True,
+)
+def command_result_deliver_task(command_id: int) -> None:
+    from ocpi.modules.commands.services import command_result_deliver
+
+    command_result_deliver(command_id=command_id)
+
+
+@shared_task
+def commands_expire_task() -> int:
+    """Periodic (every minute): overdue commands get the result TIMEOUT."""
+    from ocpi.modules.commands.services import commands_expire
+
+    return commands_expire()

@@ -1,0 +1,45 @@
+"""Commands: our CPO's Receiver interface and our eMSP's Sender interface (result callbacks)."""
+
+from rest_framework.views import APIView
+
+from ocpi.modules.commands.services import command_receive, command_result_receive
+from ocpi.transport.envelope import ocpi_response
+from ocpi.transport.parties import own_party
+from ocpi.transport.status import SUCCESS
+
+
+def _body(request) -> dict:
+    return request.data if isinstance(request.data, dict) else {}
+
+
+class CommandReceiverView(APIView):
+    """POST {command}: answered at once with a CommandResponse; the result follows later."""
+
+    def post(self, request, command: str):
+        stored = command_receive(
+            connection=request.auth,
+            party=own_party(request, "CPO"),
+            command=command,
+            document=_body(request),
+        )
+        data = {"result": stored.response_result, "timeout": stored.timeout}
+        if stored.response_message:
+            data["message"] = stored.response_message
+        # An unknown location is status 2003 with the REJECTED response as data (mod_commands).
+        unknown_location = stored.response_ocpi_status != SUCCESS
+        return ocpi_response(
+            data,
+            status_code=stored.response_ocpi_status,
+            status_message=stored.response_message[0]["text"] if unknown_location else None,
+            http_status=404 if unknown_location else 200,
+        )
+
+
+class CommandResultView(APIView):
+    """POST {command}/{uid}: the partner CPO reports the result of a command we sent."""
+
+    def post(self, request, command: str, uid: str):
+        command_result_receive(
+            connection=request.auth, command=command, uid=uid, document=_body(request)
+        )
+        return ocpi_response()
