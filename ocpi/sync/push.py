@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from ocpi.client import OcpiClient, OcpiClientError
@@ -183,3 +183,30 @@ def queue_due_deliveries(*, older_than: timedelta) -> int:
 def deliveries_for(connection: Connection, limit: int = 50) -> QuerySet[PushDelivery]:
     """The partner's most recent push deliveries, newest first (for the partner page)."""
     return PushDelivery.objects.filter(connection=connection).order_by("-id")[:limit]
+
+
+@transaction.atomic
+def redeliver(*, delivery_ids: list[int]) -> int:
+    """Give failed deliveries a fresh set of attempts; returns how many were queued again.
+
+    A failed change is sent again only while no later change of the same object has reached the
+    partner: sending it after one would roll the partner's copy back.
+    """
+    overtaken = PushDelivery.objects.filter(
+        connection_id=OuterRef("connection_id"),
+        object_key=OuterRef("object_key"),
+        pk__gt=OuterRef("pk"),
+        status=PushDelivery.Status.DELIVERED,
+    )
+    failed = (
+        PushDelivery.objects.select_for_update()
+        .filter(pk__in=delivery_ids, status=PushDelivery.Status.FAILED)
+        .exclude(Exists(overtaken))
+    )
+    queued = [delivery.pk for delivery in failed]
+    PushDelivery.objects.filter(pk__in=queued).update(
+        status=PushDelivery.Status.PENDING, attempts=0, next_attempt_at=None, last_error=""
+    )
+    for delivery_id in queued:
+        _queue(delivery_id)
+    return len(queued)

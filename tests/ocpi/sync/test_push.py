@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from ocpi.models import Connection
 from ocpi.sync.models import PushDelivery
-from ocpi.sync.push import deliver_object_queue, deliveries_for, push_change, queue_due_deliveries
+from ocpi.sync.push import (
+    deliver_object_queue,
+    deliveries_for,
+    push_change,
+    queue_due_deliveries,
+    redeliver,
+)
 from tests.conftest import make_connection
 from tests.ocpi.sync.conftest import Answer, ocpi_answer
 
@@ -218,3 +224,26 @@ def test_the_sweep_queues_due_deliveries_left_pending(
 
     assert PushDelivery.objects.get().status == PushDelivery.Status.DELIVERED
     assert len(partner_server.calls) == 1
+
+
+def test_a_failed_delivery_can_be_sent_again_unless_a_later_change_overtook_it(
+    remote_partner, partner_server, own_parties, fast_retries, django_capture_on_commit_callbacks
+):
+    fast_retries.OCPI_PUSH_MAX_ATTEMPTS = 1
+    push_location(own_parties["CPO"], name="first", key="locations:NL:TMC:LOC1")
+    push_location(own_parties["CPO"], name="second", key="locations:NL:TMC:LOC1")
+    push_location(own_parties["CPO"], name="alone", key="locations:NL:TMC:LOC2")
+    first, second, alone = PushDelivery.objects.order_by("id")
+    partner_server.answer = lambda call: (
+        ocpi_answer() if call.body["name"] == "second" else Answer(503, {})
+    )
+    deliver_object_queue(delivery_id=first.pk)
+    deliver_object_queue(delivery_id=alone.pk)
+    partner_server.answer = lambda call: ocpi_answer()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert redeliver(delivery_ids=[first.pk, second.pk, alone.pk]) == 1
+
+    assert PushDelivery.objects.get(pk=first.pk).status == PushDelivery.Status.FAILED
+    alone.refresh_from_db()
+    assert (alone.status, alone.attempts) == (PushDelivery.Status.DELIVERED, 1)
