@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from ocpi.models import Connection, TrafficLog
 
-# Credentials bodies carry tokens; they never reach the log in clear.
-_TOKEN_MEMBER = re.compile(r'("token"\s*:\s*")[^"]*(")')
+# Credentials bodies carry tokens; they never reach the log in clear. A token may contain escaped
+# quotes, and a body cut at the size cap may end inside a token: both are masked whole.
+_TOKEN_MEMBER = re.compile(r'("token"\s*:\s*")(?:[^"\\]|\\.?)*("|$)')
 
 
 def mask_secrets(text: str) -> str:
