@@ -500,3 +500,17 @@ def test_version_details_list_both_interfaces(partner_client):
         if e["identifier"] == "locations"
     }
     assert urls == {("SENDER", "cpo/locations"), ("RECEIVER", "emsp/locations")}
+
+
+def test_admin_lists_locations_and_shows_the_document_read_only(admin_client, partner):
+    store_from_partner(connection=partner, document=location(name="Gare <Centrale>"))
+    row = Location.objects.get()
+
+    listing = admin_client.get("/admin/ocpi_locations/location/")
+    page = admin_client.get(f"/admin/ocpi_locations/location/{row.pk}/change/")
+
+    assert listing.status_code == 200
+    assert "LOC1" in listing.text
+    assert page.status_code == 200
+    assert "&quot;name&quot;: &quot;Gare &lt;Centrale&gt;&quot;" in page.text  # indented, escaped
+    assert 'name="document"' not in page.text  # no form field: never edited here

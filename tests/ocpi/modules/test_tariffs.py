@@ -312,3 +312,18 @@ def test_version_details_list_both_interfaces(partner_client):
         (e["role"], e["url"].split("/2.2.1/")[1]) for e in endpoints if e["identifier"] == "tariffs"
     }
     assert found == {("SENDER", "cpo/tariffs"), ("RECEIVER", "emsp/tariffs")}
+
+
+def test_admin_shows_a_tariff_with_its_versions(admin_client, partner):
+    store_from_partner(connection=partner, document=tariff(last_updated="2024-01-01T00:00:00Z"))
+    store_from_partner(
+        connection=partner, document=tariff(last_updated="2024-02-01T00:00:00Z", price=0.4)
+    )
+    row = Tariff.objects.get()
+
+    page = admin_client.get(f"/admin/ocpi_tariffs/tariff/{row.pk}/change/")
+
+    assert page.status_code == 200
+    assert "&quot;price&quot;: 0.4" in page.text
+    assert "&quot;price&quot;: 0.25" in page.text  # the older version, in the history
+    assert admin_client.get("/admin/ocpi_tariffs/tariff/").status_code == 200
