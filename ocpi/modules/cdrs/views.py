@@ -1,0 +1,54 @@
+"""The CDRs endpoints: our CPO's sender (GET list) and our eMSP's receiver (POST, GET one)."""
+
+from urllib.parse import quote
+
+from rest_framework.views import APIView
+
+from ocpi.endpoints import RECEIVER, SENDER, Endpoint
+from ocpi.modules.cdrs import selectors, services
+from ocpi.objects import document_response, documents_page
+from ocpi.transport.envelope import ocpi_response
+from ocpi.transport.exceptions import UnknownObject
+from ocpi.transport.parties import own_party, require_partner_party
+
+CPO_SENDER = Endpoint("cdrs", SENDER, "CPO", "cpo/cdrs")
+EMSP_RECEIVER = Endpoint("cdrs", RECEIVER, "EMSP", "emsp/cdrs")
+
+
+def stored_cdr_url(country_code: str, party_id: str, cdr_id: str) -> str:
+    """Where a partner GETs a CDR it POSTed (the Location header of the POST's answer)."""
+    segments = "/".join(quote(value, safe="") for value in (country_code, party_id, cdr_id))
+    return f"{EMSP_RECEIVER.url()}/{segments}"
+
+
+class CdrListView(APIView):
+    """GET /cpo/cdrs: our CPO's CDRs of the partner's drivers, paginated, by last_updated."""
+
+    def get(self, request):
+        party = own_party(request, "CPO")
+        return documents_page(
+            request, selectors.cdrs_for_partner(party=party, connection=request.auth)
+        )
+
+
+class CdrReceiverView(APIView):
+    """POST /emsp/cdrs: a partner CPO delivers a CDR to our eMSP."""
+
+    def post(self, request):
+        result = services.store_from_partner(connection=request.auth, document=request.data)
+        document = result.instance.document
+        location = stored_cdr_url(document["country_code"], document["party_id"], document["id"])
+        return ocpi_response(headers={"Location": location})
+
+
+class CdrObjectView(APIView):
+    """GET /emsp/cdrs/{country_code}/{party_id}/{cdr_id}: a CDR the partner delivered to us."""
+
+    def get(self, request, country_code, party_id, cdr_id):
+        require_partner_party(request.auth, country_code, party_id)
+        response = document_response(
+            selectors.cdr_by_key(country_code=country_code, party_id=party_id, cdr_id=cdr_id)
+        )
+        if response is None:
+            raise UnknownObject(f"CDR {cdr_id} of {country_code}-{party_id} is not known")
+        return response

@@ -1,0 +1,32 @@
+"""The Session object as mod_sessions.asciidoc (2.2.1) defines them."""
+
+from rest_framework import serializers
+
+from ocpi.modules.cdrs.serializers import (
+    AUTH_METHODS,
+    CdrTokenSerializer,
+    ChargingPeriodSerializer,
+)
+from ocpi.modules.cdrs.validation import PriceSerializer, choice, number, string, timestamp
+from ocpi.modules.sessions.models import Session
+
+
+class SessionSerializer(serializers.Serializer):
+    country_code = string(2)
+    party_id = string(3)
+    id = string(36)
+    start_date_time = timestamp()
+    end_date_time = timestamp(required=False)
+    kwh = number()
+    cdr_token = CdrTokenSerializer()
+    auth_method = choice(AUTH_METHODS)
+    authorization_reference = string(36, required=False)
+    location_id = string(36)
+    evse_uid = string(36)
+    connector_id = string(36)
+    meter_id = string(255, required=False)
+    currency = string(3)
+    charging_periods = ChargingPeriodSerializer(many=True, required=False, allow_null=True)
+    total_cost = PriceSerializer(required=False, allow_null=True)
+    status = choice(Session.Status.values)
+    last_updated = timestamp()

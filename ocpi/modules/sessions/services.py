@@ -1,0 +1,117 @@
+"""Writing sessions: a partner CPO's sessions as they arrive, and our CPO's as they progress.
+
+A PUT replaces a session; a PATCH changes the fields it carries and appends its
+`charging_periods` to the stored ones (mod_sessions, PATCH method).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from ocpi.models import Connection, OwnParty
+from ocpi.modules.cdrs.validation import require_own_party, validate_document, without_nulls
+from ocpi.modules.sessions.models import Session
+from ocpi.modules.sessions.serializers import SessionSerializer
+from ocpi.objects import UpsertResult, merge_patch, object_key, upsert_object
+from ocpi.transport.exceptions import InvalidParameters, UnknownObject
+from ocpi.transport.parties import require_partner_party, require_same_key
+
+
+def store_from_partner(*, connection: Connection, document: dict) -> UpsertResult:
+    """Store a complete session a partner CPO sent (PUT to our eMSP, or pulled)."""
+    data = validate_document(SessionSerializer, document)
+    require_partner_party(connection, data["country_code"], data["party_id"])
+    return _upsert(data, document, source=connection)
+
+
+def session_patch_from_partner(
+    *, connection: Connection, country_code: str, party_id: str, session_id: str, patch: dict
+) -> UpsertResult:
+    require_partner_party(connection, country_code, party_id)
+    return _patch(country_code, party_id, session_id, patch, source=connection)
+
+
+def session_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
+    """Create or replace a session of our CPO and push it (PUT) to the partners' receivers."""
+    data = validate_document(SessionSerializer, document)
+    require_own_party(party, data)
+    with transaction.atomic():
+        result = _upsert(data, document, source=None)
+        if result.applied:
+            _push(party, "PUT", document["id"], document)
+    return result
+
+
+def session_patch_own(*, party: OwnParty, session_id: str, patch: dict) -> UpsertResult:
+    """Update a session of our CPO (new charging periods, kwh, status...) and push the PATCH.
+
+    Without `last_updated` in the patch, the change is stamped now.
+    """
+    patch = {"last_updated": _now(), **patch}
+    with transaction.atomic():
+        result = _patch(party.country_code, party.party_id, session_id, patch, source=None)
+        if result.applied:
+            _push(party, "PATCH", result.instance.document["id"], patch)
+    return result
+
+
+def _patch(country_code, party_id, session_id, patch, *, source) -> UpsertResult:
+    if not isinstance(patch, dict):
+        raise InvalidParameters("The body must be a JSON object")
+    patch = without_nulls(patch)
+    if "last_updated" not in patch:
+        raise InvalidParameters("last_updated: is required in a PATCH")
+    require_same_key(country_code, patch, "country_code")
+    require_same_key(party_id, patch, "party_id")
+    require_same_key(session_id, patch, "id")
+    with transaction.atomic():
+        stored = (
+            Session.objects.select_for_update()
+            .filter(**object_key(country_code, party_id, session_id))
+            .first()
+        )
+        if stored is None:
+            raise UnknownObject(f"Session {session_id} of {country_code}-{party_id} is not known")
+        document = merge_patch(stored.document, patch, append_lists=("charging_periods",))
+        data = validate_document(SessionSerializer, document)
+        return _upsert(data, document, source=source)
+
+
+def _upsert(data: dict, document: dict, *, source: Connection | None) -> UpsertResult:
+    token = data["cdr_token"]
+    return upsert_object(
+        Session,
+        country_code=data["country_code"],
+        party_id=data["party_id"],
+        object_id=data["id"],
+        document=document,
+        source=source,
+        extra={
+            "status": data["status"],
+            "start_date_time": data["start_date_time"],
+            "end_date_time": data.get("end_date_time"),
+            "location_id": data["location_id"].upper(),
+            "evse_uid": data["evse_uid"].upper(),
+            "kwh": data["kwh"],
+            "token_country_code": token["country_code"].upper(),
+            "token_party_id": token["party_id"].upper(),
+            "token_uid": token["uid"].upper(),
+            "contract_id": token["contract_id"].upper(),
+        },
+    )
+
+
+def _push(party: OwnParty, method: str, session_id: str, body: dict) -> None:
+    from ocpi.sync.push import push_change
+
+    push_change(
+        module="sessions",
+        party=party,
+        method=method,
+        path=f"/{party.country_code}/{party.party_id}/{session_id}",
+        body=body,
+        object_key=f"session:{party.code}:{session_id.upper()}",
+    )
+
+
+def _now() -> str:
+    return timezone.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -1,0 +1,59 @@
+"""The sessions endpoints: our CPO's sender (GET list) and our eMSP's receiver (GET/PUT/PATCH)."""
+
+from rest_framework.views import APIView
+
+from ocpi.endpoints import RECEIVER, SENDER, Endpoint
+from ocpi.modules.sessions import selectors, services
+from ocpi.objects import document_response, documents_page
+from ocpi.transport.envelope import ocpi_response
+from ocpi.transport.exceptions import InvalidParameters, UnknownObject
+from ocpi.transport.parties import own_party, require_partner_party, require_same_key
+
+CPO_SENDER = Endpoint("sessions", SENDER, "CPO", "cpo/sessions")
+EMSP_RECEIVER = Endpoint("sessions", RECEIVER, "EMSP", "emsp/sessions")
+
+
+class SessionListView(APIView):
+    """GET /cpo/sessions: our CPO's sessions of the partner's drivers, paginated."""
+
+    def get(self, request):
+        party = own_party(request, "CPO")
+        return documents_page(
+            request, selectors.sessions_for_partner(party=party, connection=request.auth)
+        )
+
+
+class SessionReceiverView(APIView):
+    """/emsp/sessions/{country_code}/{party_id}/{session_id}: a partner CPO's session."""
+
+    def get(self, request, country_code, party_id, session_id):
+        require_partner_party(request.auth, country_code, party_id)
+        response = document_response(
+            selectors.session_by_key(
+                country_code=country_code, party_id=party_id, session_id=session_id
+            )
+        )
+        if response is None:
+            raise UnknownObject(f"Session {session_id} of {country_code}-{party_id} is not known")
+        return response
+
+    def put(self, request, country_code, party_id, session_id):
+        document = request.data
+        if not isinstance(document, dict):
+            raise InvalidParameters("The body must be a JSON object")
+        require_partner_party(request.auth, country_code, party_id)
+        require_same_key(country_code, document, "country_code")
+        require_same_key(party_id, document, "party_id")
+        require_same_key(session_id, document, "id")
+        services.store_from_partner(connection=request.auth, document=document)
+        return ocpi_response()
+
+    def patch(self, request, country_code, party_id, session_id):
+        services.session_patch_from_partner(
+            connection=request.auth,
+            country_code=country_code,
+            party_id=party_id,
+            session_id=session_id,
+            patch=request.data,
+        )
+        return ocpi_response()

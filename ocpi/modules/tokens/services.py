@@ -1,0 +1,219 @@
+"""Writing tokens and authorizing them.
+
+Our eMSP owns tokens and pushes them to CPOs; our CPO caches partner eMSPs' tokens and, for a
+token it cannot decide on alone, asks the token's eMSP in real time (mod_tokens, real-time
+authorization).
+"""
+
+import logging
+import uuid
+from urllib.parse import quote
+
+from django.db import transaction
+
+from ocpi.client import OcpiClient, OcpiClientError
+from ocpi.endpoints import SENDER
+from ocpi.models import Connection, OwnParty
+from ocpi.modules.cdrs.validation import require_own_party, validate_document, without_nulls
+from ocpi.modules.tokens import selectors
+from ocpi.modules.tokens.models import Token
+from ocpi.modules.tokens.serializers import (
+    AuthorizationInfoSerializer,
+    LocationReferencesSerializer,
+    TokenSerializer,
+)
+from ocpi.objects import UpsertResult, merge_patch, object_key, upsert_object
+from ocpi.transport.exceptions import (
+    InvalidParameters,
+    OcpiError,
+    UnableToUseClientApi,
+    UnknownToken,
+)
+from ocpi.transport.parties import require_partner_party, require_same_key
+
+logger = logging.getLogger(__name__)
+
+# Whitelist values under which a CPO may let a token charge when its eMSP cannot be reached.
+USABLE_OFFLINE = {Token.Whitelist.ALLOWED, Token.Whitelist.ALLOWED_OFFLINE}
+
+
+def store_from_partner(*, connection: Connection, document: dict) -> UpsertResult:
+    """Store a complete token a partner eMSP sent (PUT to our CPO, or pulled)."""
+    data = validate_document(TokenSerializer, document)
+    require_partner_party(connection, data["country_code"], data["party_id"])
+    return _upsert(data, document, source=connection)
+
+
+def token_patch_from_partner(
+    *,
+    connection: Connection,
+    country_code: str,
+    party_id: str,
+    token_uid: str,
+    token_type: str,
+    patch: dict,
+) -> UpsertResult:
+    require_partner_party(connection, country_code, party_id)
+    if not isinstance(patch, dict):
+        raise InvalidParameters("The body must be a JSON object")
+    patch = without_nulls(patch)
+    if "last_updated" not in patch:
+        raise InvalidParameters("last_updated: is required in a PATCH")
+    require_same_key(country_code, patch, "country_code")
+    require_same_key(party_id, patch, "party_id")
+    require_same_key(token_uid, patch, "uid")
+    require_same_key(token_type, patch, "type")
+    with transaction.atomic():
+        stored = (
+            Token.objects.select_for_update()
+            .filter(**object_key(country_code, party_id, token_uid), token_type=token_type)
+            .first()
+        )
+        if stored is None:
+            raise UnknownToken(
+                f"Token {token_uid} ({token_type}) of {country_code}-{party_id} is not known"
+            )
+        document = merge_patch(stored.document, patch)
+        data = validate_document(TokenSerializer, document)
+        return _upsert(data, document, source=connection)
+
+
+def token_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
+    """Create or replace a token of our eMSP and push it (PUT) to the partners' receivers."""
+    data = validate_document(TokenSerializer, document)
+    require_own_party(party, data)
+    with transaction.atomic():
+        result = _upsert(data, document, source=None)
+        if result.applied:
+            from ocpi.sync.push import push_change
+
+            push_change(
+                module="tokens",
+                party=party,
+                method="PUT",
+                path=f"/{party.country_code}/{party.party_id}/{document['uid']}"
+                f"?type={data['type']}",
+                body=document,
+                object_key=f"token:{party.code}:{data['uid'].upper()}:{data['type']}",
+            )
+    return result
+
+
+def _upsert(data: dict, document: dict, *, source: Connection | None) -> UpsertResult:
+    return upsert_object(
+        Token,
+        country_code=data["country_code"],
+        party_id=data["party_id"],
+        object_id=data["uid"],
+        document=document,
+        source=source,
+        extra={
+            "contract_id": data["contract_id"].upper(),
+            "valid": data["valid"],
+            "whitelist": data["whitelist"],
+        },
+        extra_key={"token_type": data["type"]},
+    )
+
+
+def location_references_from(body) -> dict | None:
+    """The optional LocationReferences body of an authorization request (empty: none)."""
+    if body in (None, {}, b"", ""):
+        return None
+    validate_document(LocationReferencesSerializer, body)
+    return body
+
+
+def authorize_token(*, token_uid: str, token_type: str, location_references: dict | None) -> dict:
+    """Our eMSP's answer to a CPO asking whether one of our tokens may charge (AuthorizationInfo).
+
+    Raises UnknownToken (2004) when the token is not ours.
+    """
+    token = selectors.own_token(token_uid=token_uid, token_type=token_type)
+    if token is None:
+        raise UnknownToken(f"Token {token_uid} ({token_type}) is not known")
+    return _authorization(token, location_references, reference=uuid.uuid4().hex)
+
+
+def _authorization(token: Token, location_references: dict | None, *, reference=None) -> dict:
+    if not token.valid:
+        return {
+            "allowed": "BLOCKED",
+            "token": token.document,
+            "info": {"language": "en", "text": "This token is blocked."},
+        }
+    info = {"allowed": "ALLOWED", "token": token.document}
+    if location_references:
+        info["location"] = location_references
+    if reference:
+        info["authorization_reference"] = reference
+    return info
+
+
+def authorize_token_remotely(
+    *, token_uid: str, token_type: str = "RFID", location: dict | None = None
+) -> dict:
+    """Our CPO asks the token's eMSP whether a token may charge; returns its AuthorizationInfo.
+
+    A token we have cached is asked of its own eMSP (or decided here when its whitelist says
+    ALWAYS, or when its eMSP is unreachable and the whitelist allows that); an unknown token is
+    asked of each partner with a tokens sender endpoint until one knows it. Raises UnknownToken
+    when none does, UnableToUseClientApi when the answer cannot be had.
+    """
+    cached = selectors.partner_token(token_uid=token_uid, token_type=token_type)
+    if cached is not None and cached.whitelist == Token.Whitelist.ALWAYS:
+        return _authorization(cached, location)
+    if cached is not None:
+        candidates = selectors.emsp_connections(
+            country_code=cached.country_code, party_id=cached.party_id
+        )
+    else:
+        candidates = selectors.emsp_connections()
+    our_cpo = OwnParty.objects.filter(role="CPO").order_by("pk").first()
+    for connection, emsp_party in candidates:
+        url = connection.endpoint_url("tokens", SENDER)
+        if not url:
+            continue
+        client = OcpiClient(
+            connection,
+            from_party=our_cpo,
+            to_party=(emsp_party.country_code, emsp_party.party_id),
+        )
+        try:
+            # Real time: a driver is waiting at the charge point, so no retries.
+            reply = client.request(
+                "POST",
+                f"{url.rstrip('/')}/{quote(token_uid, safe='')}/authorize",
+                params={"type": token_type},
+                body=location,
+                retries=0,
+            )
+        except OcpiClientError as exc:
+            if cached is not None and cached.whitelist in USABLE_OFFLINE:
+                logger.warning("eMSP unreachable, token %s allowed offline: %s", token_uid, exc)
+                return _authorization(cached, location)
+            raise UnableToUseClientApi(f"{connection.name}: {exc}") from exc
+        if reply.http_status == 404 or reply.ocpi_status == UnknownToken.ocpi_status:
+            continue
+        if not reply.ok:
+            raise UnableToUseClientApi(
+                f"{connection.name} answered HTTP {reply.http_status}, OCPI status "
+                f"{reply.ocpi_status}: {reply.status_message or 'no message'}"
+            )
+        try:
+            validate_document(AuthorizationInfoSerializer, reply.data)
+        except InvalidParameters as exc:
+            raise UnableToUseClientApi(
+                f"{connection.name} answered an invalid AuthorizationInfo: {exc.detail}"
+            ) from exc
+        _cache_token(connection, reply.data["token"])
+        return reply.data
+    raise UnknownToken(f"Token {token_uid} ({token_type}) is not known to any partner eMSP")
+
+
+def _cache_token(connection: Connection, document: dict) -> None:
+    """Keep the token an eMSP returned, so that its next authorization goes straight to it."""
+    try:
+        store_from_partner(connection=connection, document=document)
+    except OcpiError as exc:
+        logger.warning("Token from %s not cached: %s", connection.name, exc.detail)

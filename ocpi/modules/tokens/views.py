@@ -1,0 +1,88 @@
+"""The tokens endpoints: our eMSP's sender (GET list, real-time authorize) and our CPO's
+receiver (GET/PUT/PATCH)."""
+
+from rest_framework.views import APIView
+
+from ocpi.endpoints import RECEIVER, SENDER, Endpoint
+from ocpi.modules.tokens import selectors, services
+from ocpi.modules.tokens.models import Token
+from ocpi.objects import document_response, documents_page
+from ocpi.transport.envelope import ocpi_response
+from ocpi.transport.exceptions import InvalidParameters, UnknownToken
+from ocpi.transport.parties import own_party, require_partner_party, require_same_key
+
+EMSP_SENDER = Endpoint("tokens", SENDER, "EMSP", "emsp/tokens")
+CPO_RECEIVER = Endpoint("tokens", RECEIVER, "CPO", "cpo/tokens")
+
+
+def token_type_param(request) -> str:
+    """The `type` URL parameter: a TokenType, RFID when omitted."""
+    token_type = request.GET.get("type") or Token.Type.RFID
+    if token_type not in Token.Type.values:
+        raise InvalidParameters(f"type: {token_type!r} is not a TokenType")
+    return token_type
+
+
+class TokenListView(APIView):
+    """GET /emsp/tokens: our eMSP's tokens, paginated."""
+
+    def get(self, request):
+        party = own_party(request, "EMSP")
+        return documents_page(request, selectors.own_tokens(party=party))
+
+
+class TokenAuthorizeView(APIView):
+    """POST /emsp/tokens/{token_uid}/authorize[?type=]: real-time authorization of our token."""
+
+    def post(self, request, token_uid):
+        info = services.authorize_token(
+            token_uid=token_uid,
+            token_type=token_type_param(request),
+            location_references=services.location_references_from(request.data),
+        )
+        return ocpi_response(info)
+
+
+class TokenReceiverView(APIView):
+    """/cpo/tokens/{country_code}/{party_id}/{token_uid}[?type=]: a partner eMSP's token."""
+
+    def get(self, request, country_code, party_id, token_uid):
+        require_partner_party(request.auth, country_code, party_id)
+        token_type = token_type_param(request)
+        response = document_response(
+            selectors.token_by_key(
+                country_code=country_code,
+                party_id=party_id,
+                token_uid=token_uid,
+                token_type=token_type,
+            )
+        )
+        if response is None:
+            raise UnknownToken(
+                f"Token {token_uid} ({token_type}) of {country_code}-{party_id} is not known"
+            )
+        return response
+
+    def put(self, request, country_code, party_id, token_uid):
+        document = request.data
+        if not isinstance(document, dict):
+            raise InvalidParameters("The body must be a JSON object")
+        require_partner_party(request.auth, country_code, party_id)
+        require_same_key(country_code, document, "country_code")
+        require_same_key(party_id, document, "party_id")
+        require_same_key(token_uid, document, "uid")
+        if "type" in request.GET:
+            require_same_key(token_type_param(request), document, "type")
+        services.store_from_partner(connection=request.auth, document=document)
+        return ocpi_response()
+
+    def patch(self, request, country_code, party_id, token_uid):
+        services.token_patch_from_partner(
+            connection=request.auth,
+            country_code=country_code,
+            party_id=party_id,
+            token_uid=token_uid,
+            token_type=token_type_param(request),
+            patch=request.data,
+        )
+        return ocpi_response()
