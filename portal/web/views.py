@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ocpi.credentials.services import (
@@ -80,8 +81,9 @@ def partner_handshake(request):
 
 @staff_required
 @require_POST
+@never_cache
 def partner_token_a(request):
-    """Issue a token A; the answer shows it once and it is never shown again."""
+    """Issue a token A; the answer shows it once (and no cache keeps it)."""
     form = TokenAForm(request.POST)
     if not form.is_valid():
         return _partners_page(request, token_a_form=form, status=400)
