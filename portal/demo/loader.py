@@ -17,6 +17,8 @@ from ocpi.modules.locations.models import Location
 from ocpi.modules.locations.services import location_save_own
 from ocpi.modules.tariffs.models import Tariff
 from ocpi.modules.tariffs.services import tariff_save_own
+from ocpi.modules.tokens.models import Token
+from ocpi.modules.tokens.services import token_save_own
 from ocpi.objects import OcpiObject
 from portal.demo import documents
 
@@ -36,7 +38,7 @@ class DemoSummary:
 
 
 @transaction.atomic
-def demo_load(*, seed: int, location_count: int) -> DemoSummary:
+def demo_load(*, seed: int, location_count: int, token_count: int) -> DemoSummary:
     _ensure_users()
     summary = DemoSummary(parties=ensure_own_parties())
     cpo = next((party for party in summary.parties if party.role == "CPO"), None)
@@ -57,7 +59,21 @@ def demo_load(*, seed: int, location_count: int) -> DemoSummary:
             ),
             save=location_save_own,
         )
-    for name, model in (("tariffs", Tariff), ("locations", Location)):
+    emsp = next((party for party in summary.parties if party.role == "EMSP"), None)
+    if emsp is not None:
+        summary.saved["tokens"] = _save_changed(
+            Token,
+            party=emsp,
+            documents=documents.token_documents(
+                seed=seed,
+                party=(emsp.country_code, emsp.party_id),
+                issuer=emsp.name,
+                count=token_count,
+            ),
+            save=token_save_own,
+            id_field="uid",
+        )
+    for name, model in (("tariffs", Tariff), ("locations", Location), ("tokens", Token)):
         summary.stored[name] = model.objects.filter(source=None).count()
     return summary
 

@@ -1,5 +1,6 @@
 """`manage.py demo` builds a usable installation, and running it again changes nothing."""
 
+import re
 from io import StringIO
 
 from django.contrib.auth import get_user_model
@@ -8,13 +9,14 @@ from django.core.management import call_command
 from ocpi.models import OwnParty
 from ocpi.modules.locations.models import Location
 from ocpi.modules.tariffs.models import Tariff
+from ocpi.modules.tokens.models import Token
 from ocpi.sync.models import PushDelivery
 from tests.conftest import make_connection
 
 
 def run_demo() -> str:
     out = StringIO()
-    call_command("demo", "--locations", "25", stdout=out)
+    call_command("demo", "--locations", "25", "--tokens", "8", stdout=out)
     return out.getvalue()
 
 
@@ -24,9 +26,11 @@ def counts() -> dict:
         "parties": OwnParty.objects.count(),
         "locations": Location.objects.count(),
         "tariffs": Tariff.objects.count(),
+        "tokens": Token.objects.count(),
         "last_changed": max(
             *Location.objects.values_list("updated_at", flat=True),
             *Tariff.objects.values_list("updated_at", flat=True),
+            *Token.objects.values_list("updated_at", flat=True),
         ),
     }
 
@@ -44,6 +48,10 @@ def test_demo_creates_parties_logins_tariffs_and_locations(db, client):
         for tariff_id in connector["tariff_ids"]
     }
     assert connector_tariffs == tariff_ids == {"AC-STANDARD", "DC-FAST"}
+    tokens = Token.objects.filter(country_code="NL", party_id="TME")
+    assert tokens.count() == 8
+    assert set(tokens.values_list("token_type", flat=True)) == {"RFID", "APP_USER"}
+    assert all(re.fullmatch(r"NL-TME-C\d{8}-[0-9A-Z]", t.contract_id) for t in tokens)
     assert client.login(username="staff", password="staff")
     assert client.get("/partners/").status_code == 200
     assert get_user_model().objects.get(username="driver").check_password("driver")

@@ -18,18 +18,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--locations", type=int, default=300, help="how many locations our CPO gets"
         )
+        parser.add_argument(
+            "--tokens", type=int, default=40, help="how many tokens our eMSP issues"
+        )
 
-    def handle(self, *args, seed, locations, **options):
-        summary = demo_load(seed=seed, location_count=locations)
+    def handle(self, *args, seed, locations, tokens, **options):
+        summary = demo_load(seed=seed, location_count=locations, token_count=tokens)
         parties = ", ".join(str(party) for party in summary.parties)
         self.stdout.write(f"Our parties: {parties}")
         for name, stored in summary.stored.items():
             saved = summary.saved.get(name, 0)
             self.stdout.write(f"{name.capitalize()}: {stored} ({saved} saved in this run)")
         staff_password = DEMO_USERS["staff"][0]
-        driver_password = DEMO_USERS["driver"][0]
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Portal:        {settings.OCPI_BASE_URL}/"))
         self.stdout.write(f"Staff login:   staff / {staff_password}")
-        self.stdout.write(f"Driver login:  driver / {driver_password}")
         self.stdout.write(f"OCPI versions: {versions_url()}")
