@@ -57,16 +57,12 @@ def test_every_parent_is_at_least_as_recent_as_its_children(partner, writes):
                     document=connector(connector_id, last_updated=when),
                 )
             else:
+                change = {"status": "BLOCKED"} if connector_id is None else {"max_amperage": 32}
                 location_patch_from_partner(
                     **key,
                     evse_uid=evse_uid,
                     connector_id=connector_id,
-                    patch={
-                        "status" if connector_id is None else "max_amperage": (
-                            "BLOCKED" if connector_id is None else 32
-                        ),
-                        "last_updated": when,
-                    },
+                    patch={**change, "last_updated": when},
                 )
         except UnknownLocation:
             pass  # a write into an EVSE or Connector not (yet) there
