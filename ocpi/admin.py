@@ -5,6 +5,7 @@ encrypted token we send, and neither field is shown or editable.
 """
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Max
 from django.urls import reverse
 from django.utils.html import format_html
@@ -47,6 +48,7 @@ class ConnectionAdmin(admin.ModelAdmin):
         *readonly_fields,
     ]
     inlines = [ConnectionPartyInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return (
