@@ -2,13 +2,12 @@
 
 from ocpi.models import Connection, OwnParty
 from ocpi.modules.locations.selectors import find_connector, find_evse, own_locations
+from ocpi.modules.sessions.models import Session
 from ocpi.objects import object_key
 
 
 def own_session(*, party: OwnParty, session_id: str):
     """One of our CPO's sessions (never a partner's with the same codes), or None."""
-    from ocpi.modules.sessions.models import Session
-
     return Session.objects.filter(
         **object_key(party.country_code, party.party_id, session_id), source__isnull=True
     ).first()

@@ -1,6 +1,7 @@
 """Charging profiles: our CPO receives set/get/clear requests and passes them to the charge
 point adapter; our eMSP sends them to partner CPOs and receives results and profile updates."""
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ocpi.chargepoints.adapter import get_adapter
+from ocpi.chargepoints.adapter import Outcome, get_adapter
 from ocpi.chargepoints.selectors import own_session, session_belongs_to
 from ocpi.client import OcpiClient, OcpiClientError
 from ocpi.endpoints import RECEIVER, VERSION
@@ -17,6 +18,7 @@ from ocpi.modules.chargingprofiles.models import (
     ActiveChargingProfile,
     ChargingProfileRequest,
     ChargingProfileResponseType,
+    ChargingProfileResultType,
 )
 from ocpi.modules.chargingprofiles.serializers import (
     ActiveChargingProfileIn,
@@ -33,6 +35,8 @@ from ocpi.modules.chargingprofiles.tasks import (
     charging_profile_result_deliver_task,
 )
 from ocpi.transport.exceptions import InvalidParameters, NoMatchingEndpoints, UnknownObject
+
+logger = logging.getLogger(__name__)
 
 Kind = ChargingProfileRequest.Kind
 
@@ -111,7 +115,11 @@ def charging_profile_execute(*, request_id: int) -> None:
     )
     if request.status != ChargingProfileRequest.Status.PENDING or request.result:
         return
-    outcome = getattr(get_adapter(), ADAPTER_METHODS[request.kind])(request)
+    try:
+        outcome = getattr(get_adapter(), ADAPTER_METHODS[request.kind])(request)
+    except Exception:  # never run twice: the charge point may have acted already
+        logger.exception("The charge point adapter failed on charging profile %s", request.uid)
+        outcome = Outcome(ChargingProfileResultType.REJECTED)
     if outcome is not None:
         charging_profile_result_report(
             request_id=request.pk, result=outcome.result, profile=outcome.profile

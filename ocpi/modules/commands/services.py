@@ -5,6 +5,7 @@ sending it and the CPO shall not check it, so we trust it as sent. We only requi
 token belongs to one of the sending connection's parties (an eMSP may use only its own tokens).
 """
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ocpi.chargepoints.adapter import get_adapter
+from ocpi.chargepoints.adapter import Outcome, get_adapter
 from ocpi.chargepoints.selectors import own_session, session_belongs_to, unknown_location_part
 from ocpi.client import OcpiClient, OcpiClientError
 from ocpi.endpoints import RECEIVER, VERSION
@@ -31,6 +32,8 @@ from ocpi.modules.commands.serializers import (
 from ocpi.modules.commands.tasks import command_execute_task, command_result_deliver_task
 from ocpi.transport import status
 from ocpi.transport.exceptions import InvalidParameters, NoMatchingEndpoints, UnknownObject
+
+logger = logging.getLogger(__name__)
 
 
 def display_text(message: str) -> list[dict]:
@@ -128,7 +131,11 @@ def command_execute(*, command_id: int) -> None:
     command = Command.objects.select_related("connection", "party").get(pk=command_id)
     if command.status != Command.Status.PENDING or command.result:
         return  # already executed, or timed out meanwhile
-    outcome = getattr(get_adapter(), command.command.lower())(command)
+    try:
+        outcome = getattr(get_adapter(), command.command.lower())(command)
+    except Exception as exc:  # never run twice: the charge point may have acted already
+        logger.exception("The charge point adapter failed on command %s", command.uid)
+        outcome = Outcome(CommandResultType.FAILED, f"{type(exc).__name__}: {exc}")
     if outcome is not None:
         command_result_report(command_id=command.pk, result=outcome.result, message=outcome.message)
 

@@ -3,6 +3,8 @@ tasks because the services queue these tasks."""
 
 from celery import shared_task
 
+# Registers the simulator's tasks with every worker (Celery discovers installed apps' tasks only).
+from ocpi.chargepoints import tasks as _chargepoint_tasks  # noqa: F401
 from ocpi.client import OcpiClientError
 
 

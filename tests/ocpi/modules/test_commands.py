@@ -58,7 +58,7 @@ def our_location(own_parties):
         "address": "Stationsplein 1",
         "city": "Utrecht",
         "country": "NLD",
-        "coordinates": {"latitude": "52.089", "longitude": "5.110"},
+        "coordinates": {"latitude": "52.08917", "longitude": "5.11012"},
         "time_zone": "Europe/Amsterdam",
         "evses": [
             {
