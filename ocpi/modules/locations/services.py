@@ -131,13 +131,18 @@ def location_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
 def evse_status_set_own(
     *, party: OwnParty, location_id: str, evse_uid: str, status: str
 ) -> Location:
-    """Our CPO's EVSE changed status: store it (cascading last_updated) and push a PATCH."""
+    """Our CPO's EVSE changed status: store it (cascading last_updated) and push a PATCH.
+
+    The same status again changes nothing and pushes nothing (charge points repeat themselves).
+    """
     if status not in STATUSES:
         raise InvalidParameters(f"status: {status!r} is not an EVSE status")
     now = timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     with transaction.atomic():
         location = _locked_location(party.country_code, party.party_id, location_id, own=True)
         evse = _evse_of(location, evse_uid)
+        if evse.get("status") == status:
+            return location
         evse["status"] = status
         evse["last_updated"] = now
         _save(location, raised_to=now)

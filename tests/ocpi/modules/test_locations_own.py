@@ -116,3 +116,17 @@ def test_evse_status_of_unknown_evse_or_bad_status_is_refused(own_parties):
         evse_status_set_own(
             party=own_parties["CPO"], location_id="LOC1", evse_uid="EVSE1", status="BUSY"
         )
+
+
+def test_repeating_the_same_evse_status_changes_and_pushes_nothing(
+    own_parties, receiving_partner, partner_server, django_capture_on_commit_callbacks
+):
+    location_save_own(party=own_parties["CPO"], document=own_location())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        evse_status_set_own(
+            party=own_parties["CPO"], location_id="LOC1", evse_uid="EVSE1", status="AVAILABLE"
+        )
+
+    assert partner_server.calls == []
+    assert Location.objects.get().document == own_location()
