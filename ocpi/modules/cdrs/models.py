@@ -39,7 +39,3 @@ class Cdr(OcpiObject):
             )
         ]
         indexes = [models.Index(fields=["token_country_code", "token_party_id"])]
-
-    @property
-    def has_warnings(self) -> bool:
-        return bool(self.warnings)

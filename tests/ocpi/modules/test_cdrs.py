@@ -160,6 +160,22 @@ def test_a_cdr_without_evse_uid_is_stored_with_a_warning(partner_client):
     assert any(w.startswith("cdr_location.city:") for w in cdr.warnings)
 
 
+def test_admin_shows_a_cdrs_warnings_and_document(partner_client, admin_client):
+    document = cdr_document()
+    del document["cdr_location"]["evse_uid"]
+    post(partner_client, document)
+    cdr = Cdr.objects.get()
+
+    listing = admin_client.get("/admin/ocpi_cdrs/cdr/", {"warnings": "yes"})
+    page = admin_client.get(f"/admin/ocpi_cdrs/cdr/{cdr.pk}/change/")
+
+    assert listing.status_code == 200
+    assert "CDR1" in listing.content.decode()
+    assert page.status_code == 200
+    assert "cdr_location.evse_uid: This field is required." in page.content.decode()
+    assert "x_partner_extension" in page.content.decode()
+
+
 def test_rules_billing_relies_on_still_refuse_a_cdr_with_tolerated_faults(partner_client):
     document = cdr_document(end_date_time="2024-01-01T09:00:00Z")
     del document["cdr_location"]["evse_uid"]

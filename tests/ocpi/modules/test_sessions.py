@@ -272,3 +272,14 @@ def test_our_session_changes_are_pushed_as_put_then_patch(own_parties, receiving
 def test_patching_an_unknown_own_session_raises(own_parties):
     with pytest.raises(UnknownObject):
         session_patch_own(party=own_parties["CPO"], session_id="NOPE", patch={"kwh": 1})
+
+
+def test_admin_lists_sessions_and_shows_their_document(partner_client, admin_client):
+    put(partner_client, session_document())
+    session = Session.objects.get()
+
+    listing = admin_client.get("/admin/ocpi_sessions/session/")
+    page = admin_client.get(f"/admin/ocpi_sessions/session/{session.pk}/change/")
+
+    assert "S1" in listing.content.decode()
+    assert "NL-TME-C12345678-X" in page.content.decode()

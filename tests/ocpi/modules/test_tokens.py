@@ -329,3 +329,14 @@ def test_an_always_whitelisted_token_is_decided_without_asking(unreachable_emsp)
     cache_partner_token(unreachable_emsp, whitelist="ALWAYS")
 
     assert authorize_token_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
+
+
+def test_admin_lists_tokens_and_shows_their_document(partner_client, admin_client):
+    put(partner_client, token_document())
+    token = Token.objects.get()
+
+    listing = admin_client.get("/admin/ocpi_tokens/token/", {"valid__exact": "1"})
+    page = admin_client.get(f"/admin/ocpi_tokens/token/{token.pk}/change/")
+
+    assert "012345678" in listing.content.decode()
+    assert "Test Mobility" in page.content.decode()
