@@ -5,53 +5,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ocpi', '0001_initial'),
+        ("ocpi", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PushDelivery',
+            name="PushDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('module', models.CharField(max_length=32)),
-                ('method', models.CharField(max_length=7)),
-                ('url', models.URLField(max_length=500)),
-                ('body', models.JSONField(blank=True, null=True)),
-                ('object_key', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('delivered', 'Delivered'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='push_deliveries', to='ocpi.connection')),
-                ('party', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ocpi.ownparty')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("module", models.CharField(max_length=32)),
+                ("method", models.CharField(max_length=7)),
+                ("url", models.URLField(max_length=500)),
+                ("body", models.JSONField(blank=True, null=True)),
+                ("object_key", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("delivered", "Delivered"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="push_deliveries",
+                        to="ocpi.connection",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="ocpi.ownparty",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'push deliveries',
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['connection', 'object_key', 'status', 'id'], name='ocpi_sync_p_connect_93ac3f_idx'), models.Index(fields=['status', 'next_attempt_at'], name='ocpi_sync_p_status_07bc1a_idx')],
+                "verbose_name_plural": "push deliveries",
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["connection", "object_key", "status", "id"],
+                        name="ocpi_sync_p_connect_93ac3f_idx",
+                    ),
+                    models.Index(
+                        fields=["status", "next_attempt_at"], name="ocpi_sync_p_status_07bc1a_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SyncState',
+            name="SyncState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('module', models.CharField(max_length=32)),
-                ('watermark', models.DateTimeField(blank=True, null=True)),
-                ('last_run_at', models.DateTimeField(blank=True, null=True)),
-                ('last_success_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('counts', models.JSONField(blank=True, default=dict, help_text='Counts of the last run')),
-                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sync_states', to='ocpi.connection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("module", models.CharField(max_length=32)),
+                ("watermark", models.DateTimeField(blank=True, null=True)),
+                ("last_run_at", models.DateTimeField(blank=True, null=True)),
+                ("last_success_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                (
+                    "counts",
+                    models.JSONField(blank=True, default=dict, help_text="Counts of the last run"),
+                ),
+                (
+                    "connection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sync_states",
+                        to="ocpi.connection",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['connection', 'module'],
-                'constraints': [models.UniqueConstraint(fields=('connection', 'module'), name='sync_state_unique')],
+                "ordering": ["connection", "module"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("connection", "module"), name="sync_state_unique"
+                    )
+                ],
             },
         ),
     ]
