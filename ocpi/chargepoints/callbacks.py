@@ -221,7 +221,13 @@ def _cdr_document(party: OwnParty, session: dict) -> dict:
         "connector_format": connector.get("format"),
         "connector_power_type": connector.get("power_type"),
     }
-    periods = session.get("charging_periods") or []
+    # A CDR has at least one period, even for a session stopped within its first second.
+    periods = session.get("charging_periods") or [
+        {
+            "start_date_time": session["start_date_time"],
+            "dimensions": [{"type": "TIME", "volume": 0}],
+        }
+    ]
     parking_hours = sum(
         (
             Decimal(str(d["volume"]))

@@ -5,6 +5,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ from ocpi.modules.chargingprofiles.serializers import (
 )
 from ocpi.modules.chargingprofiles.tasks import (
     charging_profile_execute_task,
+    charging_profile_requests_expire_task,
     charging_profile_result_deliver_task,
 )
 from ocpi.transport.exceptions import InvalidParameters, NoMatchingEndpoints, UnknownObject
@@ -105,6 +107,7 @@ def charging_profile_receive(
     )
     if accepted:
         charging_profile_execute_task.delay_on_commit(stored.pk)
+        _expire_after(stored.timeout)
     return stored
 
 
@@ -248,6 +251,7 @@ def _record_response(
     request.error = error[:300]
     if result == ChargingProfileResponseType.ACCEPTED:
         request.deadline = request.created_at + timedelta(seconds=timeout)
+        _expire_after(timeout)
     elif not request.result:
         request.status = ChargingProfileRequest.Status.NOT_ACCEPTED
     request.save()
@@ -303,6 +307,13 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _expire_after(seconds: int) -> None:
+    """Sweep for overdue requests once this one's timeout has passed (the sweep also runs
+    periodically). Eager Celery has no later: there, only the periodic sweep expires."""
+    if not current_app.conf.task_always_eager:
+        charging_profile_requests_expire_task.apply_async(countdown=seconds + 1)
 
 
 def charging_profile_requests_expire(*, now: datetime | None = None) -> int:

@@ -9,6 +9,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +30,11 @@ from ocpi.modules.commands.serializers import (
     CommandResponseIn,
     CommandResultIn,
 )
-from ocpi.modules.commands.tasks import command_execute_task, command_result_deliver_task
+from ocpi.modules.commands.tasks import (
+    command_execute_task,
+    command_result_deliver_task,
+    commands_expire_task,
+)
 from ocpi.transport import status
 from ocpi.transport.exceptions import InvalidParameters, NoMatchingEndpoints, UnknownObject
 
@@ -87,6 +92,7 @@ def command_receive(
     )
     if accepted:
         command_execute_task.delay_on_commit(stored.pk)
+        _expire_after(stored.timeout)
     return stored
 
 
@@ -266,6 +272,7 @@ def _record_response(
     command.error = error[:300]
     if result == CommandResponseType.ACCEPTED:
         command.deadline = command.created_at + timedelta(seconds=timeout)
+        _expire_after(timeout)
     elif not command.result:
         command.status = Command.Status.NOT_ACCEPTED
     command.save()
@@ -307,6 +314,13 @@ def _is_uuid(value: str) -> bool:
 
 
 # Both directions.
+
+
+def _expire_after(seconds: int) -> None:
+    """Sweep for overdue commands once this one's timeout has passed (the sweep also runs
+    periodically). Eager Celery has no later: there, only the periodic sweep expires."""
+    if not current_app.conf.task_always_eager:
+        commands_expire_task.apply_async(countdown=seconds + 1)
 
 
 def commands_expire(*, now: datetime | None = None) -> int:
