@@ -6,8 +6,11 @@ Everything comes from a seeded `random.Random`, and every document carries the s
 
 import random
 import string
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 DEMO_LAST_UPDATED = "2026-01-01T00:00:00Z"
+SESSIONS_FROM = datetime(2026, 1, 2, tzinfo=UTC)
 CURRENCY = "EUR"
 VAT_PERCENT = 21.0
 
@@ -305,3 +308,47 @@ def token_documents(*, seed: int, party: tuple[str, str], issuer: str, count: in
         )
         for number, contract_number in enumerate(contract_numbers, start=1)
     ]
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """One completed charging session to replay through the charge point callbacks."""
+
+    session_id: str
+    location_id: str
+    evse_uid: str
+    connector_id: str
+    token: dict
+    started_at: datetime
+    ended_at: datetime
+
+
+def session_plans(
+    *, seed: int, locations: list[dict], tokens: list[dict], count: int
+) -> list[SessionPlan]:
+    """Sessions in January 2026 (after the tariffs' start), by day and by night, from half an
+    hour to six hours, each on a different available EVSE."""
+    rng = random.Random(seed)
+    evses = [
+        (location["id"], evse)
+        for location in locations
+        for evse in location["evses"]
+        if evse["status"] == "AVAILABLE"
+    ]
+    plans = []
+    for number, (location_id, evse) in enumerate(rng.sample(evses, min(count, len(evses))), 1):
+        started_at = SESSIONS_FROM + timedelta(
+            days=rng.randint(0, 27), hours=rng.randint(0, 23), minutes=rng.randint(0, 59)
+        )
+        plans.append(
+            SessionPlan(
+                session_id=f"DEMO-SESSION-{number:04d}",
+                location_id=location_id,
+                evse_uid=evse["uid"],
+                connector_id=rng.choice(evse["connectors"])["id"],
+                token=rng.choice(tokens),
+                started_at=started_at,
+                ended_at=started_at + timedelta(minutes=rng.randint(30, 360)),
+            )
+        )
+    return plans

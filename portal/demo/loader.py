@@ -1,8 +1,9 @@
 """Load the demo data through the same services the OCPI interfaces use.
 
-Idempotent: users and parties are created only when missing, and an object is saved only when
-its stored document differs from the generated one, so a second run changes nothing and pushes
-nothing to partners.
+Idempotent: users and parties are created only when missing; an object is saved only when it is
+missing or its stored version is an older, different one (charging changes EVSE statuses later,
+and those newer states are kept); a session already charged is not charged again. A second run
+therefore changes nothing and pushes nothing to partners.
 """
 
 from collections.abc import Callable
@@ -10,11 +11,16 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.dateparse import parse_datetime
 
+from ocpi.chargepoints import callbacks
+from ocpi.chargepoints.simulator import SimulatorAdapter
 from ocpi.credentials.services import ensure_own_parties
 from ocpi.models import OwnParty
+from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
 from ocpi.modules.locations.services import location_save_own
+from ocpi.modules.sessions.models import Session
 from ocpi.modules.tariffs.models import Tariff
 from ocpi.modules.tariffs.services import tariff_save_own
 from ocpi.modules.tokens.models import Token
@@ -27,6 +33,13 @@ DEMO_USERS = {
     "staff": ("staff", True),
     "driver": ("driver", False),
 }
+STORED_KINDS = {
+    "tariffs": Tariff,
+    "locations": Location,
+    "tokens": Token,
+    "sessions": Session,
+    "cdrs": Cdr,
+}
 
 
 @dataclass
@@ -38,12 +51,19 @@ class DemoSummary:
 
 
 @transaction.atomic
-def demo_load(*, seed: int, location_count: int, token_count: int) -> DemoSummary:
+def demo_load(
+    *, seed: int, location_count: int, token_count: int, session_count: int
+) -> DemoSummary:
     _ensure_users()
     summary = DemoSummary(parties=ensure_own_parties())
-    cpo = next((party for party in summary.parties if party.role == "CPO"), None)
+    cpo = _first_with_role(summary.parties, "CPO")
+    emsp = _first_with_role(summary.parties, "EMSP")
+    locations, tokens = [], []
     if cpo is not None:
         cpo_key = (cpo.country_code, cpo.party_id)
+        locations = documents.location_documents(
+            seed=seed, party=cpo_key, operator_name=cpo.name, count=location_count
+        )
         # Tariffs first: the locations' connectors refer to them.
         summary.saved["tariffs"] = _save_changed(
             Tariff,
@@ -52,30 +72,30 @@ def demo_load(*, seed: int, location_count: int, token_count: int) -> DemoSummar
             save=tariff_save_own,
         )
         summary.saved["locations"] = _save_changed(
-            Location,
-            party=cpo,
-            documents=documents.location_documents(
-                seed=seed, party=cpo_key, operator_name=cpo.name, count=location_count
-            ),
-            save=location_save_own,
+            Location, party=cpo, documents=locations, save=location_save_own
         )
-    emsp = next((party for party in summary.parties if party.role == "EMSP"), None)
     if emsp is not None:
-        summary.saved["tokens"] = _save_changed(
-            Token,
-            party=emsp,
-            documents=documents.token_documents(
-                seed=seed,
-                party=(emsp.country_code, emsp.party_id),
-                issuer=emsp.name,
-                count=token_count,
-            ),
-            save=token_save_own,
-            id_field="uid",
+        tokens = documents.token_documents(
+            seed=seed,
+            party=(emsp.country_code, emsp.party_id),
+            issuer=emsp.name,
+            count=token_count,
         )
-    for name, model in (("tariffs", Tariff), ("locations", Location), ("tokens", Token)):
+        summary.saved["tokens"] = _save_changed(
+            Token, party=emsp, documents=tokens, save=token_save_own, id_field="uid"
+        )
+    if cpo is not None and tokens:
+        plans = documents.session_plans(
+            seed=seed, locations=locations, tokens=tokens, count=session_count
+        )
+        summary.saved["sessions"] = summary.saved["cdrs"] = _charge(cpo, plans)
+    for name, model in STORED_KINDS.items():
         summary.stored[name] = model.objects.filter(source=None).count()
     return summary
+
+
+def _first_with_role(parties: list[OwnParty], role: str) -> OwnParty | None:
+    return next((party for party in parties if party.role == role), None)
 
 
 def _ensure_users() -> None:
@@ -97,13 +117,50 @@ def _save_changed(
     save: Callable[..., object],
     id_field: str = "id",
 ) -> int:
-    """Save the documents whose stored version differs; returns how many were saved."""
-    stored = dict(
-        model.objects.filter(
+    """Save the documents that are missing or older and different; returns how many."""
+    stored = {
+        ocpi_id: (document, last_updated)
+        for ocpi_id, document, last_updated in model.objects.filter(
             country_code=party.country_code, party_id=party.party_id, source=None
-        ).values_list("ocpi_id", "document")
+        ).values_list("ocpi_id", "document", "last_updated")
+    }
+    saved = 0
+    for document in documents:
+        current = stored.get(document[id_field].upper())
+        if current is None or (
+            current[0] != document and current[1] <= parse_datetime(document["last_updated"])
+        ):
+            save(party=party, document=document)
+            saved += 1
+    return saved
+
+
+def _charge(cpo: OwnParty, plans: list[documents.SessionPlan]) -> int:
+    """Charge the planned sessions not charged yet, as the simulated charge points report them:
+    start, the meter reading when the car is full, the end with its priced CDR."""
+    charged = set(
+        Session.objects.filter(
+            country_code=cpo.country_code, party_id=cpo.party_id, source=None
+        ).values_list("ocpi_id", flat=True)
     )
-    changed = [doc for doc in documents if stored.get(doc[id_field].upper()) != doc]
-    for document in changed:
-        save(party=party, document=document)
-    return len(changed)
+    simulator = SimulatorAdapter()
+    count = 0
+    for plan in plans:
+        if plan.session_id.upper() in charged:
+            continue
+        session = callbacks.session_started(
+            party=cpo,
+            session_id=plan.session_id,
+            location_id=plan.location_id,
+            evse_uid=plan.evse_uid,
+            connector_id=plan.connector_id,
+            token=plan.token,
+            started_at=plan.started_at,
+            auth_method="WHITELIST",
+        )
+        energy = simulator.bring_up_to_date(cpo, session, plan.ended_at)
+        callbacks.session_ended(
+            party=cpo, session_id=plan.session_id, ended_at=plan.ended_at, energy_kwh=energy
+        )
+        count += 1
+    return count

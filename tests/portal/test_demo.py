@@ -7,35 +7,40 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from ocpi.models import OwnParty
+from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
+from ocpi.modules.sessions.models import Session
 from ocpi.modules.tariffs.models import Tariff
 from ocpi.modules.tokens.models import Token
 from ocpi.sync.models import PushDelivery
 from tests.conftest import make_connection
 
 
-def run_demo() -> str:
+def run_demo(sessions: int = 3) -> str:
     out = StringIO()
-    call_command("demo", "--locations", "25", "--tokens", "8", stdout=out)
+    call_command(
+        "demo", "--locations", "25", "--tokens", "8", "--sessions", str(sessions), stdout=out
+    )
     return out.getvalue()
+
+
+STORED = [Location, Tariff, Token, Session, Cdr]
 
 
 def counts() -> dict:
     return {
         "users": get_user_model().objects.count(),
         "parties": OwnParty.objects.count(),
-        "locations": Location.objects.count(),
-        "tariffs": Tariff.objects.count(),
-        "tokens": Token.objects.count(),
+        **{model.__name__: model.objects.count() for model in STORED},
         "last_changed": max(
-            *Location.objects.values_list("updated_at", flat=True),
-            *Tariff.objects.values_list("updated_at", flat=True),
-            *Token.objects.values_list("updated_at", flat=True),
+            changed
+            for model in STORED
+            for changed in model.objects.values_list("updated_at", flat=True)
         ),
     }
 
 
-def test_demo_creates_parties_logins_tariffs_and_locations(db, client):
+def test_demo_creates_parties_logins_tariffs_locations_and_tokens(db, client):
     output = run_demo()
     assert {str(p) for p in OwnParty.objects.all()} == {"NL-TMC CPO", "NL-TME EMSP"}
     assert Location.objects.filter(country_code="NL", party_id="TMC").count() == 25
@@ -59,13 +64,26 @@ def test_demo_creates_parties_logins_tariffs_and_locations(db, client):
     assert "OCPI versions: http://127.0.0.1:8000/ocpi/versions" in output
 
 
+def test_demo_charges_completed_sessions_with_priced_cdrs(db):
+    run_demo()
+    assert Session.objects.filter(status="COMPLETED").count() == 3
+    cdrs = list(Cdr.objects.all())
+    assert len(cdrs) == 3
+    contract_ids = set(Token.objects.values_list("contract_id", flat=True))
+    for cdr in cdrs:
+        assert cdr.document["cdr_token"]["contract_id"].upper() in contract_ids
+        assert cdr.document["total_energy"] > 0
+        assert cdr.document["total_cost"]["excl_vat"] > 0
+        assert cdr.document["tariffs"][0]["id"] in {"AC-STANDARD", "DC-FAST"}
+
+
 def test_demo_twice_changes_nothing_and_pushes_nothing(db):
     run_demo()
     first = counts()
     partner = make_connection("Partner", "partner-token", [("DE", "ABE", "EMSP")])
     partner.endpoints = [
         {"identifier": module, "role": "RECEIVER", "url": f"http://127.0.0.1:9/{module}"}
-        for module in ("locations", "tariffs", "tokens")
+        for module in ("locations", "tariffs", "tokens", "sessions", "cdrs")
     ]
     partner.save()
 
@@ -76,8 +94,9 @@ def test_demo_twice_changes_nothing_and_pushes_nothing(db):
 
 
 def test_demo_locations_are_the_same_every_time(db):
-    run_demo()
+    # Without sessions: charging changes EVSE statuses at the time it runs.
+    run_demo(sessions=0)
     documents = dict(Location.objects.values_list("ocpi_id", "document"))
     Location.objects.all().delete()
-    run_demo()
+    run_demo(sessions=0)
     assert dict(Location.objects.values_list("ocpi_id", "document")) == documents

@@ -11,7 +11,9 @@ from portal.demo.loader import DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):
-    help = "Load demo data (idempotent): parties, users, locations, tariffs and tokens."
+    help = (
+        "Load demo data (idempotent): parties, users, tariffs, locations, tokens, sessions, CDRs."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026, help="seed of the generator")
@@ -21,14 +23,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--tokens", type=int, default=40, help="how many tokens our eMSP issues"
         )
+        parser.add_argument(
+            "--sessions", type=int, default=12, help="how many completed sessions to charge"
+        )
 
-    def handle(self, *args, seed, locations, tokens, **options):
-        summary = demo_load(seed=seed, location_count=locations, token_count=tokens)
+    def handle(self, *args, seed, locations, tokens, sessions, **options):
+        summary = demo_load(
+            seed=seed, location_count=locations, token_count=tokens, session_count=sessions
+        )
         parties = ", ".join(str(party) for party in summary.parties)
         self.stdout.write(f"Our parties: {parties}")
         for name, stored in summary.stored.items():
             saved = summary.saved.get(name, 0)
-            self.stdout.write(f"{name.capitalize()}: {stored} ({saved} saved in this run)")
+            self.stdout.write(f"{name.capitalize():10} {stored:4} ({saved} new or changed)")
         staff_password = DEMO_USERS["staff"][0]
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Portal:        {settings.OCPI_BASE_URL}/"))
