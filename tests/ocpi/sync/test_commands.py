@@ -93,3 +93,16 @@ def test_ocpi_dump_filters_by_party(db):
     assert [json.loads(line) for line in lines] == [theirs]
     with pytest.raises(CommandError, match="CC-PID"):
         run("ocpi_dump", "locations", "--party", "DEABC")
+
+
+def test_ocpi_sync_pulls_every_module_the_partner_sends_by_default(remote_partner, partner_server):
+    partner_server.answer = lambda call: ocpi_answer([])
+
+    modules = json.loads(run("ocpi_sync", "DE-ABC"))["modules"]
+
+    assert list(modules) == ["locations", "tariffs", "sessions", "cdrs", "tokens"]
+    assert all(counts["received"] == 0 for counts in modules.values())
+    tokens_call = partner_server.calls[-1]
+    assert tokens_call.path == "/emsp/tokens"  # their eMSP sends tokens to our CPO
+    assert tokens_call.headers["OCPI-from-party-id"] == "TMC"
+    assert tokens_call.headers["OCPI-to-party-id"] == "ABE"

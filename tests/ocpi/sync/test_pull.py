@@ -10,6 +10,7 @@ from ocpi.models import Connection
 from ocpi.modules.locations.models import Location
 from ocpi.sync.models import SyncState
 from ocpi.sync.pull import PullNotPossible, pull_module
+from ocpi.sync.tasks import pull_partner_module
 from tests.ocpi.sync.conftest import Answer, ocpi_answer
 
 FIRST_RUN = datetime(2026, 3, 1, 12, 0, 30, 250000, tzinfo=UTC)
@@ -169,4 +170,44 @@ def test_a_partner_without_a_sender_endpoint_or_not_registered_is_not_pulled(
     remote_partner.save()
     with pytest.raises(PullNotPossible, match="suspended"):
         pull_module(connection=remote_partner, module="locations")
+    assert partner_server.calls == []
+
+
+def test_the_scheduled_pull_task_retries_the_whole_pull_until_it_succeeds(
+    remote_partner, partner_server, settings
+):
+    settings.OCPI_PULL_MAX_RETRIES = 2
+    answers = iter([Answer(502, {}), Answer(503, {}), ocpi_answer([location("LOC1")])])
+    partner_server.answer = lambda call: next(answers)
+
+    pull_partner_module.apply(args=[remote_partner.pk, "locations"])
+
+    assert len(partner_server.calls) == 3
+    state = SyncState.objects.get(connection=remote_partner, module="locations")
+    assert state.last_error == ""
+    assert state.counts["created"] == 1
+
+
+def test_the_scheduled_pull_task_gives_up_after_its_retries(
+    remote_partner, partner_server, settings
+):
+    settings.OCPI_PULL_MAX_RETRIES = 1
+    partner_server.answer = lambda call: Answer(503, {})
+
+    result = pull_partner_module.apply(args=[remote_partner.pk, "locations"])
+
+    assert isinstance(result.result, OcpiClientError)
+    assert len(partner_server.calls) == 2
+    state = SyncState.objects.get(connection=remote_partner, module="locations")
+    assert state.watermark is None
+    assert "HTTP 503" in state.last_error
+
+
+def test_the_scheduled_pull_task_skips_a_partner_no_longer_registered(
+    remote_partner, partner_server
+):
+    remote_partner.status = Connection.Status.CLOSED
+    remote_partner.save()
+
+    assert pull_partner_module.apply(args=[remote_partner.pk, "locations"]).result is None
     assert partner_server.calls == []
