@@ -113,10 +113,14 @@ def documents_page(request, queryset) -> HttpResponse:
     page = page_request(request)
     queryset = filter_by_date(queryset, page)
     total = queryset.count()
+    ordered = queryset.order_by("last_updated", "pk")
+    # The page's ids first: PostgreSQL would turn every skipped row (the offset) into text too.
+    page_ids = ordered.values("pk")[page.offset : page.offset + page.limit]
     texts = list(
-        queryset.order_by("last_updated", "pk")
+        ordered.model.objects.filter(pk__in=page_ids)
+        .order_by("last_updated", "pk")
         .annotate(document_text=Cast("document", models.TextField()))
-        .values_list("document_text", flat=True)[page.offset : page.offset + page.limit]
+        .values_list("document_text", flat=True)
     )
     return ocpi_raw_list_response(texts, page_headers(request, page, total))
 
