@@ -16,7 +16,7 @@ from .periods import (
     read_session,
     seconds_in,
 )
-from .result import FREE, ZERO, Charge, Price, PricedCdr, PricingWarning
+from .result import ZERO, Charge, Price, PricedCdr, PricingWarning
 from .tariff import (
     CHARGING,
     RESERVATION,
@@ -25,7 +25,7 @@ from .tariff import (
     TariffElement,
     compile_tariff,
 )
-from .values import PricingInputError
+from .values import PricingInputError, is_json_object
 from .zones import zone_from_cdr_location
 
 # Enough digits that sums and products of OCPI amounts stay exact; only the division of
@@ -83,7 +83,7 @@ def price_cdr(
     (`compile_tariff`) to price many CDRs quickly. `tz` is the zone of the location;
     without it the CDR's location decides. Raises PricingInputError for unusable input.
     """
-    if not isinstance(cdr, Mapping):
+    if not is_json_object(cdr):
         raise PricingInputError("a CDR must be a JSON object")
     with localcontext(EXACT):
         warnings: list[PricingWarning] = []
@@ -224,19 +224,28 @@ class _Pricing:
         self.choice = choice
 
     def run(self, cdr: Mapping, zone: tzinfo) -> PricedCdr:
-        for period in self.session.periods:
+        # The limits of the tariff that prices the session's start bound the whole session.
+        session_tariff = self.choice.default
+        for position, period in enumerate(self.session.periods):
             tariff = self.choice.for_period(period)
+            if position == 0:
+                session_tariff = tariff
             if tariff is not None:
                 self._price_period(period, tariff)
         self._round_steps()
-        return self._result(cdr, zone)
+        return self._result(cdr, zone, session_tariff)
 
     def _price_period(self, period: ChargingPeriod, tariff: Tariff) -> None:
         considered: dict[int, TariffElement] = {}
         for dimension in CHARGING_DIMENSIONS:
-            self._price_volume(period, tariff, dimension, CHARGING, considered)
+            volume = dimension.volume(period)
+            if volume:
+                self._price_volume(period, tariff, dimension, volume, CHARGING, considered)
         if period.reservation_time:
-            self._price_volume(period, tariff, RESERVATION_TIME, self.reservation_scope, considered)
+            scope = self.reservation_scope
+            self._price_volume(
+                period, tariff, RESERVATION_TIME, period.reservation_time, scope, considered
+            )
         if not self.flat_fee_settled and not period.reservation_only:
             self.flat_fee_settled = self._charge_flat(period, tariff, CHARGING, "total_fixed_cost")
             if self.options.flat_fee_moment is FlatFeeMoment.FIRST_PERIOD:
@@ -252,12 +261,10 @@ class _Pricing:
         period: ChargingPeriod,
         tariff: Tariff,
         dimension: Dimension,
+        volume: Decimal,
         scope: str,
         considered: dict[int, TariffElement],
     ) -> None:
-        volume = dimension.volume(period)
-        if not volume:
-            return
         candidates = tariff.elements_for(scope, dimension.component_type)
         element = _first_match(candidates, period, considered)
         if element is None:
@@ -291,9 +298,7 @@ class _Pricing:
                 total=total,
                 tariff_id=tariff.id,
                 element_index=element.index,
-                price=component.price,
-                vat=component.vat,
-                step_size=component.step_size,
+                component=component,
                 volume=Decimal(1),
                 cost=Price(component.price, component.price * component.vat_factor),
                 step_rounding=False,
@@ -319,9 +324,7 @@ class _Pricing:
                 total=dimension.total,
                 tariff_id=tariff.id,
                 element_index=element.index,
-                price=component.price,
-                vat=component.vat,
-                step_size=component.step_size,
+                component=component,
                 volume=volume / dimension.units_per_ocpi_unit,
                 cost=Price(excl_vat, excl_vat * component.vat_factor),
                 step_rounding=step_rounding,
@@ -369,16 +372,15 @@ class _Pricing:
                     )
                 )
 
-    def _result(self, cdr: Mapping, zone: tzinfo) -> PricedCdr:
-        totals = dict.fromkeys(COST_TOTALS, FREE)
+    def _result(self, cdr: Mapping, zone: tzinfo, session_tariff: Tariff | None) -> PricedCdr:
+        excl_vat = dict.fromkeys(COST_TOTALS, ZERO)
+        incl_vat = dict.fromkeys(COST_TOTALS, ZERO)
         for charge in self.breakdown:
-            totals[charge.total] += charge.cost
-        cost = FREE
-        for total in totals.values():
-            cost += total
+            excl_vat[charge.total] += charge.cost.excl_vat
+            incl_vat[charge.total] += charge.cost.incl_vat
+        totals = {name: Price(excl_vat[name], incl_vat[name]) for name in COST_TOTALS}
+        cost = Price(sum(excl_vat.values(), ZERO), sum(incl_vat.values(), ZERO))
         periods = self.session.periods
-        # The limits of the tariff that priced the session's start bound the whole session.
-        session_tariff = self.choice.for_period(periods[0]) if periods else self.choice.default
         limited = cost if session_tariff is None else _within_limits(cost, session_tariff)
         first_start = periods[0].start if periods else self.session.start
         return PricedCdr(
@@ -386,11 +388,11 @@ class _Pricing:
             time_zone=str(zone),
             total_cost=limited,
             total_fixed_cost=totals["total_fixed_cost"],
-            total_energy=sum((p.dimensions.get("ENERGY", ZERO) for p in periods), ZERO),
+            total_energy=self.session.energy / WH_PER_KWH,
             total_energy_cost=totals["total_energy_cost"],
             total_time=seconds_in(self.session.end - first_start) / SECONDS_PER_HOUR,
             total_time_cost=totals["total_time_cost"],
-            total_parking_time=sum((p.dimensions.get("PARKING_TIME", ZERO) for p in periods), ZERO),
+            total_parking_time=self.session.parking_time / SECONDS_PER_HOUR,
             total_parking_cost=totals["total_parking_cost"],
             total_reservation_cost=totals["total_reservation_cost"],
             cost_before_limits=cost,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .options import DurationOrigin, PricingOptions
 from .result import ZERO, PricingWarning
-from .values import PricingInputError, parse_datetime, to_decimal
+from .values import PricingInputError, is_json_object, parse_datetime, to_decimal
 
 # CdrDimensionType values of OCPI 2.2.1; anything else is reported and ignored.
 DIMENSION_TYPES = frozenset(
@@ -42,10 +42,10 @@ class ChargingPeriod:
     dimensions: dict[str, Decimal]  # as the CDR reports them (kWh, hours, A, kW)
     start: datetime  # UTC
     end: datetime  # the next period's start; the CDR end for the last one
-    local_start: datetime
-    local_end: datetime
-    local_date: date
+    local_date: date  # of the period start, in the location's zone
     local_time: time
+    local_end_date: date
+    local_end_time: time
     weekday: int  # Monday is 0
     elapsed: timedelta  # real time since the duration origin, so DST changes do not count
     period_length: timedelta
@@ -63,6 +63,8 @@ class Session:
     start: datetime  # UTC; the CDR start_date_time, else the first period's start
     end: datetime
     periods: tuple[ChargingPeriod, ...]
+    energy: Decimal  # Wh over all periods
+    parking_time: Decimal  # seconds over all periods
 
 
 def read_session(
@@ -93,7 +95,7 @@ def read_session(
         origin = starts[0][0]
 
     periods = []
-    energy_before = ZERO
+    energy_before = parking_time = ZERO
     local_times = [moment.astimezone(zone) for moment, _ in starts] + [end.astimezone(zone)]
     ends = [moment for moment, _ in starts[1:]] + [end]
     for position, ((period_start, index), period_end) in enumerate(zip(starts, ends, strict=True)):
@@ -117,12 +119,13 @@ def read_session(
             warnings,
         )
         energy_before += period.energy
+        parking_time += period.parking_time
         periods.append(period)
-    return Session(start=start, end=end, periods=tuple(periods))
+    return Session(start, end, tuple(periods), energy_before, parking_time)
 
 
 def _read_start(index: int, raw: object) -> tuple[datetime, int]:
-    if not isinstance(raw, Mapping):
+    if not is_json_object(raw):
         raise PricingInputError(f"charging_periods[{index}]: expected an object")
     start = parse_datetime(raw.get("start_date_time"), f"charging_periods[{index}].start_date_time")
     return start, index
@@ -142,9 +145,9 @@ def _read_period(
 ) -> ChargingPeriod:
     dimensions = _read_dimensions(raw.get("dimensions"), index, warnings)
     length = end - start
-    energy = dimensions.get("ENERGY", ZERO) * WH_PER_KWH
-    parking_time = dimensions.get("PARKING_TIME", ZERO) * SECONDS_PER_HOUR
-    reservation_time = dimensions.get("RESERVATION_TIME", ZERO) * SECONDS_PER_HOUR
+    energy = _in_step_units(dimensions, "ENERGY", WH_PER_KWH)
+    parking_time = _in_step_units(dimensions, "PARKING_TIME", SECONDS_PER_HOUR)
+    reservation_time = _in_step_units(dimensions, "RESERVATION_TIME", SECONDS_PER_HOUR)
     reservation_only = "RESERVATION_TIME" in dimensions and not any(
         name in dimensions for name in SESSION_DIMENSIONS
     )
@@ -163,14 +166,14 @@ def _read_period(
     local_date = local_start.date()
     return ChargingPeriod(
         index=index,
-        tariff_id=None if tariff_id is None else str(tariff_id),
+        tariff_id=tariff_id if tariff_id is None or type(tariff_id) is str else str(tariff_id),
         dimensions=dimensions,
         start=start,
         end=end,
-        local_start=local_start,
-        local_end=local_end,
         local_date=local_date,
         local_time=local_start.time(),
+        local_end_date=local_end.date(),
+        local_end_time=local_end.time(),
         weekday=local_date.weekday(),
         elapsed=elapsed,
         period_length=length,
@@ -191,22 +194,38 @@ def _read_dimensions(raw: object, index: int, warnings: list[PricingWarning]) ->
         raise PricingInputError(f"charging_periods[{index}].dimensions: expected a list")
     dimensions: dict[str, Decimal] = {}
     for position, dimension in enumerate(raw):
-        where = f"charging_periods[{index}].dimensions[{position}]"
-        if not isinstance(dimension, Mapping):
-            raise PricingInputError(f"{where}: expected an object")
+        if not is_json_object(dimension):
+            raise PricingInputError(f"{_where(index, position)}: expected an object")
         kind = dimension.get("type")
-        volume = to_decimal(dimension.get("volume"), f"{where}.volume")
+        volume = dimension.get("volume")
+        if type(volume) is not Decimal or not volume.is_finite():
+            volume = to_decimal(volume, f"{_where(index, position)}.volume")
         if kind not in DIMENSION_TYPES:
             warnings.append(
-                PricingWarning("UNKNOWN_DIMENSION", f"{where}: type {kind!r} is ignored", index)
+                PricingWarning(
+                    "UNKNOWN_DIMENSION", f"{_where(index, position)}: {kind!r} is ignored", index
+                )
             )
         elif kind in dimensions:
             warnings.append(
-                PricingWarning("DUPLICATE_DIMENSION", f"{where}: a second {kind} is ignored", index)
+                PricingWarning(
+                    "DUPLICATE_DIMENSION",
+                    f"{_where(index, position)}: a second {kind} is ignored",
+                    index,
+                )
             )
         else:
             dimensions[kind] = volume
     return dimensions
+
+
+def _in_step_units(dimensions: dict[str, Decimal], name: str, per_ocpi_unit: int) -> Decimal:
+    volume = dimensions.get(name)
+    return ZERO if volume is None else volume * per_ocpi_unit
+
+
+def _where(index: int, position: int) -> str:
+    return f"charging_periods[{index}].dimensions[{position}]"
 
 
 def seconds_in(length: timedelta) -> Decimal:

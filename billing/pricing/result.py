@@ -1,30 +1,30 @@
-"""What pricing a CDR produces: exact totals, a breakdown, warnings, and their OCPI JSON."""
+"""What pricing a CDR produces: exact totals, a breakdown, warnings, and their OCPI JSON.
+
+These are plain (unfrozen) dataclasses because a frozen one costs several times more to
+create, and pricing creates one per breakdown line; treat them as values all the same.
+"""
 
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from .tariff import PriceComponent
 
 ZERO = Decimal(0)
 MONEY_PLACES = Decimal("0.0001")  # OCPI totals are reported to 4 decimals, half-up
 VOLUME_PLACES = Decimal("0.000001")  # breakdown volumes keep second/Wh-level detail
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Price:
     excl_vat: Decimal
     incl_vat: Decimal
-
-    def __add__(self, other: "Price") -> "Price":
-        return Price(self.excl_vat + other.excl_vat, self.incl_vat + other.incl_vat)
 
     def rounded(self) -> dict:
         return {"excl_vat": round_money(self.excl_vat), "incl_vat": round_money(self.incl_vat)}
 
 
-FREE = Price(ZERO, ZERO)
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Charge:
     """One line of the breakdown: a price component applied to a volume in one period."""
 
@@ -33,9 +33,7 @@ class Charge:
     total: str  # the OCPI total this line adds to, e.g. "total_energy_cost"
     tariff_id: str | None
     element_index: int
-    price: Decimal
-    vat: Decimal | None
-    step_size: int
+    component: PriceComponent  # the one applied: its type, price, vat and step_size
     volume: Decimal  # kWh, hours, or 1 for FLAT
     cost: Price
     step_rounding: bool  # the surplus billed by rounding the session total up to step_size
@@ -47,16 +45,16 @@ class Charge:
             "total": self.total,
             "tariff_id": self.tariff_id,
             "element_index": self.element_index,
-            "price": self.price,
-            "vat": self.vat,
-            "step_size": self.step_size,
+            "price": self.component.price,
+            "vat": self.component.vat,
+            "step_size": self.component.step_size,
             "volume": self.volume.quantize(VOLUME_PLACES, rounding=ROUND_HALF_UP),
             "cost": self.cost.rounded(),
             "step_rounding": self.step_rounding,
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PricingWarning:
     code: str
     message: str
@@ -66,7 +64,7 @@ class PricingWarning:
         return {"code": self.code, "message": self.message, "period": self.period_index}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PricedCdr:
     """A priced CDR. Values are exact; `to_dict`/`to_json` round them the OCPI way."""
 

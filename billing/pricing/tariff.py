@@ -8,6 +8,7 @@ from typing import Protocol
 
 from .values import (
     PricingInputError,
+    is_json_object,
     parse_date,
     parse_datetime,
     parse_time_of_day,
@@ -19,6 +20,7 @@ COMPONENT_TYPES = ("ENERGY", "FLAT", "PARKING_TIME", "TIME")
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 MIDNIGHT = time(0)
 ONE_MICROSECOND = timedelta(microseconds=1)
+ONE_DAY = timedelta(days=1)
 
 # Scopes: which elements may price a dimension. Elements restricted to a reservation
 # describe only reservation costs, never charging.
@@ -30,10 +32,10 @@ RESERVATION_EXPIRES = "RESERVATION_EXPIRES"
 class PeriodState(Protocol):
     """What restrictions look at: the engine's charging period, at its start."""
 
-    local_start: datetime
-    local_end: datetime
-    local_date: date
+    local_date: date  # of the period start
     local_time: time
+    local_end_date: date  # of the period end
+    local_end_time: time
     weekday: int
     elapsed: timedelta
     period_length: timedelta
@@ -63,9 +65,9 @@ class PriceComponent:
 
 @dataclass(frozen=True, slots=True)
 class Restrictions:
-    """A TariffRestrictions object: `checks` decide a match, the rest finds boundaries."""
+    """A TariffRestrictions object: `matches` decides, the rest finds boundaries."""
 
-    checks: tuple[Check, ...]
+    matches: Check  # all restrictions hold at the period start
     reservation: str | None
     # instants inside a period where the element would switch on or off, by restriction name
     time_boundaries: tuple[tuple[str, time], ...]
@@ -74,18 +76,19 @@ class Restrictions:
     duration_boundaries: tuple[tuple[str, timedelta], ...]
     energy_boundaries: tuple[tuple[str, Decimal], ...]  # Wh
 
-    def matches(self, period: PeriodState) -> bool:
-        return all(check(period) for check in self.checks)
-
     def changing_within(self, period: PeriodState) -> list[str]:
         """Names of the restrictions whose outcome changes after the period start."""
         changing = []
-        start, end = period.local_start, period.local_end
+        days = (period.local_end_date - period.local_date).days
         if self.time_boundaries:
-            changing += [name for name, at in self.time_boundaries if _time_inside(at, start, end)]
-        if self.date_boundaries or self.days is not None:
-            last_day = (end - ONE_MICROSECOND).date()
-            first_day = start.date()
+            changing += [
+                name for name, at in self.time_boundaries if _time_inside(at, period, days)
+            ]
+        if days and (self.date_boundaries or self.days is not None):
+            first_day = period.local_date
+            last_day = period.local_end_date
+            if period.local_end_time == MIDNIGHT:  # the period ends as that day begins
+                last_day -= ONE_DAY
             changing += [name for name, day in self.date_boundaries if first_day < day <= last_day]
             if self.days is not None and _weekday_changes(self.days, first_day, last_day):
                 changing.append("day_of_week")
@@ -109,9 +112,7 @@ class TariffElement:
     index: int
     components: Mapping[str, PriceComponent]  # by type; the first of a type in the element
     restrictions: Restrictions | None
-
-    def matches(self, period: PeriodState) -> bool:
-        return self.restrictions is None or self.restrictions.matches(period)
+    matches: Check
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,7 @@ class Tariff:
 
 def compile_tariff(tariff: Mapping) -> Tariff:
     """Parse one OCPI 2.2.1 Tariff object; raises PricingInputError naming a bad field."""
-    if not isinstance(tariff, Mapping):
+    if not is_json_object(tariff):
         raise PricingInputError(f"a tariff must be a JSON object, got {type(tariff).__name__}")
     tariff_id = tariff.get("id")
     tariff_id = None if tariff_id is None else str(tariff_id)
@@ -195,7 +196,7 @@ def _optional(raw: Mapping, key: str, where: str, parse: Callable):
 
 
 def _parse_limit(value: object, field: str) -> PriceLimit:
-    if not isinstance(value, Mapping) or value.get("excl_vat") is None:
+    if not is_json_object(value) or value.get("excl_vat") is None:
         raise PricingInputError(f"{field}: expected a Price with excl_vat")
     incl = value.get("incl_vat")
     return PriceLimit(
@@ -205,7 +206,7 @@ def _parse_limit(value: object, field: str) -> PriceLimit:
 
 
 def _compile_element(index: int, raw: object, where: str, problems: list[str]) -> TariffElement:
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("price_components"), list):
+    if not is_json_object(raw) or not isinstance(raw.get("price_components"), list):
         raise PricingInputError(f"{where}: expected an object with a price_components list")
     components: dict[str, PriceComponent] = {}
     for position, component in enumerate(raw["price_components"]):
@@ -218,17 +219,18 @@ def _compile_element(index: int, raw: object, where: str, problems: list[str]) -
         else:
             components[parsed.type] = parsed
     restrictions = raw.get("restrictions")
+    if restrictions is not None:
+        restrictions = _compile_restrictions(restrictions, f"{where}.restrictions")
     return TariffElement(
         index=index,
         components=components,
-        restrictions=None
-        if restrictions is None
-        else _compile_restrictions(restrictions, f"{where}.restrictions"),
+        restrictions=restrictions,
+        matches=_always if restrictions is None else restrictions.matches,
     )
 
 
 def _compile_component(raw: object, field: str) -> PriceComponent:
-    if not isinstance(raw, Mapping):
+    if not is_json_object(raw):
         raise PricingInputError(f"{field}: expected an object")
     vat = raw.get("vat")
     vat = None if vat is None else to_decimal(vat, f"{field}.vat")
@@ -243,7 +245,7 @@ def _compile_component(raw: object, field: str) -> PriceComponent:
 
 
 def _compile_restrictions(raw: object, where: str) -> Restrictions:
-    if not isinstance(raw, Mapping):
+    if not is_json_object(raw):
         raise PricingInputError(f"{where}: expected an object")
 
     def get(key: str, parse: Callable):
@@ -305,7 +307,7 @@ def _compile_restrictions(raw: object, where: str) -> Restrictions:
         raise PricingInputError(f"{where}.reservation: unknown value {reservation!r}")
 
     return Restrictions(
-        checks=tuple(checks),
+        matches=_all_of(checks),
         reservation=reservation,
         time_boundaries=time_boundaries,
         date_boundaries=tuple(
@@ -317,6 +319,18 @@ def _compile_restrictions(raw: object, where: str) -> Restrictions:
         duration_boundaries=tuple(duration_boundaries),
         energy_boundaries=tuple(energy_boundaries),
     )
+
+
+def _all_of(checks: list[Check]) -> Check:
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+    return lambda period: all(check(period) for check in checks)
+
+
+def _always(period: PeriodState) -> bool:
+    return True
 
 
 def _time_window(start: time | None, end: time | None) -> Callable[[time], bool] | None:
@@ -367,14 +381,11 @@ def _measured_bound(dimension: str, limit: Decimal, is_minimum: bool) -> Check:
     return check
 
 
-def _time_inside(at: time, start: datetime, end: datetime) -> bool:
-    """Whether local time-of-day `at` occurs strictly between two local instants."""
-    start_day, end_day = start.date(), end.date()
-    if start_day == end_day:
-        return start.time() < at < end.time()
-    if (end_day - start_day).days > 1:
-        return True
-    return at > start.time() or at < end.time()
+def _time_inside(at: time, period: PeriodState, days: int) -> bool:
+    """Whether local time-of-day `at` occurs strictly inside a period spanning `days` dates."""
+    if days == 0:
+        return period.local_time < at < period.local_end_time
+    return days > 1 or at > period.local_time or at < period.local_end_time
 
 
 def _weekday_changes(days: frozenset[int], first_day: date, last_day: date) -> bool:

@@ -1,11 +1,17 @@
 """Conversions from OCPI JSON values to Python values, with errors that name the field."""
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 
 class PricingInputError(ValueError):
     """A CDR or tariff that cannot be priced; the message names the offending field."""
+
+
+def is_json_object(value: object) -> bool:
+    """A dict or other Mapping; the dict test comes first as the ABC test is slow."""
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def to_decimal(value: object, field: str) -> Decimal:
@@ -35,6 +41,8 @@ def parse_datetime(value: object, field: str) -> datetime:
             raise PricingInputError(f"{field}: not an OCPI DateTime: {value!r}") from None
     else:
         raise PricingInputError(f"{field}: not an OCPI DateTime: {value!r}")
+    if moment.tzinfo is UTC:
+        return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)

@@ -1,7 +1,8 @@
 """The time zone in which a CDR's local-time restrictions are evaluated."""
 
-from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .values import is_json_object
 
 # ISO 3166-1 alpha-3 country -> the IANA zone of its capital (its main zone). Countries that
 # span zones get their most populous one; pass the Location's own zone to price elsewhere.
@@ -65,7 +66,7 @@ def zone_from_cdr_location(location: object) -> tuple[ZoneInfo | None, str | Non
 
     A `time_zone` member (not OCPI 2.2.1, but some partners send it) wins over the country.
     """
-    if not isinstance(location, Mapping):
+    if not is_json_object(location):
         return None, "the CDR has no cdr_location"
     problem = None
     sent_zone = location.get("time_zone")
