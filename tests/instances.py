@@ -19,6 +19,7 @@ it answers versions, version details and whatever `routes` say, and records each
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -79,23 +80,23 @@ class Instance:
         return result.stdout
 
     def connections(self) -> list[dict]:
-        """Every partner connection of this instance: id, status, version, parties."""
+        """Every partner connection of this instance, with the token it sends to that partner.
+
+        Keys: id, name, status, version, plain_token, parties (CC-PID list), outbound_token.
+        """
         code = (
             "import json\n"
             "from ocpi.models import Connection\n"
             "print(json.dumps([{'id': c.pk, 'name': c.name, 'status': c.status, "
-            "'version': c.version, 'parties': [p.code for p in c.parties.order_by('id')]} "
-            "for c in Connection.objects.order_by('id')]))"
+            "'version': c.version, 'plain_token': c.plain_token, "
+            "'parties': [p.code for p in c.parties.order_by('id')], "
+            "'outbound_token': c.outbound_token} for c in Connection.objects.order_by('id')]))"
         )
         return json.loads(self.shell(code))
 
-    def outbound_token(self, connection_id: int) -> str:
-        """The token this instance sends to the partner of `connection_id` (decrypted)."""
-        code = (
-            "from ocpi.models import Connection\n"
-            f"print(Connection.objects.get(pk={int(connection_id)}).outbound_token)"
-        )
-        return self.shell(code).strip()
+    def connection(self, connection_id: int) -> dict:
+        """One connection as `connections()` describes it."""
+        return next(c for c in self.connections() if c["id"] == connection_id)
 
     def server_log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -141,10 +142,12 @@ def _wait_until_serving(instance: Instance) -> None:
         if instance.server.poll() is not None:
             raise RuntimeError(f"{instance.label} server exited:\n{instance.server_log()}")
         try:
-            requests.get(instance.versions_url, timeout=1)
+            requests.get(instance.versions_url, timeout=5)
             return
         except requests.ConnectionError:
             time.sleep(0.1)  # the port is not open yet
+        except requests.Timeout:
+            pass  # a worker is still booting; ask again
     raise RuntimeError(f"{instance.label} server did not answer:\n{instance.server_log()}")
 
 
@@ -196,7 +199,7 @@ def running_instance(label: str, own_parties: str, tmp_dir: Path) -> Iterator[In
             _wait_until_serving(instance)
             yield instance
         finally:
-            instance.server.terminate()
+            instance.server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
             try:
                 instance.server.wait(timeout=10)
             except subprocess.TimeoutExpired:

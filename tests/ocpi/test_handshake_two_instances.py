@@ -13,10 +13,6 @@ def get_credentials(instance, token: str, *, plain: bool = False) -> requests.Re
     )
 
 
-def connection(instance, connection_id: int) -> dict:
-    return next(c for c in instance.connections() if c["id"] == connection_id)
-
-
 def test_register_rotate_and_unregister_between_two_instances(cpo_instance, emsp_instance):
     issued = emsp_instance.manage_json("ocpi_token_a", "--name", "Our CPO partner")
     assert issued["versions_url"] == emsp_instance.versions_url
@@ -29,15 +25,14 @@ def test_register_rotate_and_unregister_between_two_instances(cpo_instance, emsp
     assert registered["roles"] == [{"party": "DE-EMP", "role": "EMSP"}]
 
     # Both sides now hold a registered connection naming the other's parties.
-    at_cpo = connection(cpo_instance, registered["connection_id"])
-    at_emsp = connection(emsp_instance, issued["connection_id"])
+    at_cpo = cpo_instance.connection(registered["connection_id"])
+    at_emsp = emsp_instance.connection(issued["connection_id"])
     assert (at_cpo["status"], at_cpo["parties"]) == ("registered", ["DE-EMP"])
     assert (at_emsp["status"], at_emsp["parties"]) == ("registered", ["NL-TMC"])
     assert at_emsp["name"] == "Our CPO partner"
 
     # Each side's stored token opens the other side: token C (CPO -> eMSP), token B (eMSP -> CPO).
-    token_c = cpo_instance.outbound_token(registered["connection_id"])
-    token_b = emsp_instance.outbound_token(issued["connection_id"])
+    token_c, token_b = at_cpo["outbound_token"], at_emsp["outbound_token"]
     answer = get_credentials(emsp_instance, token_c)
     assert answer.status_code == 200
     assert answer.json()["data"]["token"] == token_c
@@ -59,8 +54,8 @@ def test_register_rotate_and_unregister_between_two_instances(cpo_instance, emsp
 
     rotated = cpo_instance.manage_json("ocpi_rotate", "DE-EMP")
     assert rotated["status"] == "registered"
-    new_token_c = cpo_instance.outbound_token(registered["connection_id"])
-    new_token_b = emsp_instance.outbound_token(issued["connection_id"])
+    new_token_c = cpo_instance.connection(registered["connection_id"])["outbound_token"]
+    new_token_b = emsp_instance.connection(issued["connection_id"])["outbound_token"]
     assert {new_token_c, new_token_b}.isdisjoint({token_c, token_b})
     assert get_credentials(emsp_instance, token_c).status_code == 401
     assert get_credentials(cpo_instance, token_b).status_code == 401
@@ -69,7 +64,7 @@ def test_register_rotate_and_unregister_between_two_instances(cpo_instance, emsp
 
     unregistered = cpo_instance.manage_json("ocpi_unregister", "DE-EMP")
     assert unregistered["status"] == "closed"
-    assert connection(emsp_instance, issued["connection_id"])["status"] == "closed"
+    assert emsp_instance.connection(issued["connection_id"])["status"] == "closed"
     assert get_credentials(emsp_instance, new_token_c).status_code == 401
     assert get_credentials(cpo_instance, new_token_b).status_code == 401
 
@@ -81,13 +76,10 @@ def test_registration_with_plain_tokens_is_answered_in_kind(cpo_instance, emsp_i
     )
     assert registered["partner"] == "DE-EMP"
     # The eMSP noticed the plain token and calls the CPO with plain tokens too.
-    plain_at_emsp = emsp_instance.shell(
-        "from ocpi.models import Connection\n"
-        f"print(Connection.objects.get(pk={issued['connection_id']}).plain_token)"
-    )
-    assert plain_at_emsp.strip() == "True"
-    assert connection(emsp_instance, issued["connection_id"])["name"] == "NL-TMC CPO"
-    token_c = cpo_instance.outbound_token(registered["connection_id"])
+    at_emsp = emsp_instance.connection(issued["connection_id"])
+    assert at_emsp["plain_token"] is True
+    assert at_emsp["name"] == "NL-TMC CPO"  # no name given: the partner's business details
+    token_c = cpo_instance.connection(registered["connection_id"])["outbound_token"]
     assert get_credentials(emsp_instance, token_c, plain=True).status_code == 200
 
     cpo_instance.manage_json("ocpi_unregister", str(registered["connection_id"]))
