@@ -62,6 +62,8 @@ class ChargingProfileRequest(models.Model):
     )
     timeout = models.PositiveIntegerField(default=0)
     deadline = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Received requests: when it was passed to the charge point adapter (once, never again).
+    executed_at = models.DateTimeField(null=True, blank=True)
     result = models.CharField(max_length=8, choices=ChargingProfileResultType.choices, blank=True)
     result_document = models.JSONField(
         null=True, blank=True, help_text="The result object (with the profile, for GET)"

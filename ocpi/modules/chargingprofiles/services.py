@@ -113,11 +113,17 @@ def charging_profile_receive(
 
 def charging_profile_execute(*, request_id: int) -> None:
     """Pass an accepted request to the adapter; report its outcome if it has one at once."""
+    handed_over = ChargingProfileRequest.objects.filter(
+        pk=request_id,
+        status=ChargingProfileRequest.Status.PENDING,
+        result="",
+        executed_at__isnull=True,
+    ).update(executed_at=timezone.now())
+    if not handed_over:
+        return  # executed already, or timed out meanwhile
     request = ChargingProfileRequest.objects.select_related("connection", "party").get(
         pk=request_id
     )
-    if request.status != ChargingProfileRequest.Status.PENDING or request.result:
-        return
     try:
         outcome = getattr(get_adapter(), ADAPTER_METHODS[request.kind])(request)
     except Exception:  # never run twice: the charge point may have acted already

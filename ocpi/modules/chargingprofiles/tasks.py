@@ -6,7 +6,7 @@ from celery import shared_task
 from ocpi.client import OcpiClientError
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=False)  # at most once: a charge point must not get a request twice
 def charging_profile_execute_task(request_id: int) -> None:
     from ocpi.modules.chargingprofiles.services import charging_profile_execute
 

@@ -72,6 +72,8 @@ class Command(models.Model):
     response_message = models.JSONField(default=list, blank=True)
     timeout = models.PositiveIntegerField(default=0, help_text="Seconds, as the CPO answered")
     deadline = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Received commands: when it was passed to the charge point adapter (once, never again).
+    executed_at = models.DateTimeField(null=True, blank=True)
     # The CommandResult.
     result = models.CharField(max_length=20, choices=CommandResultType.choices, blank=True)
     result_message = models.JSONField(default=list, blank=True)

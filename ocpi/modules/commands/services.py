@@ -134,9 +134,12 @@ def _response_for(
 def command_execute(*, command_id: int) -> None:
     """Pass an accepted command to the charge point adapter; report its outcome if it has one
     (an adapter that answers later calls ocpi.chargepoints.callbacks.command_result)."""
+    handed_over = Command.objects.filter(
+        pk=command_id, status=Command.Status.PENDING, result="", executed_at__isnull=True
+    ).update(executed_at=timezone.now())
+    if not handed_over:
+        return  # executed already, or timed out meanwhile
     command = Command.objects.select_related("connection", "party").get(pk=command_id)
-    if command.status != Command.Status.PENDING or command.result:
-        return  # already executed, or timed out meanwhile
     try:
         outcome = getattr(get_adapter(), command.command.lower())(command)
     except Exception as exc:  # never run twice: the charge point may have acted already

@@ -8,7 +8,7 @@ from ocpi.chargepoints import tasks as _chargepoint_tasks  # noqa: F401
 from ocpi.client import OcpiClientError
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=False)  # at most once: a charge point must not get a command twice
 def command_execute_task(command_id: int) -> None:
     from ocpi.modules.commands.services import command_execute
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ocpi.chargepoints.adapter import ChargePointAdapter, Outcome
 from ocpi.modules.commands.models import Command
-from ocpi.modules.commands.services import commands_expire, send_command
+from ocpi.modules.commands.services import command_execute, commands_expire, send_command
 from ocpi.modules.locations.models import Location
 from ocpi.objects import upsert_object
 from tests.instances import envelope
@@ -447,3 +447,29 @@ def test_a_sent_command_without_result_times_out(partner, partner_cpo):
     command.refresh_from_db()
     assert command.status == Command.Status.TIMED_OUT
     assert command.result == "TIMEOUT"
+
+
+class BrokenAdapter(ScriptedAdapter):
+    def _run(self, command):
+        raise ConnectionError("central system unreachable")
+
+    start_session = _run
+
+
+def test_a_command_reaches_the_charge_point_once_and_a_failure_is_reported(
+    partner_client, adapter, settings, our_location, emsp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_command(partner_client, "START_SESSION", start_session(emsp.result_url))
+    command = Command.objects.get()
+    command_execute(command_id=command.pk)  # a redelivered task
+    assert len(adapter.executed) == 1
+
+    settings.CHARGEPOINT_ADAPTER = f"{__name__}.BrokenAdapter"
+    with django_capture_on_commit_callbacks(execute=True):
+        post_command(partner_client, "START_SESSION", start_session(emsp.result_url))
+
+    assert results_received(emsp)[-1] == {
+        "result": "FAILED",
+        "message": [{"language": "en", "text": "ConnectionError: central system unreachable"}],
+    }
