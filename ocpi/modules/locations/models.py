@@ -15,11 +15,13 @@ class Location(OcpiObject):
                 fields=["country_code", "party_id", "ocpi_id"], name="location_key_unique"
             )
         ]
-        # The sender list: one party's locations in last_updated order, with date filters.
+        # The sender list (a hot path): our own locations in last_updated order, counted and
+        # paged from this index alone where the table is vacuumed.
         indexes = [
             models.Index(
                 fields=["country_code", "party_id", "last_updated", "id"],
-                name="location_party_updated",
+                name="location_own_updated",
+                condition=models.Q(source__isnull=True),
             )
         ]
         ordering = ["country_code", "party_id", "ocpi_id"]
