@@ -10,7 +10,7 @@ from ocpi.models import Connection, OwnParty
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.cdrs.serializers import CdrSerializer, LenientCdrSerializer, is_tolerated
 from ocpi.modules.cdrs.signals import cdr_stored
-from ocpi.modules.cdrs.validation import error_list, require_own_party
+from ocpi.modules.cdrs.validation import check, error_list, require_own_party
 from ocpi.objects import UpsertResult, object_key
 from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
 from ocpi.transport.parties import require_partner_party
@@ -24,16 +24,16 @@ def validate_cdr(document, *, tolerant: bool) -> tuple[dict, list[str]]:
     """
     if not isinstance(document, dict):
         raise InvalidParameters("The body must be a JSON object")
-    strict = CdrSerializer(data=document)
-    if strict.is_valid():
-        return strict.validated_data, []
-    errors = error_list(strict.errors)
-    if not tolerant or not all(is_tolerated(path) for path, _message in errors):
-        raise InvalidParameters(describe_validation_errors(strict.errors))
-    lenient = LenientCdrSerializer(data=document)
-    if not lenient.is_valid():
-        raise InvalidParameters(describe_validation_errors(lenient.errors))
-    return lenient.validated_data, [f"{path}: {message}" for path, message in errors]
+    data, errors = check(CdrSerializer, document)
+    if errors is None:
+        return data, []
+    broken = error_list(errors)
+    if not tolerant or not all(is_tolerated(path) for path, _message in broken):
+        raise InvalidParameters(describe_validation_errors(errors))
+    data, lenient_errors = check(LenientCdrSerializer, document)
+    if lenient_errors is not None:
+        raise InvalidParameters(describe_validation_errors(lenient_errors))
+    return data, [f"{path}: {message}" for path, message in broken]
 
 
 def store_from_partner(*, connection: Connection, document: dict) -> UpsertResult:

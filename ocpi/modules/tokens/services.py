@@ -118,7 +118,7 @@ def _upsert(data: dict, document: dict, *, source: Connection | None) -> UpsertR
 
 def location_references_from(body) -> dict | None:
     """The optional LocationReferences body of an authorization request (empty: none)."""
-    if body in (None, {}, b"", ""):
+    if not body:
         return None
     validate_document(LocationReferencesSerializer, body)
     return body
