@@ -1,15 +1,20 @@
 """The sessions module: our eMSP receiving partner sessions, our CPO serving and pushing its own."""
 
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.test import Client
 
+from ocpi import tokens
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.sessions.services import session_patch_own, session_save_own
 from ocpi.sync.models import PushDelivery
 from ocpi.transport.exceptions import UnknownObject
 from tests.conftest import make_connection
 
+SPEC_EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared/reference/ocpi-examples/2.2.1"
 RECEIVER = "/ocpi/2.2.1/emsp/sessions"
 SENDER = "/ocpi/2.2.1/cpo/sessions"
 
@@ -283,3 +288,26 @@ def test_admin_lists_sessions_and_shows_their_document(partner_client, admin_cli
 
     assert "S1" in listing.content.decode()
     assert "NL-TME-C12345678-X" in page.content.decode()
+
+
+def spec_example(name: str) -> dict:
+    return json.loads((SPEC_EXAMPLES / name).read_text())
+
+
+def test_the_spec_examples_put_then_patched(own_parties):
+    make_connection("Spec CPO", "spec-token", [("NL", "STK", "CPO")])
+    client = Client(HTTP_AUTHORIZATION=tokens.authorization_header("spec-token", plain=False))
+    url = f"{RECEIVER}/NL/STK/101"
+
+    started = spec_example("session_example_1_simple_start.json")
+    # The spec's PATCH examples are dated before its session example: as they are, they would be
+    # (rightly) ignored as stale.
+    started["last_updated"] = "2019-06-23T08:00:00Z"
+    put(client, started, url=url)
+    patch(client, spec_example("session_patch_example_total_cost.json"), url=url)
+    patch(client, spec_example("session_patch_example_charging_period.json"), url=url)
+
+    document = Session.objects.get().document
+    assert document["kwh"] == 15.0
+    assert len(document["charging_periods"]) == 1
+    assert document["total_cost"] == {"excl_vat": 0.8, "incl_vat": 0.88}

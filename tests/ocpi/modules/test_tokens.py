@@ -1,10 +1,14 @@
 """The tokens module: our eMSP's tokens and their real-time authorization, our CPO's token cache
 and its real-time authorization requests to partner eMSPs (over real HTTP)."""
 
+import json
 import socket
+from pathlib import Path
 
 import pytest
+from django.test import Client
 
+from ocpi import tokens
 from ocpi.models import Connection, OwnParty
 from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.services import authorize_token_remotely, token_save_own
@@ -12,6 +16,7 @@ from ocpi.sync.models import PushDelivery
 from ocpi.transport.exceptions import UnableToUseClientApi, UnknownToken
 from tests.conftest import make_connection
 
+SPEC_EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared/reference/ocpi-examples/2.2.1"
 RECEIVER = "/ocpi/2.2.1/cpo/tokens"
 SENDER = "/ocpi/2.2.1/emsp/tokens"
 
@@ -132,6 +137,20 @@ def test_invalid_token_is_refused_naming_the_field(partner_client, change, field
 
     assert response.json()["status_code"] == 2001
     assert field in response.json()["status_message"]
+
+
+@pytest.mark.parametrize(
+    "name", ["token_example_1_app_user.json", "token_example_2_full_rfid.json"]
+)
+def test_the_spec_example_tokens_are_received(own_parties, name):
+    example = json.loads((SPEC_EXAMPLES / name).read_text())
+    make_connection("Spec eMSP", "spec-token", [("DE", "TNM", "EMSP")])
+    client = Client(HTTP_AUTHORIZATION=tokens.authorization_header("spec-token", plain=False))
+
+    response = put(client, example, f"?type={example['type']}")
+
+    assert response.json()["status_code"] == 1000
+    assert Token.objects.get().document == example
 
 
 # Our eMSP's sender: our tokens and their real-time authorization
