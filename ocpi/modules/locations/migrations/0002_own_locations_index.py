@@ -4,19 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ocpi', '0001_initial'),
-        ('ocpi_locations', '0001_initial'),
+        ("ocpi", "0001_initial"),
+        ("ocpi_locations", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='location',
-            name='location_party_updated',
+            model_name="location",
+            name="location_party_updated",
         ),
         migrations.AddIndex(
-            model_name='location',
-            index=models.Index(condition=models.Q(('source__isnull', True)), fields=['country_code', 'party_id', 'last_updated', 'id'], name='location_own_updated'),
+            model_name="location",
+            index=models.Index(
+                condition=models.Q(("source__isnull", True)),
+                fields=["country_code", "party_id", "last_updated", "id"],
+                name="location_own_updated",
+            ),
         ),
     ]
