@@ -20,7 +20,10 @@ class Dashboard:
 
 def dashboard(*, recent: int = 10) -> Dashboard:
     counts = dict(
-        Connection.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        Connection.objects.order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
     )
     return Dashboard(
         partners_by_status=[

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from ocpi import traffic
-from ocpi.models import TrafficLog
+from ocpi.models import Connection, TrafficLog
 from ocpi.sync.models import PushDelivery, SyncState
 
 
@@ -50,11 +50,12 @@ def test_partners_page_lists_connections_with_status_version_and_parties(staff_c
 
 
 def test_dashboard_counts_partners_and_lists_our_parties(staff_client, partner):
+    Connection.objects.create(name="Awaiting handshake A")
+    Connection.objects.create(name="Awaiting handshake B")
     response = staff_client.get("/")
     assert response.status_code == 200
     counts = dict(response.context["dashboard"].partners_by_status)
-    assert counts["Registered"] == 1
-    assert counts["Pending"] == 0
+    assert counts == {"Pending": 2, "Registered": 1, "Suspended": 0, "Closed": 0}
     assert "NL-TMC" in response.content.decode()
 
 
