@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import APIException
 
-from ocpi.client import OcpiClient, OcpiClientError
+from ocpi.client import OcpiClient
 from ocpi.endpoints import SENDER
 from ocpi.models import Connection, OwnParty
 from ocpi.sync.models import SyncState
@@ -69,8 +69,8 @@ def pull_module(*, connection: Connection, module: str) -> dict:
             for document in page:
                 counts["received"] += 1
                 counts[_store_one(store, connection, module, document)] += 1
-    except OcpiClientError as exc:
-        state.last_error = str(exc)
+    except Exception as exc:  # recorded for the partner page, whatever it was, then raised
+        state.last_error = str(exc) or type(exc).__name__
         state.counts = counts
         state.save(update_fields=["last_error", "counts"])
         raise

@@ -96,7 +96,7 @@ def deliver_object_queue(*, delivery_id: int) -> float | None:
                 return (locked.next_attempt_at - now).total_seconds()
             _attempt(locked)
             if locked.status == PushDelivery.Status.PENDING:
-                return (locked.next_attempt_at - timezone.now()).total_seconds()
+                return max((locked.next_attempt_at - timezone.now()).total_seconds(), 0.0)
 
 
 def _attempt(delivery: PushDelivery) -> None:

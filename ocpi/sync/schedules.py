@@ -2,7 +2,8 @@
 
 One pull per registered connection and module it offers a sender endpoint for, every
 OCPI_PULL_INTERVALS[module] seconds, named `ocpi-pull:<connection id>:<module>`; plus the sweep
-that retries pending push deliveries and the traffic-log purge. Writing them again changes only
+that retries pending push deliveries, the traffic-log purge, and a periodic rewrite of these
+schedules. Writing them again changes only
 what differs; a pull of a connection no longer registered is removed. A task staff disabled in
 the admin stays disabled.
 """
@@ -20,6 +21,8 @@ from ocpi.sync.pull import pulled_modules
 PULL_TASK = "ocpi.sync.tasks.pull_partner_module"
 PULL_PREFIX = "ocpi-pull:"
 PUSH_SWEEP_SECONDS = 60
+# The schedules are written again this often, so a partner registered since gets its pulls.
+REFRESH_SECONDS = 300
 TRAFFIC_PURGE_SECONDS = 24 * 3600
 
 
@@ -40,6 +43,7 @@ def wanted_schedules() -> dict[str, Schedule]:
         "ocpi-traffic-purge": Schedule(
             "ocpi.sync.tasks.purge_traffic_log", [], TRAFFIC_PURGE_SECONDS
         ),
+        "ocpi-schedules": Schedule("ocpi.sync.tasks.refresh_schedules", [], REFRESH_SECONDS),
     }
     registered = Connection.objects.filter(status=Connection.Status.REGISTERED).order_by("pk")
     for connection in registered:

@@ -8,7 +8,7 @@ from django.conf import settings
 from ocpi import traffic
 from ocpi.client import OcpiClientError
 from ocpi.models import Connection
-from ocpi.sync import pull, push
+from ocpi.sync import pull, push, schedules
 
 # A failed pull is tried again after 30 s, 60 s, 120 s, ... (up to OCPI_PULL_MAX_RETRIES times).
 PULL_RETRY_BASE_SECONDS = 30
@@ -50,3 +50,8 @@ def retry_pending_pushes() -> int:
 @shared_task
 def purge_traffic_log() -> int:
     return traffic.purge_expired()
+
+
+@shared_task
+def refresh_schedules() -> dict:
+    return schedules.write_schedules()

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
 from ocpi.models import Connection
+from portal.celery import app
 from tests.conftest import make_connection
 from tests.ocpi.sync.conftest import partner_endpoints
 
@@ -36,13 +37,15 @@ def test_every_registered_partner_gets_a_pull_per_module_it_sends(own_parties, s
     pending.status = Connection.Status.PENDING
     pending.save()
 
-    assert write()["created"] == 3  # one pull, the push sweep, the purge
+    assert write()["created"] == 4  # one pull, the push sweep, the purge, the rewrite
 
     assert pull_rows() == {f"ocpi-pull:{cpo_only.pk}:locations": ([cpo_only.pk, "locations"], 300)}
     sweep = PeriodicTask.objects.get(name="ocpi-push-retry")
     assert sweep.task == "ocpi.sync.tasks.retry_pending_pushes"
     purge = PeriodicTask.objects.get(name="ocpi-traffic-purge")
     assert purge.task == "ocpi.sync.tasks.purge_traffic_log"
+    rewrite = PeriodicTask.objects.get(name="ocpi-schedules")
+    assert rewrite.task == "ocpi.sync.tasks.refresh_schedules"
 
 
 def test_writing_again_changes_nothing_then_follows_intervals_and_connections(
@@ -55,7 +58,7 @@ def test_writing_again_changes_nothing_then_follows_intervals_and_connections(
     assert len(pull_rows()) == 5
     count_before = PeriodicTask.objects.count()
 
-    assert write() == {"created": 0, "updated": 0, "unchanged": 7, "removed": 0}
+    assert write() == {"created": 0, "updated": 0, "unchanged": 8, "removed": 0}
     assert PeriodicTask.objects.count() == count_before
 
     settings.OCPI_PULL_INTERVALS = {**settings.OCPI_PULL_INTERVALS, "tariffs": 7200}
@@ -79,3 +82,14 @@ def test_a_pull_disabled_by_staff_stays_disabled(own_parties):
     write()
 
     assert not PeriodicTask.objects.get(name=f"ocpi-pull:{full.pk}:sessions").enabled
+
+
+def test_every_scheduled_task_name_is_a_registered_celery_task(own_parties):
+    make_connection(
+        "Full", "t-full", [("DE", "ABC", "CPO")], endpoints=partner_endpoints("http://p")
+    )
+    write()
+
+    app.loader.import_default_modules()
+    names = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert names <= set(app.tasks)
