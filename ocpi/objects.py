@@ -6,7 +6,7 @@ case-insensitive and still use the index; the document keeps the partner's spell
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Cast
@@ -48,10 +48,14 @@ def object_key(country_code: str, party_id: str, object_id: str) -> dict:
 
 
 def parse_last_updated(value, field: str = "last_updated") -> datetime:
-    parsed = parse_datetime(value) if isinstance(value, str) else None
-    if parsed is None or parsed.tzinfo is None:
-        raise InvalidParameters(f"{field} must be an RFC 3339 date-time with a zone, got {value!r}")
-    return parsed
+    """An OCPI timestamp; one without a zone designator is UTC (transport_and_format)."""
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise InvalidParameters(f"{field} must be an RFC 3339 date-time, got {value!r}")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
