@@ -9,9 +9,12 @@ waits on that partner). Two session-scoped fixtures are ready for use:
 
 They are registered for the whole suite by `pytest_plugins` in tests/conftest.py, so a test just
 asks for them. Use `instance.manage(...)` to run management commands against an instance (for
-example `ocpi_token_a` on one side and `ocpi_register` on the other), `instance.shell(code)` to
-read its database, and `instance.url` / `instance.versions_url` to call it over HTTP. Other
-parties can be started with `running_instance(label, own_parties, tmp_dir)`.
+example `ocpi_token_a` on one side and `ocpi_register` on the other, which `register(cpo_instance,
+emsp_instance)` does in one go), `instance.connections()` or `instance.shell(code)` to read its
+database, and `instance.url` / `instance.versions_url` to call it over HTTP. The instances live
+for the whole session: a test that needs them unconnected starts with `unregister_all()`. Other
+parties can be started with `running_instance(label, own_parties, tmp_dir, template=...)`
+and the `migrated_template_database` fixture.
 
 For in-process tests, `fake_partner` is a scripted partner platform on loopback (`FakePartner`):
 it answers versions, version details and whatever `routes` say, and records each request.
@@ -98,8 +101,27 @@ class Instance:
         """One connection as `connections()` describes it."""
         return next(c for c in self.connections() if c["id"] == connection_id)
 
+    def unregister_all(self) -> None:
+        """End every registered connection of this instance, as an operator would."""
+        for connection in self.connections():
+            if connection["status"] == "registered":
+                self.manage_json("ocpi_unregister", str(connection["id"]))
+
     def server_log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def register(initiator: Instance, receiver: Instance, *options: str) -> tuple[dict, dict]:
+    """Connect two instances the way operators do: the receiver issues token A, the initiator
+    runs ocpi_register with it (plus `options`, e.g. "--plain-token"). Returns each side's
+    connection, as `Instance.connections()` describes it: (initiator's, receiver's)."""
+    issued = receiver.manage_json("ocpi_token_a")
+    registered = initiator.manage_json(
+        "ocpi_register", issued["versions_url"], "--token", issued["token"], *options
+    )
+    return initiator.connection(registered["connection_id"]), receiver.connection(
+        issued["connection_id"]
+    )
 
 
 def free_port() -> int:
@@ -151,13 +173,12 @@ def _wait_until_serving(instance: Instance) -> None:
     raise RuntimeError(f"{instance.label} server did not answer:\n{instance.server_log()}")
 
 
-@contextmanager
-def running_instance(label: str, own_parties: str, tmp_dir: Path) -> Iterator[Instance]:
-    """A migrated database with our parties, and a gunicorn serving it; all gone afterwards."""
-    database = f"ocpi_e2e_{label}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
+def _unique_database_name(label: str) -> str:
+    return f"ocpi_e2e_{label}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+
+
+def _environment(*, label: str, database: str, url: str, own_parties: str) -> dict:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DATABASE_URL": _database_url(database),
@@ -170,12 +191,42 @@ def running_instance(label: str, own_parties: str, tmp_dir: Path) -> Iterator[In
         "CELERY_BROKER_URL": "",  # tasks run eagerly inside the instance
         "OCPI_CLIENT_RETRIES": "1",
     }
-    instance = Instance(label=label, url=url, env=env, log_path=tmp_dir / f"{label}-server.log")
+
+
+@contextmanager
+def migrated_database() -> Iterator[str]:
+    """A migrated, empty database that instances copy: migrations run once per session."""
+    database = _unique_database_name("template")
     _admin(f'CREATE DATABASE "{database}"')
     try:
-        for command in (["migrate", "--no-input"], ["ocpi_parties"]):
-            result = instance.manage(*command)
-            assert result.returncode == 0, f"{label}: {command}: {result.stderr}"
+        env = _environment(label="template", database=database, url="", own_parties="")
+        result = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input"],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT_SECONDS,
+        )
+        assert result.returncode == 0, f"migrate failed: {result.stderr}"
+        yield database
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@contextmanager
+def running_instance(
+    label: str, own_parties: str, tmp_dir: Path, *, template: str
+) -> Iterator[Instance]:
+    """A copy of the `template` database with our parties, and a gunicorn serving it."""
+    database = _unique_database_name(label)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = _environment(label=label, database=database, url=url, own_parties=own_parties)
+    instance = Instance(label=label, url=url, env=env, log_path=tmp_dir / f"{label}-server.log")
+    _admin(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+    try:
+        instance.manage_json("ocpi_parties")
         with instance.log_path.open("w") as log:
             instance.server = subprocess.Popen(
                 [
@@ -210,14 +261,24 @@ def running_instance(label: str, own_parties: str, tmp_dir: Path) -> Iterator[In
 
 
 @pytest.fixture(scope="session")
-def cpo_instance(tmp_path_factory):
-    with running_instance("cpo", "NL-TMC:CPO", tmp_path_factory.mktemp("cpo")) as instance:
+def migrated_template_database():
+    with migrated_database() as database:
+        yield database
+
+
+@pytest.fixture(scope="session")
+def cpo_instance(tmp_path_factory, migrated_template_database):
+    with running_instance(
+        "cpo", "NL-TMC:CPO", tmp_path_factory.mktemp("cpo"), template=migrated_template_database
+    ) as instance:
         yield instance
 
 
 @pytest.fixture(scope="session")
-def emsp_instance(tmp_path_factory):
-    with running_instance("emsp", "DE-EMP:EMSP", tmp_path_factory.mktemp("emsp")) as instance:
+def emsp_instance(tmp_path_factory, migrated_template_database):
+    with running_instance(
+        "emsp", "DE-EMP:EMSP", tmp_path_factory.mktemp("emsp"), template=migrated_template_database
+    ) as instance:
         yield instance
 
 

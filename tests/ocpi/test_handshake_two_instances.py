@@ -1,8 +1,17 @@
 """The credentials handshake between two real instances (a CPO and an eMSP) over loopback HTTP."""
 
+import pytest
 import requests
 
 from ocpi import tokens
+from tests.instances import register
+
+
+@pytest.fixture(autouse=True)
+def unconnected(cpo_instance, emsp_instance):
+    """The instances live for the session; each test here starts with them unconnected."""
+    cpo_instance.unregister_all()
+    emsp_instance.unregister_all()
 
 
 def get_credentials(instance, token: str, *, plain: bool = False) -> requests.Response:
@@ -70,19 +79,14 @@ def test_register_rotate_and_unregister_between_two_instances(cpo_instance, emsp
 
 
 def test_registration_with_plain_tokens_is_answered_in_kind(cpo_instance, emsp_instance):
-    issued = emsp_instance.manage_json("ocpi_token_a")
-    registered = cpo_instance.manage_json(
-        "ocpi_register", issued["versions_url"], "--token", issued["token"], "--plain-token"
-    )
-    assert registered["partner"] == "DE-EMP"
+    at_cpo, at_emsp = register(cpo_instance, emsp_instance, "--plain-token")
+
+    assert at_cpo["parties"] == ["DE-EMP"]
     # The eMSP noticed the plain token and calls the CPO with plain tokens too.
-    at_emsp = emsp_instance.connection(issued["connection_id"])
     assert at_emsp["plain_token"] is True
     assert at_emsp["name"] == "NL-TMC CPO"  # no name given: the partner's business details
-    token_c = cpo_instance.connection(registered["connection_id"])["outbound_token"]
-    assert get_credentials(emsp_instance, token_c, plain=True).status_code == 200
-
-    cpo_instance.manage_json("ocpi_unregister", str(registered["connection_id"]))
+    assert get_credentials(emsp_instance, at_cpo["outbound_token"], plain=True).status_code == 200
+    assert get_credentials(cpo_instance, at_emsp["outbound_token"], plain=True).status_code == 200
 
 
 def test_failed_registration_names_the_step_and_leaves_nothing_behind(cpo_instance, emsp_instance):
