@@ -1,14 +1,18 @@
 """Pushing our changes to partners: delivered, in order per object, retried, failed, never twice."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection as db_connection
+from django.db import transaction
 from django.utils import timezone
 
 from ocpi.models import Connection
 from ocpi.sync.models import PushDelivery
 from ocpi.sync.push import (
+    BUSY_RETRY_SECONDS,
     deliver_object_queue,
     deliveries_for,
     push_change,
@@ -247,3 +251,42 @@ def test_a_failed_delivery_can_be_sent_again_unless_a_later_change_overtook_it(
     assert PushDelivery.objects.get(pk=first.pk).status == PushDelivery.Status.FAILED
     alone.refresh_from_db()
     assert (alone.status, alone.attempts) == (PushDelivery.Status.DELIVERED, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_object_another_worker_is_delivering_is_left_to_it(
+    remote_partner, partner_server, own_parties
+):
+    delivery = PushDelivery.objects.create(  # not queued: this test plays the workers
+        connection=remote_partner,
+        party=own_parties["CPO"],
+        module="locations",
+        method="PUT",
+        url=f"{partner_server.url}/emsp/locations/NL/TMC/LOC1",
+        body=LOCATION,
+        object_key="locations:NL:TMC:LOC1",
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        # Holds the row lock as a worker does while it sends the delivery.
+        try:
+            with transaction.atomic():
+                PushDelivery.objects.select_for_update().get(pk=delivery.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            db_connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert locked.wait(timeout=30)
+        assert deliver_object_queue(delivery_id=delivery.pk) == BUSY_RETRY_SECONDS
+    finally:
+        release.set()
+        thread.join()
+
+    assert partner_server.calls == []
+    assert deliver_object_queue(delivery_id=delivery.pk) is None
+    assert len(partner_server.calls) == 1
