@@ -34,18 +34,18 @@ DEMO_USERS = {
     "driver": ("driver", False),
 }
 STORED_KINDS = {
-    "tariffs": Tariff,
-    "locations": Location,
-    "tokens": Token,
-    "sessions": Session,
-    "cdrs": Cdr,
+    "Tariffs": Tariff,
+    "Locations": Location,
+    "Tokens": Token,
+    "Sessions": Session,
+    "CDRs": Cdr,
 }
 
 
 @dataclass
 class DemoSummary:
     parties: list[OwnParty]
-    # Per kind of object: how many of our own are stored, and how many this run saved.
+    # Per kind of object (its display name): how many of ours are stored, how many this run saved.
     stored: dict[str, int] = field(default_factory=dict)
     saved: dict[str, int] = field(default_factory=dict)
 
@@ -65,13 +65,13 @@ def demo_load(
             seed=seed, party=cpo_key, operator_name=cpo.name, count=location_count
         )
         # Tariffs first: the locations' connectors refer to them.
-        summary.saved["tariffs"] = _save_changed(
+        summary.saved["Tariffs"] = _save_changed(
             Tariff,
             party=cpo,
             documents=documents.tariff_documents(party=cpo_key),
             save=tariff_save_own,
         )
-        summary.saved["locations"] = _save_changed(
+        summary.saved["Locations"] = _save_changed(
             Location, party=cpo, documents=locations, save=location_save_own
         )
     if emsp is not None:
@@ -81,14 +81,14 @@ def demo_load(
             issuer=emsp.name,
             count=token_count,
         )
-        summary.saved["tokens"] = _save_changed(
+        summary.saved["Tokens"] = _save_changed(
             Token, party=emsp, documents=tokens, save=token_save_own, id_field="uid"
         )
     if cpo is not None and tokens:
         plans = documents.session_plans(
             seed=seed, locations=locations, tokens=tokens, count=session_count
         )
-        summary.saved["sessions"] = summary.saved["cdrs"] = _charge(cpo, plans)
+        summary.saved["Sessions"] = summary.saved["CDRs"] = _charge(cpo, plans)
     for name, model in STORED_KINDS.items():
         summary.stored[name] = model.objects.filter(source=None).count()
     return summary

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Our parties: {parties}")
         for name, stored in summary.stored.items():
             saved = summary.saved.get(name, 0)
-            self.stdout.write(f"{name.capitalize():10} {stored:4} ({saved} new or changed)")
+            self.stdout.write(f"{name:10} {stored:4} ({saved} new or changed)")
         staff_password = DEMO_USERS["staff"][0]
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Portal:        {settings.OCPI_BASE_URL}/"))
