@@ -136,8 +136,9 @@ def _send(delivery: PushDelivery) -> str:
         to_party=_receiving_party(delivery.connection, party),
     )
     try:
-        # One call per attempt: the backoff between attempts is ours, not the client's.
-        reply = client.request(delivery.method, delivery.url, body=delivery.body, retries=0)
+        # One call per attempt: the backoff between attempts is ours, not the client's. An empty
+        # body (a DELETE) is sent as no body at all.
+        reply = client.request(delivery.method, delivery.url, body=delivery.body or None, retries=0)
     except OcpiClientError as exc:
         return str(exc)
     if reply.ok:

@@ -290,3 +290,20 @@ def test_an_object_another_worker_is_delivering_is_left_to_it(
     assert partner_server.calls == []
     assert deliver_object_queue(delivery_id=delivery.pk) is None
     assert len(partner_server.calls) == 1
+
+
+def test_a_delete_is_sent_without_a_body(remote_partner, partner_server, own_parties):
+    push_change(
+        module="tariffs",
+        party=own_parties["CPO"],
+        method="DELETE",
+        path="/NL/TMC/T1",
+        body={},
+        object_key="tariffs:NL:TMC:T1",
+    )
+
+    deliver_object_queue(delivery_id=PushDelivery.objects.get().pk)
+
+    [call] = partner_server.calls
+    assert (call.method, call.path, call.body) == ("DELETE", "/emsp/tariffs/NL/TMC/T1", None)
+    assert "Content-Type" not in call.headers
