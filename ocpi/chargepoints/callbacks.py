@@ -18,7 +18,10 @@ from ocpi.chargepoints.selectors import find_connector, find_evse, own_location,
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.services import cdr_create_own
 from ocpi.modules.chargingprofiles.models import ChargingProfileRequest
-from ocpi.modules.chargingprofiles.services import charging_profile_result_report
+from ocpi.modules.chargingprofiles.services import (
+    active_charging_profile_push,
+    charging_profile_result_report,
+)
 from ocpi.modules.commands.models import Command
 from ocpi.modules.commands.services import command_result_report
 from ocpi.modules.locations.services import evse_status_set_own
@@ -62,6 +65,12 @@ def charging_profile_result(
         uid=request_uid, direction=ChargingProfileRequest.Direction.RECEIVED
     )
     return charging_profile_result_report(request_id=request.pk, result=result, profile=profile)
+
+
+def active_charging_profile_changed(*, party: OwnParty, session_id: str, profile: dict) -> bool:
+    """The station changed a session's ActiveChargingProfile by itself (local limits, load
+    balancing): the eMSP that set a profile on the session is told. Returns whether it was."""
+    return active_charging_profile_push(party=party, session_id=session_id, profile=profile)
 
 
 # Sessions.

@@ -108,10 +108,10 @@ class SimulatorAdapter(ChargePointAdapter):
     # Charging profiles: the simulated car does not slow down for them.
 
     def set_charging_profile(self, request: ChargingProfileRequest) -> Outcome:
-        return self._on_active_session(request) or Outcome("ACCEPTED")
+        return self._refusal_unless_active(request) or Outcome("ACCEPTED")
 
     def get_active_charging_profile(self, request: ChargingProfileRequest) -> Outcome:
-        refusal = self._on_active_session(request)
+        refusal = self._refusal_unless_active(request)
         if refusal:
             return refusal
         profile = charging_profile_in_force(party=request.party, session_id=request.session_id)
@@ -136,7 +136,7 @@ class SimulatorAdapter(ChargePointAdapter):
         )
 
     def clear_charging_profile(self, request: ChargingProfileRequest) -> Outcome:
-        refusal = self._on_active_session(request)
+        refusal = self._refusal_unless_active(request)
         if refusal:
             return refusal
         if charging_profile_in_force(party=request.party, session_id=request.session_id) is None:
@@ -200,7 +200,7 @@ class SimulatorAdapter(ChargePointAdapter):
             return Outcome("EVSE_OCCUPIED", f"EVSE {evse['uid']} is {status}")
         return None
 
-    def _on_active_session(self, request: ChargingProfileRequest) -> Outcome | None:
+    def _refusal_unless_active(self, request: ChargingProfileRequest) -> Outcome | None:
         session = own_session(party=request.party, session_id=request.session_id)
         if session is None or session.status != "ACTIVE":
             return Outcome("REJECTED")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ocpi.chargepoints.adapter import Outcome, get_adapter
 from ocpi.chargepoints.selectors import own_session, session_belongs_to
 from ocpi.client import OcpiClient, OcpiClientError
-from ocpi.endpoints import RECEIVER, VERSION
+from ocpi.endpoints import RECEIVER, SENDER, VERSION
 from ocpi.models import Connection, OwnParty, Role
 from ocpi.modules.chargingprofiles.models import (
     ActiveChargingProfile,
@@ -32,6 +32,7 @@ from ocpi.modules.chargingprofiles.serializers import (
     SetChargingProfileIn,
 )
 from ocpi.modules.chargingprofiles.tasks import (
+    active_charging_profile_push_task,
     charging_profile_execute_task,
     charging_profile_requests_expire_task,
     charging_profile_result_deliver_task,
@@ -175,6 +176,41 @@ def charging_profile_result_deliver(*, request_id: int) -> None:
     ChargingProfileRequest.objects.filter(pk=request.pk).update(
         result_delivered_at=timezone.now(), error=""
     )
+
+
+def active_charging_profile_push(*, party: OwnParty, session_id: str, profile: dict) -> bool:
+    """A charge point changed a session's ActiveChargingProfile on its own: PUT it to the eMSP
+    that set a profile on the session. The spec allows this push only to an eMSP whose
+    SetChargingProfile for the session was accepted. Returns whether a push was queued."""
+    _validated(ActiveChargingProfileIn, profile)
+    profile_set = (
+        ChargingProfileRequest.objects.filter(
+            direction=ChargingProfileRequest.Direction.RECEIVED,
+            party=party,
+            session_id__iexact=session_id,
+            kind=Kind.SET,
+            response_result=ChargingProfileResponseType.ACCEPTED,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if profile_set is None:
+        return False
+    # The profile travels in the task: it is the message, and a PUT of it is idempotent.
+    active_charging_profile_push_task.delay_on_commit(profile_set.pk, profile)
+    return True
+
+
+def active_charging_profile_deliver(*, request_id: int, profile: dict) -> None:
+    """PUT an ActiveChargingProfile on the Sender interface of the eMSP that made `request`."""
+    request = ChargingProfileRequest.objects.select_related("connection", "party").get(
+        pk=request_id
+    )
+    url = request.connection.endpoint_url("chargingprofiles", SENDER)
+    if not url:
+        return  # the eMSP offers no Sender interface to receive it
+    client = OcpiClient(request.connection, from_party=request.party)
+    client.call("PUT", f"{url.rstrip('/')}/{request.session_id}", body=profile, retries=0)
 
 
 # Our eMSP: sending requests to a partner CPO.

@@ -32,3 +32,16 @@ def charging_profile_requests_expire_task() -> int:
     from ocpi.modules.chargingprofiles.services import charging_profile_requests_expire
 
     return charging_profile_requests_expire()
+
+
+@shared_task(
+    autoretry_for=(OcpiClientError,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=8,
+    acks_late=True,
+)
+def active_charging_profile_push_task(request_id: int, profile: dict) -> None:
+    from ocpi.modules.chargingprofiles.services import active_charging_profile_deliver
+
+    active_charging_profile_deliver(request_id=request_id, profile=profile)

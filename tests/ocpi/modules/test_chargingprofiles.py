@@ -363,3 +363,35 @@ def test_the_cpo_may_push_a_changed_active_profile(partner, partner_client):
     assert ActiveChargingProfile.objects.get(session_id="S7").document == active
     assert invalid.json()["status_code"] == 2001
     assert "start_date_time" in invalid.json()["status_message"]
+
+
+def test_a_profile_the_station_changes_is_pushed_to_the_emsp_that_set_one(
+    partner, partner_client, session, emsp, own_parties, django_capture_on_commit_callbacks
+):
+    sender_url = f"{emsp.url}/ocpi/emsp/2.2.1/chargingprofiles"
+    partner.endpoints = [{"identifier": "chargingprofiles", "role": "SENDER", "url": sender_url}]
+    partner.save()
+    emsp.routes[("PUT", "/ocpi/emsp/2.2.1/chargingprofiles/S1")] = (200, envelope(None))
+    active = {
+        "start_date_time": "2026-03-02T09:00:00Z",
+        "charging_profile": {
+            "charging_rate_unit": "W",
+            "charging_profile_period": [{"start_period": 0, "limit": 7400.0}],
+        },
+    }
+    cpo = own_parties["CPO"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        before_any_profile = callbacks.active_charging_profile_changed(
+            party=cpo, session_id="S1", profile=active
+        )
+        put_profile(partner_client, emsp)
+        after_a_profile = callbacks.active_charging_profile_changed(
+            party=cpo, session_id="S1", profile=active
+        )
+
+    assert (before_any_profile, after_a_profile) == (False, True)
+    pushed = [r for r in emsp.requests if r["method"] == "PUT"]
+    assert [(r["path"], r["body"]) for r in pushed] == [
+        ("/ocpi/emsp/2.2.1/chargingprofiles/S1", active)
+    ]
