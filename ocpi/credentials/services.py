@@ -135,7 +135,11 @@ def find_connection(identifier: str) -> Connection:
     )
     if not candidates:
         raise Connection.DoesNotExist(f"No connection with id or party {identifier!r}")
-    preference = [Connection.Status.REGISTERED, Connection.Status.PENDING]
+    preference = [
+        Connection.Status.REGISTERED,
+        Connection.Status.SUSPENDED,
+        Connection.Status.PENDING,
+    ]
     candidates.sort(key=lambda c: preference.index(c.status) if c.status in preference else 9)
     return candidates[0]
 
@@ -367,7 +371,9 @@ def unregister(*, connection: Connection) -> None:
         "credentials", "SENDER"
     )
     failure = ""
-    if connection.status == Connection.Status.REGISTERED and url:
+    # A suspended partner still holds our registration: it is told too.
+    told = connection.status in (Connection.Status.REGISTERED, Connection.Status.SUSPENDED)
+    if told and url:
         try:
             OcpiClient(connection).call("DELETE", url, retries=HANDSHAKE_RETRIES)
         except OcpiClientError as exc:

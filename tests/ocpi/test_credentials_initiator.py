@@ -181,6 +181,17 @@ def test_unregister_deletes_there_and_closes_here(partner_api):
     assert Client(HTTP_AUTHORIZATION=header).get("/ocpi/versions").status_code == 401
 
 
+def test_unregister_of_a_suspended_connection_tells_the_partner_too(partner_api):
+    connection = register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
+    connection.status = Connection.Status.SUSPENDED
+    connection.save()
+
+    unregister(connection=connection)
+
+    assert len(sent_to_credentials(partner_api, "DELETE")) == 1
+    assert connection.status == Connection.Status.CLOSED
+
+
 def test_unregister_closes_here_even_when_the_partner_is_gone(partner_api):
     connection = register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
     partner_api.routes[("DELETE", "/ocpi/2.2.1/credentials")] = (
