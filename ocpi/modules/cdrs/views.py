@@ -15,9 +15,12 @@ CPO_SENDER = Endpoint("cdrs", SENDER, "CPO", "cpo/cdrs")
 EMSP_RECEIVER = Endpoint("cdrs", RECEIVER, "EMSP", "emsp/cdrs")
 
 
-def stored_cdr_url(country_code: str, party_id: str, cdr_id: str) -> str:
-    """Where a partner GETs a CDR it POSTed (the Location header of the POST's answer)."""
-    segments = "/".join(quote(value, safe="") for value in (country_code, party_id, cdr_id))
+def stored_cdr_url(country_code, party_id, cdr_id) -> str:
+    """Where a partner GETs a CDR it POSTed (the Location header of the POST's answer).
+
+    The values are the partner's spelling; a partner may send a number where a string belongs.
+    """
+    segments = "/".join(quote(str(value), safe="") for value in (country_code, party_id, cdr_id))
     return f"{EMSP_RECEIVER.url()}/{segments}"
 
 

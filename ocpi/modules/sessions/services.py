@@ -37,7 +37,7 @@ def session_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
     with transaction.atomic():
         result = _upsert(data, document, source=None)
         if result.applied:
-            _push(party, "PUT", document["id"], document)
+            _push(party, "PUT", data["id"], document)
     return result
 
 
@@ -50,7 +50,7 @@ def session_patch_own(*, party: OwnParty, session_id: str, patch: dict) -> Upser
     with transaction.atomic():
         result = _patch(party.country_code, party.party_id, session_id, patch, source=None)
         if result.applied:
-            _push(party, "PATCH", result.instance.document["id"], patch)
+            _push(party, "PATCH", str(result.instance.document["id"]), patch)
     return result
 
 

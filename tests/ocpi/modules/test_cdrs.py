@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ocpi import tokens
 from ocpi.modules.cdrs.models import Cdr
@@ -367,3 +369,59 @@ def test_the_spec_example_cdr_is_received(own_parties):
     assert response.json()["status_code"] == 1000
     cdr = Cdr.objects.get()
     assert (cdr.ocpi_id, cdr.total_energy, cdr.warnings) == ("12345", Decimal("15.342"), [])
+
+
+# Whatever a partner sends, the answer is an OCPI answer: never a server error.
+
+CDR_PATHS = [
+    ("id",),
+    ("start_date_time",),
+    ("end_date_time",),
+    ("currency",),
+    ("total_energy",),
+    ("total_time",),
+    ("credit",),
+    ("credit_reference_id",),
+    ("last_updated",),
+    ("tariffs",),
+    ("charging_periods",),
+    ("total_cost", "excl_vat"),
+    ("total_cost", "incl_vat"),
+    ("cdr_token", "uid"),
+    ("cdr_token", "country_code"),
+    ("cdr_location",),
+    ("cdr_location", "id"),
+    ("cdr_location", "evse_uid"),
+    ("cdr_location", "coordinates"),
+    ("charging_periods", 0, "dimensions"),
+    ("charging_periods", 0, "start_date_time"),
+    ("tariffs", 0, "elements"),
+]
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=60),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(path=st.sampled_from(CDR_PATHS), value=JSON_VALUES, number=st.integers(0, 10**9))
+def test_any_mangled_cdr_gets_an_ocpi_answer(partner_client, path, value, number):
+    document = cdr_document(f"FUZZ{number}")
+    target = document
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+
+    response = post(partner_client, document)
+
+    assert response.status_code in (200, 400, 403)
+    assert response.json()["status_code"] in (1000, 2001)

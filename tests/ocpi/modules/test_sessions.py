@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ocpi import tokens
 from ocpi.modules.sessions.models import Session
@@ -311,3 +313,51 @@ def test_the_spec_examples_put_then_patched(own_parties):
     assert document["kwh"] == 15.0
     assert len(document["charging_periods"]) == 1
     assert document["total_cost"] == {"excl_vat": 0.8, "incl_vat": 0.88}
+
+
+# Whatever a partner sends, the answer is an OCPI answer: never a server error.
+
+SESSION_PATHS = [
+    ("id",),
+    ("kwh",),
+    ("status",),
+    ("start_date_time",),
+    ("last_updated",),
+    ("charging_periods",),
+    ("cdr_token",),
+    ("cdr_token", "uid"),
+    ("total_cost",),
+    ("charging_periods", 0, "dimensions"),
+]
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=60),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(path=st.sampled_from(SESSION_PATHS), value=JSON_VALUES, as_patch=st.booleans())
+def test_any_mangled_session_gets_an_ocpi_answer(partner_client, path, value, as_patch):
+    document = session_document()
+    target = document
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+
+    if as_patch:
+        put(partner_client, session_document())
+        response = patch(partner_client, {path[0]: document[path[0]], "last_updated": value})
+    else:
+        response = put(partner_client, document, url=f"{RECEIVER}/DE/ABC/S1")
+
+    assert response.status_code in (200, 400, 403, 404)
+    assert response.json()["status_code"] in (1000, 2000, 2001)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ocpi import tokens
 from ocpi.models import Connection, OwnParty
@@ -359,3 +361,38 @@ def test_admin_lists_tokens_and_shows_their_document(partner_client, admin_clien
 
     assert "012345678" in listing.content.decode()
     assert "Test Mobility" in page.content.decode()
+
+
+# Whatever a partner sends, the answer is an OCPI answer: never a server error.
+
+TOKEN_PATHS = [("uid",), ("type",), ("valid",), ("whitelist",), ("last_updated",), ("issuer",)]
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=60),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(path=st.sampled_from(TOKEN_PATHS), value=JSON_VALUES)
+def test_any_mangled_token_or_authorization_gets_an_ocpi_answer(partner_client, path, value):
+    document = token_document(**{path[0]: value})
+
+    stored = partner_client.put(
+        f"{RECEIVER}/DE/ABE/012345678", document, content_type="application/json"
+    )
+    authorized = partner_client.post(
+        f"{SENDER}/012345678/authorize", {"location_id": value}, content_type="application/json"
+    )
+
+    for response in (stored, authorized):
+        assert response.status_code in (200, 400, 403, 404)
+        assert response.json()["status_code"] in (1000, 2001, 2004)
