@@ -32,7 +32,7 @@ def post_credentials(client: Client, body, method: str = "post"):
     )
 
 
-def register(token: str, partner: FakePartner):
+def register(token: str, partner: FakePartner) -> str:
     response = post_credentials(as_partner(token), partner.credentials())
     assert response.status_code == 200, response.content
     return response.json()["data"]["token"]
@@ -116,6 +116,24 @@ def test_a_failed_handshake_stores_nothing_and_token_a_still_registers(fake_part
     fake_partner.routes[("GET", "/ocpi/versions")] = versions
     register(token_a, fake_partner)
     assert Connection.objects.get(name="XYZ").status == Connection.Status.REGISTERED
+
+
+def test_the_mutual_version_is_chosen_among_several(fake_partner, token_a):
+    fake_partner.routes[("GET", "/ocpi/versions")] = (
+        200,
+        envelope(
+            [
+                {"version": "2.1.1", "url": f"{fake_partner.url}/ocpi/2.1.1"},
+                {"version": "2.3.0", "url": f"{fake_partner.url}/ocpi/2.3.0"},
+                {"version": "2.2.1", "url": f"{fake_partner.url}/ocpi/2.2.1"},
+            ]
+        ),
+    )
+
+    register(token_a, fake_partner)
+
+    assert [r["path"] for r in fake_partner.requests] == ["/ocpi/versions", "/ocpi/2.2.1"]
+    assert Connection.objects.get(name="XYZ").version_url == f"{fake_partner.url}/ocpi/2.2.1"
 
 
 # Handshake failures: 3001, 3002, 3003 ----------------------------------------------------------
