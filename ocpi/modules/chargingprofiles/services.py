@@ -274,7 +274,7 @@ def _send(
     except OcpiClientError as exc:
         return _record_response(stored.pk, error=str(exc))
     response = ChargingProfileResponseIn(data=reply.data if isinstance(reply.data, dict) else {})
-    if not reply.ok or not response.is_valid():
+    if not response.is_valid():
         return _record_response(
             stored.pk,
             error=f"HTTP {reply.http_status}, OCPI status {reply.ocpi_status}: "
