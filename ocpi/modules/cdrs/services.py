@@ -10,7 +10,7 @@ from ocpi.models import Connection, OwnParty
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.cdrs.serializers import CdrSerializer, LenientCdrSerializer, is_tolerated
 from ocpi.modules.cdrs.signals import cdr_stored
-from ocpi.modules.cdrs.validation import check, error_list, require_own_party
+from ocpi.modules.cdrs.validation import check, error_list, require_own_party, require_storable
 from ocpi.objects import UpsertResult, object_key
 from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
 from ocpi.transport.parties import require_partner_party
@@ -22,8 +22,7 @@ def validate_cdr(document, *, tolerant: bool) -> tuple[dict, list[str]]:
     With `tolerant`, a CDR that breaks only rules nothing here relies on is accepted with those
     broken rules as warnings (a partner's CDR is money: better kept with a warning than lost).
     """
-    if not isinstance(document, dict):
-        raise InvalidParameters("The body must be a JSON object")
+    require_storable(document)
     data, errors = check(CdrSerializer, document)
     if errors is None:
         return data, []

@@ -105,10 +105,29 @@ def check(serializer_class, document: dict) -> tuple[dict | None, dict | None]:
         return None, exc.detail
 
 
-def validate_document(serializer_class, document) -> dict:
-    """Validated data of one OCPI object, or InvalidParameters (2001) naming each bad field."""
+def require_storable(document) -> None:
+    """A JSON object PostgreSQL can store: no NUL character in any string or member name, also
+    in fields no serializer looks at (unknown fields are stored too)."""
     if not isinstance(document, dict):
         raise InvalidParameters("The body must be a JSON object")
+    pending = [("", document)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict):
+            for name, member in value.items():
+                member_path = f"{path}.{name}" if path else name
+                if "\x00" in name:
+                    raise InvalidParameters(f"{member_path!r}: NUL characters are not allowed")
+                pending.append((member_path, member))
+        elif isinstance(value, list):
+            pending.extend((f"{path}.{index}", item) for index, item in enumerate(value))
+        elif isinstance(value, str) and "\x00" in value:
+            raise InvalidParameters(f"{path}: NUL characters are not allowed")
+
+
+def validate_document(serializer_class, document) -> dict:
+    """Validated data of one OCPI object, or InvalidParameters (2001) naming each bad field."""
+    require_storable(document)
     data, errors = check(serializer_class, document)
     if errors is not None:
         raise InvalidParameters(describe_validation_errors(errors))

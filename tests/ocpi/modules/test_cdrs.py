@@ -204,6 +204,7 @@ def test_rules_billing_relies_on_still_refuse_a_cdr_with_tolerated_faults(partne
         ({"cdr_token": {"uid": "1"}}, "cdr_token.country_code"),
         ({"start_date_time": "yesterday"}, "start_date_time"),
         ({"total_energy": "lots"}, "total_energy"),
+        ({"x_note": {"text": "a\x00b"}}, "x_note.text: NUL"),
     ],
 )
 def test_invalid_cdr_is_refused_naming_the_field(partner_client, change, field):
