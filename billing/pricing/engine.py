@@ -32,6 +32,7 @@ from .zones import zone_from_cdr_location
 # seconds into hours can leave a remainder, far below the final 4-decimal rounding.
 EXACT = Context(prec=50)
 
+ONE = Decimal(1)
 COST_TOTALS = (
     "total_fixed_cost",
     "total_energy_cost",
@@ -48,7 +49,7 @@ class Dimension:
     name: str  # as in the CDR
     component_type: str  # the price component that prices it
     total: str
-    units_per_ocpi_unit: int  # step units (Wh, seconds) in a kWh or an hour
+    units_per_ocpi_unit: Decimal  # step units (Wh, seconds) in a kWh or an hour
     volume: Callable[[ChargingPeriod], Decimal]  # in step units
 
 
@@ -299,7 +300,7 @@ class _Pricing:
                 tariff_id=tariff.id,
                 element_index=element.index,
                 component=component,
-                volume=Decimal(1),
+                volume=ONE,
                 cost=Price(component.price, component.price * component.vat_factor),
                 step_rounding=False,
             )

@@ -28,8 +28,9 @@ DIMENSION_TYPES = frozenset(
     }
 )
 SESSION_DIMENSIONS = ("ENERGY", "TIME", "PARKING_TIME")
-WH_PER_KWH = 1000
-SECONDS_PER_HOUR = 3600
+# Step units per OCPI unit, as Decimals because they multiply and divide Decimals.
+WH_PER_KWH = Decimal(1000)
+SECONDS_PER_HOUR = Decimal(3600)
 ONE_MICROSECOND = timedelta(microseconds=1)
 
 
@@ -40,8 +41,7 @@ class ChargingPeriod:
     index: int  # position in the CDR's charging_periods
     tariff_id: str | None
     dimensions: dict[str, Decimal]  # as the CDR reports them (kWh, hours, A, kW)
-    start: datetime  # UTC
-    end: datetime  # the next period's start; the CDR end for the last one
+    start: datetime  # UTC; the period ends where the next starts, the last at the CDR end
     local_date: date  # of the period start, in the location's zone
     local_time: time
     local_end_date: date
@@ -169,7 +169,6 @@ def _read_period(
         tariff_id=tariff_id if tariff_id is None or type(tariff_id) is str else str(tariff_id),
         dimensions=dimensions,
         start=start,
-        end=end,
         local_date=local_date,
         local_time=local_start.time(),
         local_end_date=local_end.date(),
@@ -219,7 +218,7 @@ def _read_dimensions(raw: object, index: int, warnings: list[PricingWarning]) ->
     return dimensions
 
 
-def _in_step_units(dimensions: dict[str, Decimal], name: str, per_ocpi_unit: int) -> Decimal:
+def _in_step_units(dimensions: dict[str, Decimal], name: str, per_ocpi_unit: Decimal) -> Decimal:
     volume = dimensions.get(name)
     return ZERO if volume is None else volume * per_ocpi_unit
 

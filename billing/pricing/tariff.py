@@ -81,9 +81,13 @@ class Restrictions:
         changing = []
         days = (period.local_end_date - period.local_date).days
         if self.time_boundaries:
-            changing += [
-                name for name, at in self.time_boundaries if _time_inside(at, period, days)
-            ]
+            start, end = period.local_time, period.local_end_time
+            if days == 0:
+                changing += [name for name, at in self.time_boundaries if start < at < end]
+            elif days == 1:  # the rest of the first day, or the start of the next
+                changing += [name for name, at in self.time_boundaries if at > start or at < end]
+            else:  # a whole day lies inside
+                changing += [name for name, _ in self.time_boundaries]
         if days and (self.date_boundaries or self.days is not None):
             first_day = period.local_date
             last_day = period.local_end_date
@@ -379,13 +383,6 @@ def _measured_bound(dimension: str, limit: Decimal, is_minimum: bool) -> Check:
         return value >= limit if is_minimum else value < limit
 
     return check
-
-
-def _time_inside(at: time, period: PeriodState, days: int) -> bool:
-    """Whether local time-of-day `at` occurs strictly inside a period spanning `days` dates."""
-    if days == 0:
-        return period.local_time < at < period.local_end_time
-    return days > 1 or at > period.local_time or at < period.local_end_time
 
 
 def _weekday_changes(days: frozenset[int], first_day: date, last_day: date) -> bool:
