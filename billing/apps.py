@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = "Billing"
+
+    def ready(self):
+        from billing.signals import price_stored_cdr
+        from ocpi.modules.cdrs.signals import cdr_stored
+
+        cdr_stored.connect(price_stored_cdr, dispatch_uid="billing.price_stored_cdr")

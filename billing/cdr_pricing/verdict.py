@@ -12,6 +12,7 @@ DIMENSION_TOTALS = (
     "total_reservation_cost",
 )
 COST_TOTALS = ("total_cost", *DIMENSION_TOTALS)
+ZERO = Decimal(0)
 
 # ISO 4217 currencies whose minor unit is not the cent.
 _MINOR_UNIT_EXPONENT = {
@@ -63,10 +64,11 @@ class Comparison:
 def compare(partner: dict, ours: dict, currency: str) -> Comparison:
     """MATCH when every amount the partner states is within one minor unit of ours.
 
-    `partner` is the CDR document, `ours` the engine's totals in the same shape. A difference
-    of a whole minor unit or more (0.01 EUR) is a mismatch; less is rounding. Only the cost
-    totals the partner sends are compared (a missing dimension total is no claim); `incl_vat`
-    is compared when both sides have it. A total of ours that is absent counts as zero.
+    `partner` is the CDR document (JSON numbers), `ours` our totals in the same shape as
+    Decimals. A difference of a whole minor unit or more (0.01 EUR) is a mismatch; less is
+    rounding. Only the cost totals the partner sends are compared (a missing dimension total is
+    no claim); `incl_vat` is compared when both sides have it. A total of ours that is absent
+    counts as zero.
     """
     tolerance = minor_unit(currency)
 
@@ -74,11 +76,11 @@ def compare(partner: dict, ours: dict, currency: str) -> Comparison:
         their_excl, their_incl = price_of(partner, total)
         if their_excl is None:
             return False, None, None
-        our_excl, our_incl = price_of(ours, total)
-        diff_excl = their_excl - (our_excl or Decimal(0))
+        our = ours.get(total) or {}
+        diff_excl = their_excl - our.get("excl_vat", ZERO)
         diff_incl = None
         if their_incl is not None:
-            diff_incl = their_incl - (our_incl or Decimal(0))
+            diff_incl = their_incl - our.get("incl_vat", ZERO)
         off = abs(diff_excl) >= tolerance or (diff_incl is not None and abs(diff_incl) >= tolerance)
         return off, diff_excl, diff_incl
 

@@ -1,0 +1,110 @@
+"""Reads for CDR pricing: what a batch of CDRs needs, each in one query, never one per CDR."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import NamedTuple
+
+from django.db.models import QuerySet
+
+from billing.models import DriverContract
+from ocpi.modules.cdrs.models import Cdr
+from ocpi.modules.locations.models import Location
+from ocpi.modules.tariffs.models import TariffVersion
+
+# (country_code, party_id, id), upper-cased as OCPI objects are stored.
+ObjectKey = tuple[str, str, str]
+
+
+class CdrInput(NamedTuple):
+    """What pricing reads of a stored CDR."""
+
+    id: int
+    country_code: str
+    party_id: str
+    document: dict
+
+
+CDR_INPUT_COLUMNS = CdrInput._fields
+
+
+def _with_keys(queryset: QuerySet, keys: set[ObjectKey], prefix: str = "") -> QuerySet:
+    """Rows whose key columns are among `keys` (a superset: callers keep only exact keys)."""
+    return queryset.filter(
+        **{
+            f"{prefix}country_code__in": {key[0] for key in keys},
+            f"{prefix}party_id__in": {key[1] for key in keys},
+            f"{prefix}ocpi_id__in": {key[2] for key in keys},
+        }
+    )
+
+
+def location_documents(*, keys: Iterable[ObjectKey]) -> dict[ObjectKey, tuple[str, dict]]:
+    """Stored locations by key: their time zone (column, else document) and document."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    rows = _with_keys(Location.objects, keys).values_list(
+        "country_code", "party_id", "ocpi_id", "time_zone", "document"
+    )
+    return {
+        (cc, pid, oid): (zone or document.get("time_zone") or "", document)
+        for cc, pid, oid, zone, document in rows
+        if (cc, pid, oid) in keys
+    }
+
+
+def tariff_histories(*, keys: Iterable[ObjectKey]) -> dict[ObjectKey, list[tuple[datetime, dict]]]:
+    """Every stored version of each tariff, oldest first, as (last_updated, document)."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    histories: dict[ObjectKey, list[tuple[datetime, dict]]] = defaultdict(list)
+    rows = (
+        _with_keys(TariffVersion.objects, keys, prefix="tariff__")
+        .order_by("last_updated")
+        .values_list(
+            "tariff__country_code",
+            "tariff__party_id",
+            "tariff__ocpi_id",
+            "last_updated",
+            "document",
+        )
+    )
+    for cc, pid, oid, last_updated, document in rows:
+        if (cc, pid, oid) in keys:
+            histories[(cc, pid, oid)].append((last_updated, document))
+    return dict(histories)
+
+
+def driver_contracts(*, contract_ids: Iterable[str]) -> dict[str, DriverContract]:
+    """Driver contracts by their (upper-cased) contract id."""
+    contract_ids = set(contract_ids)
+    if not contract_ids:
+        return {}
+    contracts = DriverContract.objects.filter(contract_id__in=contract_ids)
+    return {contract.contract_id: contract for contract in contracts}
+
+
+def cdr_input(*, cdr_id: int) -> CdrInput | None:
+    row = Cdr.objects.filter(pk=cdr_id).values_list(*CDR_INPUT_COLUMNS).first()
+    return CdrInput(*row) if row else None
+
+
+def cdrs_to_reprice(
+    *, since: datetime, country_code: str | None = None, party_id: str | None = None
+) -> QuerySet[Cdr]:
+    """CDRs whose session started at or after `since`, optionally of one CPO party."""
+    cdrs = Cdr.objects.filter(start_date_time__gte=since)
+    if country_code:
+        cdrs = cdrs.filter(country_code=country_code.upper(), party_id=party_id.upper())
+    return cdrs
+
+
+def cdr_input_batches(queryset: QuerySet[Cdr], size: int) -> Iterator[list[CdrInput]]:
+    """The CDRs in id order, `size` per query (keyset: no cursor held open between batches)."""
+    last_id = 0
+    rows = queryset.order_by("id").values_list(*CDR_INPUT_COLUMNS)
+    while batch := [CdrInput(*row) for row in rows.filter(id__gt=last_id)[:size]]:
+        yield batch
+        last_id = batch[-1].id

@@ -1,0 +1,370 @@
+"""Stored CDRs priced on commit: tariffs, time zone, verdict, driver price, our own CDRs."""
+
+import copy
+from decimal import Decimal
+
+import pytest
+
+from billing.models import DriverContract, DriverPrice, PricedCdr
+from billing.services import UnpriceableCdr, cdr_price, price_own_cdr_document
+from ocpi.modules.cdrs import services as cdrs
+from ocpi.modules.locations import services as locations
+from ocpi.modules.tariffs import services as tariffs
+
+CONTRACT_ID = "DE-ABE-C12345678"
+
+
+def tariff(tariff_id="T1", *, last_updated="2025-01-01T00:00:00Z", currency="EUR", elements=None):
+    return {
+        "country_code": "DE",
+        "party_id": "ABC",
+        "id": tariff_id,
+        "currency": currency,
+        "elements": elements
+        or [{"price_components": [{"type": "TIME", "price": 2.00, "vat": 10.0, "step_size": 300}]}],
+        "last_updated": last_updated,
+    }
+
+
+def energy_tariff(price, *, tariff_id="T1", last_updated="2025-01-01T00:00:00Z", **restrictions):
+    component = {"type": "ENERGY", "price": price, "vat": 20.0, "step_size": 1}
+    element = {"price_components": [component]}
+    if restrictions:
+        element["restrictions"] = restrictions
+    return tariff(tariff_id, last_updated=last_updated, elements=[element])
+
+
+def cdr(
+    cdr_id="CDR1",
+    *,
+    start="2025-03-14T10:00:00Z",
+    end="2025-03-14T12:00:00Z",
+    energy=20.0,
+    hours=2.0,
+    tariff_id="T1",
+    embedded=None,
+    total_cost=(4.00, 4.40),
+    location_id="LOC1",
+    country="DEU",
+    **totals,
+):
+    document = {
+        "country_code": "DE",
+        "party_id": "ABC",
+        "id": cdr_id,
+        "start_date_time": start,
+        "end_date_time": end,
+        "cdr_token": {
+            "country_code": "NL",
+            "party_id": "TME",
+            "uid": "012345678",
+            "type": "RFID",
+            "contract_id": CONTRACT_ID,
+        },
+        "auth_method": "WHITELIST",
+        "cdr_location": {
+            "id": location_id,
+            "address": "Hauptstrasse 1",
+            "city": "Berlin",
+            "country": country,
+            "coordinates": {"latitude": "52.520008", "longitude": "13.404954"},
+            "evse_uid": "EVSE1",
+            "evse_id": "DE*ABC*E1",
+            "connector_id": "1",
+            "connector_standard": "IEC_62196_T2",
+            "connector_format": "SOCKET",
+            "connector_power_type": "AC_3_PHASE",
+        },
+        "currency": "EUR",
+        "charging_periods": [
+            {
+                "start_date_time": start,
+                "dimensions": [
+                    {"type": "ENERGY", "volume": energy},
+                    {"type": "TIME", "volume": hours},
+                ],
+                **({"tariff_id": tariff_id} if tariff_id else {}),
+            }
+        ],
+        "total_cost": {"excl_vat": total_cost[0], "incl_vat": total_cost[1]},
+        "total_energy": energy,
+        "total_time": hours,
+        "last_updated": end,
+        **{name: {"excl_vat": e, "incl_vat": i} for name, (e, i) in totals.items()},
+    }
+    if embedded is not None:
+        document["tariffs"] = embedded
+    return document
+
+
+def location(location_id="LOC1", *, time_zone="Europe/Berlin", tariff_ids=("T1",)):
+    return {
+        "country_code": "DE",
+        "party_id": "ABC",
+        "id": location_id,
+        "publish": True,
+        "address": "Hauptstrasse 1",
+        "city": "Berlin",
+        "country": "DEU",
+        "coordinates": {"latitude": "52.520008", "longitude": "13.404954"},
+        "time_zone": time_zone,
+        "evses": [
+            {
+                "uid": "EVSE1",
+                "status": "AVAILABLE",
+                "connectors": [
+                    {
+                        "id": "1",
+                        "standard": "IEC_62196_T2",
+                        "format": "SOCKET",
+                        "power_type": "AC_3_PHASE",
+                        "max_voltage": 400,
+                        "max_amperage": 32,
+                        "tariff_ids": list(tariff_ids),
+                        "last_updated": "2025-01-01T00:00:00Z",
+                    }
+                ],
+                "last_updated": "2025-01-01T00:00:00Z",
+            }
+        ],
+        "last_updated": "2025-01-01T00:00:00Z",
+    }
+
+
+@pytest.fixture
+def store_cdr(partner, django_capture_on_commit_callbacks):
+    """Store a partner's CDR the way the CDR receiver does, committing (pricing runs on commit)."""
+
+    def store(document):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = cdrs.store_from_partner(connection=partner, document=document)
+        return PricedCdr.objects.get(cdr=result.instance)
+
+    return store
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_stored_cdr_is_priced_on_commit_and_matches(store_cdr):
+    # 2 hours at 2.00/hour excl. VAT, 10 % VAT: the partner's 4.00 / 4.40 is right
+    priced = store_cdr(cdr(embedded=[tariff()], tariff_id=None))
+
+    assert priced.verdict == "MATCH"
+    assert priced.tariff_source == "EMBEDDED"
+    assert (priced.total_cost_excl_vat, priced.total_cost_incl_vat) == (
+        Decimal("4.0000"),
+        Decimal("4.4000"),
+    )
+    assert priced.total_time_cost_excl_vat == Decimal("4.0000")
+    assert priced.breakdown[0]["dimension"] == "TIME"
+    assert priced.difference_excl_vat == Decimal("0")
+
+
+def test_nothing_is_priced_before_commit(partner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        cdrs.store_from_partner(connection=partner, document=cdr(embedded=[tariff()]))
+
+    assert callbacks and not PricedCdr.objects.exists()
+
+
+def test_a_mismatch_records_the_difference_and_the_dimensions(store_cdr):
+    document = cdr(
+        embedded=[tariff()],
+        total_cost=(5.00, 5.50),
+        total_time_cost=(5.00, 5.50),
+        total_energy_cost=(0, 0),
+    )
+
+    priced = store_cdr(document)
+
+    assert priced.verdict == "MISMATCH"
+    assert (priced.difference_excl_vat, priced.difference_incl_vat) == (
+        Decimal("1.0000"),
+        Decimal("1.1000"),
+    )
+    assert priced.differing_dimensions == ["total_time_cost"]
+
+
+def test_a_cdr_without_any_tariff_is_unpriceable(store_cdr):
+    priced = store_cdr(cdr(tariff_id="NOT-STORED"))
+
+    assert priced.verdict == "UNPRICEABLE"
+    assert priced.tariff_source == "NONE"
+    assert "no tariff" in priced.reason and "NOT-STORED" in priced.reason
+    assert priced.total_cost_excl_vat is None
+
+
+def test_a_tariff_in_another_currency_is_unpriceable(store_cdr):
+    priced = store_cdr(cdr(embedded=[tariff(currency="USD")]))
+
+    assert priced.verdict == "UNPRICEABLE"
+    assert "currency mismatch" in priced.reason
+
+
+def test_an_old_cdr_is_priced_with_the_tariff_version_valid_at_its_start(partner, store_cdr):
+    tariffs.store_from_partner(
+        connection=partner, document=energy_tariff(0.30, last_updated="2025-01-01T00:00:00Z")
+    )
+    tariffs.store_from_partner(
+        connection=partner, document=energy_tariff(0.50, last_updated="2025-06-01T00:00:00Z")
+    )
+
+    # 20 kWh: 6.00 with the January version, 10.00 with the June one
+    march = store_cdr(cdr("MARCH", total_cost=(6.00, 7.20)))
+    july = store_cdr(
+        cdr("JULY", start="2025-07-01T10:00:00Z", end="2025-07-01T12:00:00Z", total_cost=(6, 7.2))
+    )
+
+    assert march.verdict == "MATCH"
+    assert march.tariff_source == "STORED"
+    assert march.tariffs[0]["last_updated"] == "2025-01-01T00:00:00Z"
+    assert july.total_cost_excl_vat == Decimal("10.0000")
+    assert july.verdict == "MISMATCH"
+
+
+def test_the_connector_tariff_of_the_stored_location_prices_a_cdr_naming_none(partner, store_cdr):
+    tariffs.store_from_partner(connection=partner, document=energy_tariff(0.30))
+    locations.store_from_partner(connection=partner, document=location())
+
+    priced = store_cdr(cdr(tariff_id=None, total_cost=(6.00, 7.20)))
+
+    assert (priced.tariff_source, priced.verdict) == ("STORED", "MATCH")
+
+
+def test_restrictions_are_read_in_the_stored_location_time_zone(partner, store_cdr):
+    # 02:30 UTC on 15 March is 19:30 in Los Angeles (the stored location) but 22:30 in New
+    # York (the zone the CDR's country alone would give): only the former is evening rate.
+    evening = energy_tariff(0.20, start_time="19:00", end_time="21:00")
+    evening["elements"].append(
+        {"price_components": [{"type": "ENERGY", "price": 0.40, "vat": 20.0, "step_size": 1}]}
+    )
+    tariffs.store_from_partner(connection=partner, document=evening)
+    locations.store_from_partner(
+        connection=partner, document=location(time_zone="America/Los_Angeles")
+    )
+    document = cdr(
+        start="2025-03-15T02:30:00Z", end="2025-03-15T03:00:00Z", hours=0.5, country="USA"
+    )
+
+    priced = store_cdr(document)
+
+    assert priced.time_zone == "America/Los_Angeles"
+    assert priced.total_energy_cost_excl_vat == Decimal("4.0000")  # 20 kWh at 0.20
+
+
+def test_the_engine_falls_back_to_the_cdr_country_without_a_stored_location(partner, store_cdr):
+    evening = energy_tariff(0.20, start_time="19:00", end_time="21:00")
+    evening["elements"].append(
+        {"price_components": [{"type": "ENERGY", "price": 0.40, "vat": 20.0, "step_size": 1}]}
+    )
+    tariffs.store_from_partner(connection=partner, document=evening)
+    document = cdr(
+        start="2025-03-15T02:30:00Z", end="2025-03-15T03:00:00Z", hours=0.5, country="USA"
+    )
+
+    priced = store_cdr(document)
+
+    assert priced.time_zone == "America/New_York"
+    assert priced.total_energy_cost_excl_vat == Decimal("8.0000")
+
+
+def test_the_driver_price_by_markup(store_cdr):
+    DriverContract.objects.create(
+        contract_id=CONTRACT_ID.lower(),
+        name="Alice",
+        method=DriverContract.Method.MARKUP,
+        markup_percent=Decimal("10"),
+        session_fee=Decimal("0.50"),
+        vat_rate=Decimal("21"),
+    )
+
+    priced = store_cdr(cdr(embedded=[tariff()]))
+
+    price = DriverPrice.objects.get(cdr_id=priced.cdr_id)
+    # 4.00 + 10 % + 0.50 = 4.90; VAT 1.029 -> 1.03
+    assert (price.excl_vat, price.incl_vat, price.method) == (
+        Decimal("4.90"),
+        Decimal("5.93"),
+        "MARKUP",
+    )
+    assert price.contract.name == "Alice"
+
+
+def test_the_markup_applies_to_our_price_not_an_overcharge(store_cdr):
+    DriverContract.objects.create(contract_id=CONTRACT_ID, name="Bob", vat_rate=Decimal("0"))
+
+    priced = store_cdr(cdr(embedded=[tariff()], total_cost=(9.00, 9.90)))
+
+    assert priced.verdict == "MISMATCH"
+    assert DriverPrice.objects.get(cdr_id=priced.cdr_id).excl_vat == Decimal("4.00")
+
+
+def test_the_driver_price_by_our_emsp_tariff(store_cdr):
+    emsp_tariff = {
+        "country_code": "NL",
+        "party_id": "TME",
+        "id": "DRIVER-FLEX",
+        "currency": "EUR",
+        "elements": [
+            {"price_components": [{"type": "ENERGY", "price": 0.45, "step_size": 1}]},
+        ],
+        "last_updated": "2025-01-01T00:00:00Z",
+    }
+    DriverContract.objects.create(
+        contract_id=CONTRACT_ID,
+        name="Carol",
+        method=DriverContract.Method.TARIFF,
+        tariff=emsp_tariff,
+        vat_rate=Decimal("21"),
+    )
+
+    priced = store_cdr(cdr(embedded=[tariff()]))
+
+    price = DriverPrice.objects.get(cdr_id=priced.cdr_id)
+    # 20 kWh at 0.45 = 9.00; VAT 21 % = 1.89
+    assert (price.excl_vat, price.incl_vat, price.method) == (
+        Decimal("9.00"),
+        Decimal("10.89"),
+        "TARIFF",
+    )
+    assert "DRIVER-FLEX" in price.explanation
+
+
+def test_pricing_again_replaces_the_result(store_cdr):
+    priced = store_cdr(cdr(embedded=[tariff()]))
+    contract = DriverContract.objects.create(contract_id=CONTRACT_ID, name="Dan")
+
+    again = cdr_price(cdr_id=priced.cdr_id)
+    assert DriverPrice.objects.filter(cdr_id=priced.cdr_id).exists()
+    contract.delete()
+    cdr_price(cdr_id=priced.cdr_id)
+
+    assert again.priced_at > priced.priced_at
+    assert PricedCdr.objects.count() == 1
+    assert not DriverPrice.objects.exists()
+
+
+def test_our_own_cdr_gets_its_totals_from_the_engine(own_parties):
+    tariffs.tariff_save_own(
+        party=own_parties["CPO"],
+        document={**energy_tariff(0.25, start_time="18:00", end_time="23:00"), **OWN},
+    )
+    document = {**cdr(start="2025-03-14T17:30:00Z", end="2025-03-14T18:30:00Z"), **OWN}
+    del document["total_cost"]
+
+    # 17:30 UTC is 18:30 in Amsterdam: the evening element applies
+    priced = price_own_cdr_document(document, tz="Europe/Amsterdam")
+
+    assert priced["total_cost"] == {"excl_vat": 5.0, "incl_vat": 6.0}
+    assert priced["total_energy_cost"] == {"excl_vat": 5.0, "incl_vat": 6.0}
+    assert priced["total_energy"] == 20.0
+    assert "total_cost" not in document  # the caller's document is left as it was
+
+
+OWN = {"country_code": "NL", "party_id": "TMC"}
+
+
+def test_our_own_cdr_without_a_tariff_cannot_be_priced(own_parties):
+    document = {**cdr(tariff_id="NONE"), **OWN}
+
+    with pytest.raises(UnpriceableCdr, match="no tariff"):
+        price_own_cdr_document(copy.deepcopy(document))
