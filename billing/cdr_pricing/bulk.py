@@ -71,8 +71,10 @@ def upsert(model: type[models.Model], rows: list[dict]) -> None:
         text.write("\n")
     text.seek(0)
     with connection.cursor() as cursor:
-        # One staging table per connection, emptied before use.
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} (LIKE {table})")
+        # A staging table for this transaction (an enclosing one may have used it already).
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} (LIKE {table}) ON COMMIT DROP"
+        )
         cursor.execute(f"TRUNCATE {staging}")
         cursor.copy_expert(f"COPY {staging} ({columns}) FROM STDIN", text)
         cursor.execute(

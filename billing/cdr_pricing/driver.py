@@ -1,6 +1,6 @@
 """The driver's price for a CDR, derived from the CPO's cost by the driver's contract."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from billing.cdr_pricing.verdict import minor_unit
@@ -16,6 +16,15 @@ class DriverQuote:
     incl_vat: Decimal
     vat_rate: Decimal
     explanation: str
+
+    def credited(self) -> "DriverQuote":
+        """The same price given back: what a credit CDR means for the driver."""
+        return replace(
+            self,
+            excl_vat=-self.excl_vat,
+            incl_vat=-self.incl_vat,
+            explanation=f"Credit of: {self.explanation}",
+        )
 
 
 def round_to_minor_unit(amount: Decimal, currency: str) -> Decimal:

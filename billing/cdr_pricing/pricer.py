@@ -252,6 +252,9 @@ class CdrPricer:
             row.update(verdict=Verdict.UNPRICEABLE, reason=str(error))
             return row
         ours = ocpi_totals(result)
+        if document.get("credit") is True:
+            # A credit CDR repeats the credited session; only its total_cost is negative.
+            ours["total_cost"] = {vat: -amount for vat, amount in ours["total_cost"].items()}
         for total in COST_TOTALS:
             row[f"{total}_excl_vat"] = ours[total]["excl_vat"]
             row[f"{total}_incl_vat"] = ours[total]["incl_vat"]
@@ -277,6 +280,8 @@ class CdrPricer:
             return None
         try:
             quote = self._driver_quote(contract, cdr, priced)
+            if cdr.document.get("credit") is True:
+                quote = quote.credited()
         except UnpriceableCdr as error:
             warning = {"code": "DRIVER_PRICE", "message": f"no driver price: {error}"}
             priced["warnings"] = [*priced["warnings"], {**warning, "period": None}]
@@ -311,14 +316,15 @@ class CdrPricer:
                 tariff_id=str(tariff.get("id")),
                 vat_rate=contract.vat_rate,
             )
-        # The cost we verified when we could price the CDR, else the partner's claim.
+        # The cost we verified when we could price the CDR, else the partner's claim (a credit
+        # CDR's cost is negative: the quote is made for the session it credits).
         cost = priced["total_cost_excl_vat"]
         if cost is None:
             cost = price_of(cdr.document, "total_cost")[0]
         if cost is None:
             raise UnpriceableCdr("neither our price nor the CDR's total_cost is known")
         return markup_quote(
-            cpo_cost_excl_vat=cost,
+            cpo_cost_excl_vat=abs(cost),
             currency=priced["currency"],
             markup_percent=contract.markup_percent,
             session_fee=contract.session_fee,

@@ -329,6 +329,24 @@ def test_the_driver_price_by_our_emsp_tariff(store_cdr):
     assert "DRIVER-FLEX" in price.explanation
 
 
+def test_a_credit_cdr_matches_with_a_negative_total_and_credits_the_driver(store_cdr):
+    DriverContract.objects.create(contract_id=CONTRACT_ID, name="Erin", vat_rate=Decimal("21"))
+    store_cdr(cdr("ORIGINAL", embedded=[tariff()]))
+    credit = {
+        **cdr("ORIGINAL-C", embedded=[tariff()], total_cost=(-4.00, -4.40)),
+        "credit": True,
+        "credit_reference_id": "ORIGINAL",
+    }
+
+    priced = store_cdr(credit)
+
+    assert priced.verdict == "MATCH"
+    assert priced.total_cost_excl_vat == Decimal("-4.0000")
+    price = DriverPrice.objects.get(cdr_id=priced.cdr_id)
+    assert (price.excl_vat, price.incl_vat) == (Decimal("-4.00"), Decimal("-4.84"))
+    assert price.explanation.startswith("Credit of")
+
+
 def test_pricing_again_replaces_the_result(store_cdr):
     priced = store_cdr(cdr(embedded=[tariff()]))
     contract = DriverContract.objects.create(contract_id=CONTRACT_ID, name="Dan")
