@@ -96,23 +96,24 @@ def read_session(
 
     periods = []
     energy_before = parking_time = ZERO
-    local_times = [moment.astimezone(zone) for moment, _ in starts] + [end.astimezone(zone)]
-    ends = [moment for moment, _ in starts[1:]] + [end]
-    for position, ((period_start, index), period_end) in enumerate(zip(starts, ends, strict=True)):
+    bounds = [moment for moment, _ in starts] + [end]  # a period ends where the next starts
+    local_bounds = [moment.astimezone(zone) for moment in bounds]
+    for position, (period_start, index) in enumerate(starts):
+        period_end, local_end = bounds[position + 1], local_bounds[position + 1]
         if period_end < period_start:
             warnings.append(
                 PricingWarning(
                     "PERIOD_AFTER_END", "the period starts after the CDR end_date_time", index
                 )
             )
-            period_end = period_start
+            period_end, local_end = period_start, local_bounds[position]
         period = _read_period(
             raw_periods[index],
             index,
             period_start,
-            period_end,
-            local_times[position],
-            local_times[position + 1],
+            period_end - period_start,
+            local_bounds[position],
+            local_end,
             period_start - origin,
             energy_before,
             options,
@@ -135,7 +136,7 @@ def _read_period(
     raw: Mapping,
     index: int,
     start: datetime,
-    end: datetime,
+    length: timedelta,
     local_start: datetime,
     local_end: datetime,
     elapsed: timedelta,
@@ -144,10 +145,9 @@ def _read_period(
     warnings: list[PricingWarning],
 ) -> ChargingPeriod:
     dimensions = _read_dimensions(raw.get("dimensions"), index, warnings)
-    length = end - start
-    energy = _in_step_units(dimensions, "ENERGY", WH_PER_KWH)
-    parking_time = _in_step_units(dimensions, "PARKING_TIME", SECONDS_PER_HOUR)
-    reservation_time = _in_step_units(dimensions, "RESERVATION_TIME", SECONDS_PER_HOUR)
+    energy = dimensions.get("ENERGY", ZERO) * WH_PER_KWH
+    parking_time = dimensions.get("PARKING_TIME", ZERO) * SECONDS_PER_HOUR
+    reservation_time = dimensions.get("RESERVATION_TIME", ZERO) * SECONDS_PER_HOUR
     reservation_only = "RESERVATION_TIME" in dimensions and not any(
         name in dimensions for name in SESSION_DIMENSIONS
     )
@@ -216,11 +216,6 @@ def _read_dimensions(raw: object, index: int, warnings: list[PricingWarning]) ->
         else:
             dimensions[kind] = volume
     return dimensions
-
-
-def _in_step_units(dimensions: dict[str, Decimal], name: str, per_ocpi_unit: Decimal) -> Decimal:
-    volume = dimensions.get(name)
-    return ZERO if volume is None else volume * per_ocpi_unit
 
 
 def _where(index: int, position: int) -> str:

@@ -4,6 +4,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Protocol
 
 from .values import (
@@ -46,6 +47,7 @@ class PeriodState(Protocol):
 
 
 Check = Callable[[PeriodState], bool]
+BoundaryFinder = Callable[[PeriodState], list[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,49 +67,17 @@ class PriceComponent:
 
 @dataclass(frozen=True, slots=True)
 class Restrictions:
-    """A TariffRestrictions object: `matches` decides, the rest finds boundaries."""
+    """A TariffRestrictions object: `matches` decides at a period start; the finders name the
+    restrictions whose outcome would change later inside the period."""
 
-    matches: Check  # all restrictions hold at the period start
+    matches: Check
     reservation: str | None
-    # instants inside a period where the element would switch on or off, by restriction name
-    time_boundaries: tuple[tuple[str, time], ...]
-    date_boundaries: tuple[tuple[str, date], ...]
-    days: frozenset[int] | None
-    duration_boundaries: tuple[tuple[str, timedelta], ...]
-    energy_boundaries: tuple[tuple[str, Decimal], ...]  # Wh
+    boundary_finders: tuple[BoundaryFinder, ...]
 
     def changing_within(self, period: PeriodState) -> list[str]:
-        """Names of the restrictions whose outcome changes after the period start."""
         changing = []
-        days = (period.local_end_date - period.local_date).days
-        if self.time_boundaries:
-            start, end = period.local_time, period.local_end_time
-            if days == 0:
-                changing += [name for name, at in self.time_boundaries if start < at < end]
-            elif days == 1:  # the rest of the first day, or the start of the next
-                changing += [name for name, at in self.time_boundaries if at > start or at < end]
-            else:  # a whole day lies inside
-                changing += [name for name, _ in self.time_boundaries]
-        if days and (self.date_boundaries or self.days is not None):
-            first_day = period.local_date
-            last_day = period.local_end_date
-            if period.local_end_time == MIDNIGHT:  # the period ends as that day begins
-                last_day -= ONE_DAY
-            changing += [name for name, day in self.date_boundaries if first_day < day <= last_day]
-            if self.days is not None and _weekday_changes(self.days, first_day, last_day):
-                changing.append("day_of_week")
-        if self.duration_boundaries:
-            elapsed_end = period.elapsed + period.period_length
-            changing += [
-                name
-                for name, limit in self.duration_boundaries
-                if period.elapsed < limit < elapsed_end
-            ]
-        if self.energy_boundaries:
-            low = period.energy_before
-            high = low + period.energy
-            low, high = min(low, high), max(low, high)
-            changing += [name for name, limit in self.energy_boundaries if low < limit < high]
+        for find in self.boundary_finders:
+            changing += find(period)
         return changing
 
 
@@ -257,44 +227,44 @@ def _compile_restrictions(raw: object, where: str) -> Restrictions:
         return None if value is None else parse(value, f"{where}.{key}")
 
     checks: list[Check] = []
+    finders: list[BoundaryFinder] = []
     start_time = get("start_time", parse_time_of_day)
     end_time = get("end_time", parse_time_of_day)
     window = _time_window(start_time, end_time)
-    time_boundaries: tuple[tuple[str, time], ...] = ()
     if window is not None:
         checks.append(lambda period: window(period.local_time))
-        time_boundaries = tuple(
+        switches = [
             (name, at)
             for name, at in (("start_time", start_time), ("end_time", end_time))
             if at is not None and window(at) != window(_just_before(at))
-        )
+        ]
+        if switches:
+            finders.append(_time_switches_within(switches))
 
     days = _parse_days(raw.get("day_of_week"), f"{where}.day_of_week")
     if days is not None:
         checks.append(lambda period: period.weekday in days)
+        finders.append(_weekday_switches_within(days))
 
-    start_date = get("start_date", parse_date)
-    end_date = get("end_date", parse_date)
-    if start_date is not None:
-        checks.append(lambda period: period.local_date >= start_date)
-    if end_date is not None:
-        checks.append(lambda period: period.local_date < end_date)
+    for key, is_minimum in (("start_date", True), ("end_date", False)):
+        day = get(key, parse_date)
+        if day is not None:
+            checks.append(_bound(attrgetter("local_date"), day, is_minimum))
+            finders.append(_date_switches_within(key, day))
 
-    energy_boundaries = []
     for key, is_minimum in (("min_kwh", True), ("max_kwh", False)):
         limit = get(key, to_decimal)
         if limit is not None:
             watt_hours = limit * 1000
-            energy_boundaries.append((key, watt_hours))
-            checks.append(_bound(lambda period: period.energy_before, watt_hours, is_minimum))
+            checks.append(_bound(attrgetter("energy_before"), watt_hours, is_minimum))
+            finders.append(_energy_switches_within(key, watt_hours))
 
-    duration_boundaries = []
     for key, is_minimum in (("min_duration", True), ("max_duration", False)):
         seconds = get(key, to_decimal)
         if seconds is not None:
             limit = timedelta(seconds=float(seconds))
-            duration_boundaries.append((key, limit))
-            checks.append(_bound(lambda period: period.elapsed, limit, is_minimum))
+            checks.append(_bound(attrgetter("elapsed"), limit, is_minimum))
+            finders.append(_duration_switches_within(key, limit))
 
     for key, dimension, is_minimum in (
         ("min_current", "MIN_CURRENT", True),
@@ -311,17 +281,7 @@ def _compile_restrictions(raw: object, where: str) -> Restrictions:
         raise PricingInputError(f"{where}.reservation: unknown value {reservation!r}")
 
     return Restrictions(
-        matches=_all_of(checks),
-        reservation=reservation,
-        time_boundaries=time_boundaries,
-        date_boundaries=tuple(
-            (name, day)
-            for name, day in (("start_date", start_date), ("end_date", end_date))
-            if day is not None
-        ),
-        days=days,
-        duration_boundaries=tuple(duration_boundaries),
-        energy_boundaries=tuple(energy_boundaries),
+        matches=_all_of(checks), reservation=reservation, boundary_finders=tuple(finders)
     )
 
 
@@ -385,8 +345,56 @@ def _measured_bound(dimension: str, limit: Decimal, is_minimum: bool) -> Check:
     return check
 
 
-def _weekday_changes(days: frozenset[int], first_day: date, last_day: date) -> bool:
-    """Whether membership of `days` differs on any day after the first, up to the last."""
-    first = first_day.weekday() in days
-    span = min((last_day - first_day).days, 7)
-    return any(((first_day.weekday() + n) % 7 in days) != first for n in range(1, span + 1))
+def _time_switches_within(switches: list[tuple[str, time]]) -> BoundaryFinder:
+    def find(period: PeriodState) -> list[str]:
+        start, end = period.local_time, period.local_end_time
+        days = (period.local_end_date - period.local_date).days
+        if days == 0:
+            return [name for name, at in switches if start < at < end]
+        if days == 1:  # the rest of the first day, or the start of the next
+            return [name for name, at in switches if at > start or at < end]
+        return [name for name, _ in switches]  # a whole day lies inside
+
+    return find
+
+
+def _weekday_switches_within(days: frozenset[int]) -> BoundaryFinder:
+    def find(period: PeriodState) -> list[str]:
+        later_days = min((_last_day_inside(period) - period.local_date).days, 7)
+        first = period.weekday in days
+        for offset in range(1, later_days + 1):
+            if ((period.weekday + offset) % 7 in days) != first:
+                return ["day_of_week"]
+        return []
+
+    return find
+
+
+def _date_switches_within(name: str, day: date) -> BoundaryFinder:
+    def find(period: PeriodState) -> list[str]:
+        return [name] if period.local_date < day <= _last_day_inside(period) else []
+
+    return find
+
+
+def _duration_switches_within(name: str, limit: timedelta) -> BoundaryFinder:
+    def find(period: PeriodState) -> list[str]:
+        inside = period.elapsed < limit < period.elapsed + period.period_length
+        return [name] if inside else []
+
+    return find
+
+
+def _energy_switches_within(name: str, limit: Decimal) -> BoundaryFinder:
+    def find(period: PeriodState) -> list[str]:
+        low, high = sorted((period.energy_before, period.energy_before + period.energy))
+        return [name] if low < limit < high else []
+
+    return find
+
+
+def _last_day_inside(period: PeriodState) -> date:
+    """The last local date the period covers; ending at midnight does not cover that day."""
+    if period.local_end_time == MIDNIGHT:
+        return period.local_end_date - ONE_DAY
+    return period.local_end_date
