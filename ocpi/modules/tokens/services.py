@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 from django.db import transaction
 
-from ocpi.client import OcpiClient, OcpiClientError
+from ocpi.client import OcpiClient, OcpiClientError, OcpiReply
 from ocpi.endpoints import SENDER
-from ocpi.models import Connection, OwnParty
+from ocpi.models import Connection, ConnectionParty, OwnParty
 from ocpi.modules.cdrs.validation import require_own_party, validate_document, without_nulls
 from ocpi.modules.tokens import selectors
 from ocpi.modules.tokens.models import Token
@@ -155,60 +155,84 @@ def authorize_token_remotely(
 ) -> dict:
     """Our CPO asks the token's eMSP whether a token may charge; returns its AuthorizationInfo.
 
-    A token we have cached is asked of its own eMSP (or decided here when its whitelist says
-    ALWAYS, or when its eMSP is unreachable and the whitelist allows that); an unknown token is
-    asked of each partner with a tokens sender endpoint until one knows it. Raises UnknownToken
-    when none does, UnableToUseClientApi when the answer cannot be had.
+    A token we have cached is asked of its own eMSP, or decided here when its whitelist says
+    ALWAYS, or when its eMSP cannot be asked and the whitelist allows deciding without it. An
+    unknown token is asked of each partner eMSP with a tokens sender endpoint until one knows
+    it. Raises UnknownToken when none does, UnableToUseClientApi when no answer can be had.
     """
     cached = selectors.partner_token(token_uid=token_uid, token_type=token_type)
     if cached is not None and cached.whitelist == Token.Whitelist.ALWAYS:
         return _authorization(cached, location)
-    if cached is not None:
-        candidates = selectors.emsp_connections(
-            country_code=cached.country_code, party_id=cached.party_id
-        )
-    else:
-        candidates = selectors.emsp_connections()
-    our_cpo = OwnParty.objects.filter(role="CPO").order_by("pk").first()
-    for connection, emsp_party in candidates:
-        url = connection.endpoint_url("tokens", SENDER)
-        if not url:
-            continue
-        client = OcpiClient(
-            connection,
-            from_party=our_cpo,
-            to_party=(emsp_party.country_code, emsp_party.party_id),
-        )
+    emsps = (
+        selectors.emsp_connections(country_code=cached.country_code, party_id=cached.party_id)
+        if cached is not None
+        else selectors.emsp_connections()
+    )
+    askable = [(c, party) for c, party in emsps if c.endpoint_url("tokens", SENDER)]
+    if cached is not None and not askable:
+        return _decide_without_emsp(cached, location, "its eMSP offers no real-time authorization")
+    failures = []
+    for connection, emsp_party in askable:
         try:
-            # Real time: a driver is waiting at the charge point, so no retries.
-            reply = client.request(
-                "POST",
-                f"{url.rstrip('/')}/{quote(token_uid, safe='')}/authorize",
-                params={"type": token_type},
-                body=location,
-                retries=0,
-            )
+            reply = _ask_emsp(connection, emsp_party, token_uid, token_type, location)
         except OcpiClientError as exc:
-            if cached is not None and cached.whitelist in USABLE_OFFLINE:
-                logger.warning("eMSP unreachable, token %s allowed offline: %s", token_uid, exc)
-                return _authorization(cached, location)
-            raise UnableToUseClientApi(f"{connection.name}: {exc}") from exc
+            if cached is not None:
+                return _decide_without_emsp(cached, location, f"{connection.name}: {exc}")
+            failures.append(f"{connection.name}: {exc}")
+            continue
         if reply.http_status == 404 or reply.ocpi_status == UnknownToken.ocpi_status:
             continue
-        if not reply.ok:
-            raise UnableToUseClientApi(
-                f"{connection.name} answered HTTP {reply.http_status}, OCPI status "
-                f"{reply.ocpi_status}: {reply.status_message or 'no message'}"
-            )
-        try:
-            validate_document(AuthorizationInfoSerializer, reply.data)
-        except InvalidParameters as exc:
-            raise UnableToUseClientApi(
-                f"{connection.name} answered an invalid AuthorizationInfo: {exc.detail}"
-            ) from exc
-        _cache_token(connection, reply.data["token"])
-        return reply.data
+        return _authorization_from(connection, reply)
+    if failures:
+        raise UnableToUseClientApi("; ".join(failures))
     raise UnknownToken(f"Token {token_uid} ({token_type}) is not known to any partner eMSP")
+
+
+def _ask_emsp(
+    connection: Connection,
+    emsp_party: ConnectionParty,
+    token_uid: str,
+    token_type: str,
+    location: dict | None,
+) -> OcpiReply:
+    our_cpo = OwnParty.objects.filter(role="CPO").order_by("pk").first()
+    client = OcpiClient(
+        connection, from_party=our_cpo, to_party=(emsp_party.country_code, emsp_party.party_id)
+    )
+    url = connection.endpoint_url("tokens", SENDER).rstrip("/")
+    # Real time: a driver is waiting at the charge point, so no retries.
+    return client.request(
+        "POST",
+        f"{url}/{quote(token_uid, safe='')}/authorize",
+        params={"type": token_type},
+        body=location,
+        retries=0,
+    )
+
+
+def _authorization_from(connection: Connection, reply: OcpiReply) -> dict:
+    """The eMSP's AuthorizationInfo, checked; its token is cached for the next time."""
+    if not reply.ok:
+        raise UnableToUseClientApi(
+            f"{connection.name} answered HTTP {reply.http_status}, OCPI status "
+            f"{reply.ocpi_status}: {reply.status_message or 'no message'}"
+        )
+    try:
+        validate_document(AuthorizationInfoSerializer, reply.data)
+    except InvalidParameters as exc:
+        raise UnableToUseClientApi(
+            f"{connection.name} answered an invalid AuthorizationInfo: {exc.detail}"
+        ) from exc
+    _cache_token(connection, reply.data["token"])
+    return reply.data
+
+
+def _decide_without_emsp(token: Token, location: dict | None, reason: str) -> dict:
+    """A cached token whose eMSP cannot be asked: its whitelist says whether we may decide."""
+    if token.whitelist not in USABLE_OFFLINE:
+        raise UnableToUseClientApi(f"Token {token.ocpi_id} needs its eMSP, and {reason}")
+    logger.warning("Token %s authorized without its eMSP: %s", token.ocpi_id, reason)
+    return _authorization(token, location)
 
 
 def _cache_token(connection: Connection, document: dict) -> None:

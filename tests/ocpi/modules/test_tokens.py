@@ -396,3 +396,21 @@ def test_any_mangled_token_or_authorization_gets_an_ocpi_answer(partner_client, 
     for response in (stored, authorized):
         assert response.status_code in (200, 400, 403, 404)
         assert response.json()["status_code"] in (1000, 2001, 2004)
+
+
+def test_a_whitelisted_token_of_an_emsp_without_authorization_endpoint_is_decided_here(partner):
+    cache_partner_token(partner, whitelist="ALLOWED")
+
+    assert authorize_token_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
+
+
+def test_a_never_whitelisted_token_of_an_emsp_without_authorization_endpoint_is_refused(partner):
+    cache_partner_token(partner, whitelist="NEVER")
+
+    with pytest.raises(UnableToUseClientApi, match="no real-time authorization"):
+        authorize_token_remotely(token_uid="012345678")
+
+
+def test_an_unknown_token_with_an_unreachable_emsp_is_not_called_unknown(unreachable_emsp):
+    with pytest.raises(UnableToUseClientApi, match="Partner"):
+        authorize_token_remotely(token_uid="NEVER-SEEN")
