@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from ocpi.models import OwnParty
 from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
+from ocpi.transport.parties import require_same_key
 
 # OCPI numbers have "a sufficiently large amount of digits"; the indexed columns hold 18 with 4
 # decimals, so a number outside this range is refused rather than failing to store.
@@ -146,6 +147,15 @@ def require_own_party(party: OwnParty, data: dict) -> None:
         )
 
 
-def without_nulls(patch: dict) -> dict:
-    """A PATCH body with explicit nulls dropped: a null optional field is an absent field."""
-    return {name: value for name, value in patch.items() if value is not None}
+def checked_patch(patch, **url_keys: str) -> dict:
+    """A PATCH body as the spec wants it: an object with `last_updated`, whose key fields, when
+    present, equal the URL's (`url_keys`). Explicit nulls are dropped: a null optional field is
+    an absent field."""
+    if not isinstance(patch, dict):
+        raise InvalidParameters("The body must be a JSON object")
+    patch = {name: value for name, value in patch.items() if value is not None}
+    if "last_updated" not in patch:
+        raise InvalidParameters("last_updated: is required in a PATCH")
+    for field, url_value in url_keys.items():
+        require_same_key(url_value, patch, field)
+    return patch

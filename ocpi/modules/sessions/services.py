@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ocpi.models import Connection, OwnParty
-from ocpi.modules.cdrs.validation import require_own_party, validate_document, without_nulls
+from ocpi.modules.cdrs.validation import checked_patch, require_own_party, validate_document
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.sessions.serializers import SessionSerializer
 from ocpi.objects import UpsertResult, merge_patch, object_key, upsert_object
-from ocpi.transport.exceptions import InvalidParameters, UnknownObject
-from ocpi.transport.parties import require_partner_party, require_same_key
+from ocpi.transport.exceptions import UnknownObject
+from ocpi.transport.parties import require_partner_party
 
 
 def store_from_partner(*, connection: Connection, document: dict) -> UpsertResult:
@@ -55,14 +55,7 @@ def session_patch_own(*, party: OwnParty, session_id: str, patch: dict) -> Upser
 
 
 def _patch(country_code, party_id, session_id, patch, *, source) -> UpsertResult:
-    if not isinstance(patch, dict):
-        raise InvalidParameters("The body must be a JSON object")
-    patch = without_nulls(patch)
-    if "last_updated" not in patch:
-        raise InvalidParameters("last_updated: is required in a PATCH")
-    require_same_key(country_code, patch, "country_code")
-    require_same_key(party_id, patch, "party_id")
-    require_same_key(session_id, patch, "id")
+    patch = checked_patch(patch, country_code=country_code, party_id=party_id, id=session_id)
     with transaction.atomic():
         stored = (
             Session.objects.select_for_update()

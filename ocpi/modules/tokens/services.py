@@ -14,7 +14,7 @@ from django.db import transaction
 from ocpi.client import OcpiClient, OcpiClientError, OcpiReply
 from ocpi.endpoints import SENDER
 from ocpi.models import Connection, ConnectionParty, OwnParty
-from ocpi.modules.cdrs.validation import require_own_party, validate_document, without_nulls
+from ocpi.modules.cdrs.validation import checked_patch, require_own_party, validate_document
 from ocpi.modules.tokens import selectors
 from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.serializers import (
@@ -29,7 +29,7 @@ from ocpi.transport.exceptions import (
     UnableToUseClientApi,
     UnknownToken,
 )
-from ocpi.transport.parties import require_partner_party, require_same_key
+from ocpi.transport.parties import require_partner_party
 
 logger = logging.getLogger(__name__)
 
@@ -54,15 +54,9 @@ def token_patch_from_partner(
     patch: dict,
 ) -> UpsertResult:
     require_partner_party(connection, country_code, party_id)
-    if not isinstance(patch, dict):
-        raise InvalidParameters("The body must be a JSON object")
-    patch = without_nulls(patch)
-    if "last_updated" not in patch:
-        raise InvalidParameters("last_updated: is required in a PATCH")
-    require_same_key(country_code, patch, "country_code")
-    require_same_key(party_id, patch, "party_id")
-    require_same_key(token_uid, patch, "uid")
-    require_same_key(token_type, patch, "type")
+    patch = checked_patch(
+        patch, country_code=country_code, party_id=party_id, uid=token_uid, type=token_type
+    )
     with transaction.atomic():
         stored = (
             Token.objects.select_for_update()
