@@ -24,6 +24,7 @@ PUSH_SWEEP_SECONDS = 60
 # The schedules are written again this often, so a partner registered since gets its pulls.
 REFRESH_SECONDS = 300
 TRAFFIC_PURGE_SECONDS = 24 * 3600
+EXPIRY_SWEEP_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,15 @@ def wanted_schedules() -> dict[str, Schedule]:
             "ocpi.sync.tasks.purge_traffic_log", [], TRAFFIC_PURGE_SECONDS
         ),
         "ocpi-schedules": Schedule("ocpi.sync.tasks.refresh_schedules", [], REFRESH_SECONDS),
+        # Commands and charging-profile requests whose result never came are marked TIMEOUT.
+        "ocpi-commands-expire": Schedule(
+            "ocpi.modules.commands.tasks.commands_expire_task", [], EXPIRY_SWEEP_SECONDS
+        ),
+        "ocpi-chargingprofiles-expire": Schedule(
+            "ocpi.modules.chargingprofiles.tasks.charging_profile_requests_expire_task",
+            [],
+            EXPIRY_SWEEP_SECONDS,
+        ),
     }
     registered = Connection.objects.filter(status=Connection.Status.REGISTERED).order_by("pk")
     for connection in registered:

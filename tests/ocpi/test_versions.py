@@ -35,3 +35,9 @@ def test_unknown_token_is_401_in_the_envelope(client, partner):
     response = client.get("/ocpi/versions", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
     assert response.json()["status_code"] == 2000
+
+
+def test_new_tokens_are_letters_and_digits_only():
+    generated = {tokens.new_token() for _ in range(200)}
+    assert len(generated) == 200
+    assert all(token.isalnum() and len(token) == 43 for token in generated)
