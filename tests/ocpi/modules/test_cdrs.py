@@ -426,3 +426,12 @@ def test_any_mangled_cdr_gets_an_ocpi_answer(partner_client, path, value, number
 
     assert response.status_code in (200, 400, 403)
     assert response.json()["status_code"] in (1000, 2001)
+
+
+def test_version_details_offer_both_cdrs_interfaces(partner_client):
+    endpoints = partner_client.get("/ocpi/2.2.1").json()["data"]["endpoints"]
+
+    assert {(e["role"], e["url"]) for e in endpoints if e["identifier"] == "cdrs"} == {
+        ("SENDER", "http://127.0.0.1:8000/ocpi/2.2.1/cpo/cdrs"),
+        ("RECEIVER", "http://127.0.0.1:8000/ocpi/2.2.1/emsp/cdrs"),
+    }

@@ -361,3 +361,12 @@ def test_any_mangled_session_gets_an_ocpi_answer(partner_client, path, value, as
 
     assert response.status_code in (200, 400, 403, 404)
     assert response.json()["status_code"] in (1000, 2000, 2001)
+
+
+def test_version_details_offer_both_sessions_interfaces(partner_client):
+    endpoints = partner_client.get("/ocpi/2.2.1").json()["data"]["endpoints"]
+
+    assert {(e["role"], e["url"]) for e in endpoints if e["identifier"] == "sessions"} == {
+        ("SENDER", "http://127.0.0.1:8000/ocpi/2.2.1/cpo/sessions"),
+        ("RECEIVER", "http://127.0.0.1:8000/ocpi/2.2.1/emsp/sessions"),
+    }

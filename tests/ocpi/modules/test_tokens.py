@@ -414,3 +414,12 @@ def test_a_never_whitelisted_token_of_an_emsp_without_authorization_endpoint_is_
 def test_an_unknown_token_with_an_unreachable_emsp_is_not_called_unknown(unreachable_emsp):
     with pytest.raises(UnableToUseClientApi, match="Partner"):
         authorize_token_remotely(token_uid="NEVER-SEEN")
+
+
+def test_version_details_offer_both_tokens_interfaces(partner_client):
+    endpoints = partner_client.get("/ocpi/2.2.1").json()["data"]["endpoints"]
+
+    assert {(e["role"], e["url"]) for e in endpoints if e["identifier"] == "tokens"} == {
+        ("SENDER", "http://127.0.0.1:8000/ocpi/2.2.1/emsp/tokens"),
+        ("RECEIVER", "http://127.0.0.1:8000/ocpi/2.2.1/cpo/tokens"),
+    }
