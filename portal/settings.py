@@ -96,7 +96,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["ocpi.transport.authentication.OcpiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["ocpi.transport.authentication.IsOcpiPartner"],
     "DEFAULT_RENDERER_CLASSES": ["ocpi.transport.envelope.OcpiRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["ocpi.transport.parsers.OcpiJSONParser"],
     "EXCEPTION_HANDLER": "ocpi.transport.exceptions.ocpi_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }

@@ -277,3 +277,31 @@ def test_a_token_with_escaped_quotes_is_masked_whole(own_parties):
     row = TrafficLog.objects.get()
     assert "s3cr3t" not in row.request_body
     assert json.loads(row.request_body)["token"] == "***"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (
+            lambda c: c["roles"][0]["business_details"].update(note="a\x00b"),
+            "roles.0.business_details.note",
+        ),
+        (lambda c: c.update({"x\x00": 1}), "x\x00"),
+        (lambda c: c["roles"][0].update(party_id="A\x00"), "roles.0.party_id"),
+    ],
+)
+def test_a_nul_character_anywhere_is_2001_naming_the_field(
+    fake_partner, own_parties, change, field
+):
+    # PostgreSQL stores no NUL in text or JSONB: without this check the write fails with a 500.
+    _, token_a = issue_token_a(name="XYZ")
+    client = Client(HTTP_AUTHORIZATION=tokens.authorization_header(token_a, plain=False))
+    credentials = fake_partner.credentials()
+    change(credentials)
+
+    response = client.post(
+        "/ocpi/2.2.1/credentials", data=json.dumps(credentials), content_type="application/json"
+    )
+
+    body = assert_envelope(response, 400, 2001)
+    assert body["status_message"].startswith(f"{field}:")
