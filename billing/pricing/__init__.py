@@ -10,7 +10,7 @@ The semantics, with worked examples, are in docs/pricing.md.
 from .engine import price_cdr
 from .options import DEFAULT_OPTIONS, DurationOrigin, FlatFeeMoment, PricingOptions
 from .result import Charge, Price, PricedCdr, PricingWarning
-from .tariff import Tariff, compile_tariff
+from .tariff import PriceComponent, Tariff, compile_tariff
 from .values import PricingInputError
 from .zones import COUNTRY_ZONES, zone_for_country
 
@@ -21,6 +21,7 @@ __all__ = [
     "DurationOrigin",
     "FlatFeeMoment",
     "Price",
+    "PriceComponent",
     "PricedCdr",
     "PricingInputError",
     "PricingOptions",

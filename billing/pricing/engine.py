@@ -139,7 +139,7 @@ class _TariffChoice:
         self.cdr_start = cdr_start
         self.currency = cdr.get("currency")
         self.warnings = warnings
-        self.used: dict[int, Tariff] = {}
+        self.checked: set[int] = set()  # ids of the tariffs whose warnings were given
         self.unknown_ids: set[str] = set()
         self.by_id: dict[str | None, Tariff] = {}
         for tariff in tariffs:
@@ -171,8 +171,8 @@ class _TariffChoice:
                         f"no tariff has id {period.tariff_id!r}; the default tariff prices it",
                         period.index,
                     )
-        if tariff is not None and id(tariff) not in self.used:
-            self.used[id(tariff)] = tariff
+        if tariff is not None and id(tariff) not in self.checked:
+            self.checked.add(id(tariff))
             self._check(tariff)
         return tariff
 
@@ -225,16 +225,12 @@ class _Pricing:
         self.choice = choice
 
     def run(self, cdr: Mapping, zone: tzinfo) -> PricedCdr:
-        # The limits of the tariff that prices the session's start bound the whole session.
-        session_tariff = self.choice.default
-        for position, period in enumerate(self.session.periods):
+        for period in self.session.periods:
             tariff = self.choice.for_period(period)
-            if position == 0:
-                session_tariff = tariff
             if tariff is not None:
                 self._price_period(period, tariff)
         self._round_steps()
-        return self._result(cdr, zone, session_tariff)
+        return self._result(cdr, zone)
 
     def _price_period(self, period: ChargingPeriod, tariff: Tariff) -> None:
         considered: dict[int, TariffElement] = {}
@@ -373,7 +369,7 @@ class _Pricing:
                     )
                 )
 
-    def _result(self, cdr: Mapping, zone: tzinfo, session_tariff: Tariff | None) -> PricedCdr:
+    def _result(self, cdr: Mapping, zone: tzinfo) -> PricedCdr:
         excl_vat = dict.fromkeys(COST_TOTALS, ZERO)
         incl_vat = dict.fromkeys(COST_TOTALS, ZERO)
         for charge in self.breakdown:
@@ -382,6 +378,8 @@ class _Pricing:
         totals = {name: Price(excl_vat[name], incl_vat[name]) for name in COST_TOTALS}
         cost = Price(sum(excl_vat.values(), ZERO), sum(incl_vat.values(), ZERO))
         periods = self.session.periods
+        # The limits of the tariff that prices the session's start bound the whole session.
+        session_tariff = self.choice.for_period(periods[0]) if periods else self.choice.default
         limited = cost if session_tariff is None else _within_limits(cost, session_tariff)
         first_start = periods[0].start if periods else self.session.start
         return PricedCdr(

@@ -100,12 +100,13 @@ def read_session(
     local_bounds = [moment.astimezone(zone) for moment in bounds]
     for position, (period_start, index) in enumerate(starts):
         period_end, local_end = bounds[position + 1], local_bounds[position + 1]
-        if period_end < period_start:
+        if period_start > end:
             warnings.append(
                 PricingWarning(
                     "PERIOD_AFTER_END", "the period starts after the CDR end_date_time", index
                 )
             )
+        if period_end < period_start:  # the last period, starting after the end: empty
             period_end, local_end = period_start, local_bounds[position]
         period = _read_period(
             raw_periods[index],

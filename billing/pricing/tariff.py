@@ -19,6 +19,24 @@ from .values import (
 
 COMPONENT_TYPES = ("ENERGY", "FLAT", "PARKING_TIME", "TIME")
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+RESTRICTION_KEYS = frozenset(
+    {
+        "start_time",
+        "end_time",
+        "start_date",
+        "end_date",
+        "min_kwh",
+        "max_kwh",
+        "min_current",
+        "max_current",
+        "min_power",
+        "max_power",
+        "min_duration",
+        "max_duration",
+        "day_of_week",
+        "reservation",
+    }
+)
 MIDNIGHT = time(0)
 ONE_MICROSECOND = timedelta(microseconds=1)
 ONE_DAY = timedelta(days=1)
@@ -98,8 +116,8 @@ class Tariff:
     min_price: PriceLimit | None
     max_price: PriceLimit | None
     elements: tuple[TariffElement, ...]
-    # (scope, component type) -> the elements that may price it, in the order they apply
-    candidates: Mapping[tuple[str, str], tuple[TariffElement, ...]]
+    # scope -> component type -> the elements that may price it, in the order they apply
+    candidates: Mapping[str, Mapping[str, tuple[TariffElement, ...]]]
     problems: tuple[str, ...]  # tolerated oddities, reported as warnings when used
 
     def is_valid_at(self, moment: datetime) -> bool:
@@ -109,7 +127,7 @@ class Tariff:
         return self.end_date_time is None or moment < self.end_date_time
 
     def elements_for(self, scope: str, component_type: str) -> tuple[TariffElement, ...]:
-        return self.candidates.get((scope, component_type), ())
+        return self.candidates[scope].get(component_type, ())
 
 
 def compile_tariff(tariff: Mapping) -> Tariff:
@@ -127,11 +145,13 @@ def compile_tariff(tariff: Mapping) -> Tariff:
         _compile_element(index, raw, f"{where} elements[{index}]", problems)
         for index, raw in enumerate(raw_elements)
     )
-    candidates: dict[tuple[str, str], list[TariffElement]] = {}
+    candidates: dict[str, dict[str, tuple[TariffElement, ...]]] = {}
     for scope in (CHARGING, RESERVATION, RESERVATION_EXPIRES):
-        for element in _elements_in_scope(elements, scope):
-            for component_type in element.components:
-                candidates.setdefault((scope, component_type), []).append(element)
+        in_scope = _elements_in_scope(elements, scope)
+        candidates[scope] = {
+            component_type: tuple(e for e in in_scope if component_type in e.components)
+            for component_type in COMPONENT_TYPES
+        }
     currency = tariff.get("currency")
     return Tariff(
         id=tariff_id,
@@ -141,7 +161,7 @@ def compile_tariff(tariff: Mapping) -> Tariff:
         min_price=_optional(tariff, "min_price", where, _parse_limit),
         max_price=_optional(tariff, "max_price", where, _parse_limit),
         elements=elements,
-        candidates={key: tuple(found) for key, found in candidates.items()},
+        candidates=candidates,
         problems=tuple(problems),
     )
 
@@ -194,7 +214,7 @@ def _compile_element(index: int, raw: object, where: str, problems: list[str]) -
             components[parsed.type] = parsed
     restrictions = raw.get("restrictions")
     if restrictions is not None:
-        restrictions = _compile_restrictions(restrictions, f"{where}.restrictions")
+        restrictions = _compile_restrictions(restrictions, f"{where}.restrictions", problems)
     return TariffElement(
         index=index,
         components=components,
@@ -218,9 +238,11 @@ def _compile_component(raw: object, field: str) -> PriceComponent:
     )
 
 
-def _compile_restrictions(raw: object, where: str) -> Restrictions:
+def _compile_restrictions(raw: object, where: str, problems: list[str]) -> Restrictions:
     if not is_json_object(raw):
         raise PricingInputError(f"{where}: expected an object")
+    for key in raw.keys() - RESTRICTION_KEYS:
+        problems.append(f"{where}: unknown restriction {key!r} is ignored")
 
     def get(key: str, parse: Callable):
         value = raw.get(key)
@@ -262,7 +284,7 @@ def _compile_restrictions(raw: object, where: str) -> Restrictions:
     for key, is_minimum in (("min_duration", True), ("max_duration", False)):
         seconds = get(key, to_decimal)
         if seconds is not None:
-            limit = timedelta(seconds=float(seconds))
+            limit = timedelta(microseconds=int(seconds * 1_000_000))
             checks.append(_bound(attrgetter("elapsed"), limit, is_minimum))
             finders.append(_duration_switches_within(key, limit))
 

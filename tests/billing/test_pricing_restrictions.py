@@ -53,6 +53,18 @@ def test_end_time_midnight_means_the_end_of_the_day():
     assert energy_prices(price(session, evening)) == [D("0.40"), D("0.10")]
 
 
+def test_a_window_from_a_time_to_the_same_time_never_matches_except_all_day():
+    empty = tariff(
+        element(energy("0.90"), start_time="10:00", end_time="10:00"), element(energy("0.10"))
+    )
+    whole_day = tariff(
+        element(energy("0.90"), start_time="00:00", end_time="00:00"), element(energy("0.10"))
+    )
+    session = cdr(period("2024-01-10T10:00:00Z", energy=1), end="2024-01-10T10:30:00Z")
+    assert energy_prices(price(session, empty)) == [D("0.10")]
+    assert energy_prices(price(session, whole_day)) == [D("0.90")]
+
+
 def test_window_across_midnight_uses_the_weekday_of_the_period_start():
     friday_night = tariff(
         element(energy("0.15"), start_time="22:00", end_time="06:00", day_of_week=["FRIDAY"]),

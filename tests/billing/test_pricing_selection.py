@@ -207,3 +207,27 @@ def test_minimal_cdrs_without_ids_or_tokens_are_priced():
     priced = price_cdr(minimal, [CHEAP], "UTC")
     assert priced.total_cost.excl_vat == D("0.80")
     assert priced.currency is None
+
+
+def test_tolerated_tariff_oddities_are_reported_when_the_tariff_is_used():
+    odd = tariff(
+        element(energy("0.20"), energy("0.90"), {"type": "SPARKLE", "price": 1, "step_size": 1}),
+        element(energy("0.30"), start_tme="08:00"),
+    )
+    session = cdr(period("2024-05-02T10:00:00Z", energy=10), end="2024-05-02T11:00:00Z")
+    priced = price(session, odd)
+    assert priced.total_cost.excl_vat == D("2.00")  # the first ENERGY component of element 0
+    problems = [w.message for w in priced.warnings if w.code == "TARIFF_PROBLEM"]
+    assert len(problems) == 3
+    assert any("SPARKLE" in p for p in problems) and any("start_tme" in p for p in problems)
+
+
+def test_a_period_starting_after_the_cdr_end_is_reported():
+    session = cdr(
+        period("2024-05-02T10:00:00Z", energy=10),
+        period("2024-05-02T12:00:00Z", energy=1),
+        end="2024-05-02T11:00:00Z",
+    )
+    priced = price(session, CHEAP)
+    assert [(w.code, w.period_index) for w in priced.warnings] == [("PERIOD_AFTER_END", 1)]
+    assert priced.total_energy == 11
