@@ -27,7 +27,8 @@ def capped_text(body: bytes | str | None) -> str:
     else:
         text = body[:limit]
         truncated = len(body) > limit
-    text = mask_secrets(text)
+    # PostgreSQL text cannot hold NUL; a raw NUL byte in a body is shown escaped.
+    text = mask_secrets(text).replace("\x00", "\\u0000")
     return text + "…[truncated]" if truncated else text
 
 
