@@ -289,6 +289,16 @@ def test_ocpi_rotate_and_unregister_accept_a_party_code(partner_api):
         call_command("ocpi_rotate", "FR-XXX")
 
 
+def test_ocpi_unregister_reports_a_partner_that_was_not_told(partner_api):
+    run("ocpi_register", partner_api.versions_url, "--token", TOKEN_A)
+    partner_api.routes[("DELETE", "/ocpi/2.2.1/credentials")] = (500, "down")
+
+    with pytest.raises(CommandError, match="Partner not told at unregister: closed here"):
+        call_command("ocpi_unregister", "DE-XYZ")
+
+    assert find_connection("DE-XYZ").status == Connection.Status.CLOSED
+
+
 def test_ocpi_parties_prints_our_parties(db, settings):
     settings.OCPI_OWN_PARTIES = "NL-TMC:CPO"
 

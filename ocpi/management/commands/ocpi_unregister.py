@@ -28,5 +28,5 @@ class Command(BaseCommand):
         try:
             unregister(connection=connection)
         except HandshakeError as exc:
-            raise CommandError(f"Unregistration incomplete at {exc}") from exc
+            raise CommandError(f"Partner not told at {exc}") from exc
         self.stdout.write(json.dumps(connection_summary(connection)))
