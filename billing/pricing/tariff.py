@@ -255,13 +255,16 @@ def _compile_restrictions(raw: object, where: str, problems: list[str]) -> Restr
     window = _time_window(start_time, end_time)
     if window is not None:
         checks.append(lambda period: window(period.local_time))
-        switches = [
-            (name, at)
-            for name, at in (("start_time", start_time), ("end_time", end_time))
-            if at is not None and window(at) != window(_just_before(at))
-        ]
+        # A window given only a start closes at midnight, one given only an end opens there.
+        midnight_name = "start_time" if end_time is None else "end_time"
+        switches: dict[time, str] = {}
+        for name, at in (("start_time", start_time), ("end_time", end_time)):
+            if at is not None and window(at) != window(_just_before(at)):
+                switches.setdefault(at, name)
+        if window(MIDNIGHT) != window(_just_before(MIDNIGHT)):
+            switches.setdefault(MIDNIGHT, midnight_name)
         if switches:
-            finders.append(_time_switches_within(switches))
+            finders.append(_time_switches_within([(n, at) for at, n in switches.items()]))
 
     days = _parse_days(raw.get("day_of_week"), f"{where}.day_of_week")
     if days is not None:

@@ -342,3 +342,11 @@ def test_a_period_crossing_a_time_window_boundary_warns_and_keeps_the_start_pric
 def test_a_period_inside_the_window_gives_no_boundary_warning():
     session = cdr(period("2024-01-10T09:00:00Z", energy=10), end="2024-01-10T10:00:00Z")
     assert codes(price(session, DAY_EVENING)) == []
+
+
+def test_a_window_without_an_end_closes_at_midnight_inside_a_period():
+    evening = tariff(element(energy("0.40"), start_time="18:00"), element(energy("0.10")))
+    session = cdr(period("2024-01-10T23:30:00Z", energy=1), end="2024-01-11T00:30:00Z")
+    priced = price(session, evening)
+    assert energy_prices(priced) == [D("0.40")]
+    assert [w.code for w in priced.warnings] == ["RESTRICTION_CHANGES_IN_PERIOD"]
