@@ -3,6 +3,7 @@
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -17,6 +18,7 @@ from ocpi.modules.tariffs.models import Tariff, TariffVersion
 # The bench CPO party: its objects are replaced on every run and nothing else is touched.
 COUNTRY_CODE, PARTY_ID = "NL", "BEN"
 TIME_ZONE = "Europe/Amsterdam"
+ZONE = ZoneInfo(TIME_ZONE)
 TARIFF_ID = "BENCH-DAY-NIGHT"
 FIRST_START = datetime(2025, 3, 1, tzinfo=UTC)
 CDR_INTERVAL = timedelta(minutes=2)
@@ -172,7 +174,8 @@ class PartnerTotals:
     def __call__(self, index: int, document: dict) -> dict:
         start = FIRST_START + index * CDR_INTERVAL
         version = 0 if start < VERSIONS[1][0] else 1
-        key = (version, start.hour, start.minute, index % 7)
+        local = start.astimezone(ZONE)  # the price depends on the local time of day
+        key = (version, local.hour, local.minute, index % 7)
         if key not in self.cache:
             priced = price_cdr(document, [self.tariffs[version]], TIME_ZONE)
             self.cache[key] = {
