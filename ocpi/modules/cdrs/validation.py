@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from ocpi.models import OwnParty
 from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
+from ocpi.transport.parsers import nul_path
 from ocpi.transport.parties import require_same_key
 
 # OCPI numbers have "a sufficiently large amount of digits"; the indexed columns hold 18 with 4
@@ -107,23 +108,16 @@ def check(serializer_class, document: dict) -> tuple[dict | None, dict | None]:
 
 
 def require_storable(document) -> None:
-    """A JSON object PostgreSQL can store: no NUL character in any string or member name, also
-    in fields no serializer looks at (unknown fields are stored too)."""
+    """A JSON object PostgreSQL can store: no NUL character anywhere, unknown fields included.
+
+    Request bodies are checked by the parser already; documents pulled from partners or built
+    here are not.
+    """
     if not isinstance(document, dict):
         raise InvalidParameters("The body must be a JSON object")
-    pending = [("", document)]
-    while pending:
-        path, value = pending.pop()
-        if isinstance(value, dict):
-            for name, member in value.items():
-                member_path = f"{path}.{name}" if path else name
-                if "\x00" in name:
-                    raise InvalidParameters(f"{member_path!r}: NUL characters are not allowed")
-                pending.append((member_path, member))
-        elif isinstance(value, list):
-            pending.extend((f"{path}.{index}", item) for index, item in enumerate(value))
-        elif isinstance(value, str) and "\x00" in value:
-            raise InvalidParameters(f"{path}: NUL characters are not allowed")
+    path = nul_path(document)
+    if path is not None:
+        raise InvalidParameters(f"{path}: NUL characters are not allowed")
 
 
 def validate_document(serializer_class, document) -> dict:

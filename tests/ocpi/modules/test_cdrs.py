@@ -435,3 +435,11 @@ def test_version_details_offer_both_cdrs_interfaces(partner_client):
         ("SENDER", "http://127.0.0.1:8000/ocpi/2.2.1/cpo/cdrs"),
         ("RECEIVER", "http://127.0.0.1:8000/ocpi/2.2.1/emsp/cdrs"),
     }
+
+
+def test_a_pulled_cdr_with_a_nul_character_is_refused_not_a_server_error(partner):
+    from ocpi.modules.cdrs.services import store_from_partner
+
+    with pytest.raises(InvalidParameters, match=r"x_note\.0: NUL"):
+        store_from_partner(connection=partner, document=cdr_document(x_note=["a\x00"]))
+    assert not Cdr.objects.exists()
