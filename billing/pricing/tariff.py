@@ -85,18 +85,12 @@ class PriceComponent:
 
 @dataclass(frozen=True, slots=True)
 class Restrictions:
-    """A TariffRestrictions object: `matches` decides at a period start; the finders name the
-    restrictions whose outcome would change later inside the period."""
+    """A TariffRestrictions object: `matches` decides at a period start; `changing_within`
+    names the restrictions whose outcome would change later inside the period."""
 
     matches: Check
     reservation: str | None
-    boundary_finders: tuple[BoundaryFinder, ...]
-
-    def changing_within(self, period: PeriodState) -> list[str]:
-        changing = []
-        for find in self.boundary_finders:
-            changing += find(period)
-        return changing
+    changing_within: BoundaryFinder
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +300,7 @@ def _compile_restrictions(raw: object, where: str, problems: list[str]) -> Restr
         raise PricingInputError(f"{where}.reservation: unknown value {reservation!r}")
 
     return Restrictions(
-        matches=_all_of(checks), reservation=reservation, boundary_finders=tuple(finders)
+        matches=_all_of(checks), reservation=reservation, changing_within=_each_of(finders)
     )
 
 
@@ -320,6 +314,18 @@ def _all_of(checks: list[Check]) -> Check:
 
 def _always(period: PeriodState) -> bool:
     return True
+
+
+def _each_of(finders: list[BoundaryFinder]) -> BoundaryFinder:
+    if not finders:
+        return _nothing_changes
+    if len(finders) == 1:
+        return finders[0]
+    return lambda period: [name for find in finders for name in find(period)]
+
+
+def _nothing_changes(period: PeriodState) -> list[str]:
+    return []
 
 
 def _time_window(start: time | None, end: time | None) -> Callable[[time], bool] | None:
@@ -373,9 +379,9 @@ def _measured_bound(dimension: str, limit: Decimal, is_minimum: bool) -> Check:
 def _time_switches_within(switches: list[tuple[str, time]]) -> BoundaryFinder:
     def find(period: PeriodState) -> list[str]:
         start, end = period.local_time, period.local_end_time
-        days = (period.local_end_date - period.local_date).days
-        if days == 0:
+        if period.local_end_date == period.local_date:
             return [name for name, at in switches if start < at < end]
+        days = (period.local_end_date - period.local_date).days
         if days == 1:  # the rest of the first day, or the start of the next
             return [name for name, at in switches if at > start or at < end]
         return [name for name, _ in switches]  # a whole day lies inside

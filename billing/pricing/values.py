@@ -32,13 +32,13 @@ def to_decimal(value: object, field: str) -> Decimal:
 
 def parse_datetime(value: object, field: str) -> datetime:
     """An OCPI DateTime as an aware UTC datetime; one without offset is UTC, as OCPI says."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and len(value) > 10:
+    if type(value) is str and len(value) > 10:
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
             raise PricingInputError(f"{field}: not an OCPI DateTime: {value!r}") from None
+    elif isinstance(value, datetime):
+        moment = value
     else:
         raise PricingInputError(f"{field}: not an OCPI DateTime: {value!r}")
     if moment.tzinfo is UTC:
