@@ -4,15 +4,16 @@ These are plain (unfrozen) dataclasses because a frozen one costs several times 
 create, and pricing creates one per breakdown line; treat them as values all the same.
 """
 
-import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from json.encoder import encode_basestring
 
 from .tariff import PriceComponent
 
 ZERO = Decimal(0)
 MONEY_PLACES = Decimal("0.0001")  # OCPI totals are reported to 4 decimals, half-up
 VOLUME_PLACES = Decimal("0.000001")  # breakdown volumes keep second/Wh-level detail
+JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
 
 
 @dataclass(slots=True)
@@ -116,21 +117,27 @@ def dumps(value: object, indent: int | None = None, depth: int = 0) -> str:
     """JSON text where Decimals stay exact numbers (the json module would need floats)."""
     if isinstance(value, Decimal):
         return format(value, "f")
-    if isinstance(value, dict | list) and value:
-        if indent is None:
-            opening, separator, closing = "", ", ", ""
-        else:
-            opening = "\n" + " " * (indent * (depth + 1))
-            separator = "," + opening
-            closing = "\n" + " " * (indent * depth)
-        if isinstance(value, dict):
-            items = [
-                f"{json.dumps(key)}: {dumps(item, indent, depth + 1)}"
-                for key, item in value.items()
-            ]
-            brackets = "{}"
-        else:
-            items = [dumps(item, indent, depth + 1) for item in value]
-            brackets = "[]"
-        return brackets[0] + opening + separator.join(items) + closing + brackets[1]
-    return json.dumps(value)
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None or isinstance(value, bool):
+        return JSON_CONSTANTS[value]
+    if isinstance(value, int):
+        return str(value)
+    if indent is None:
+        opening, separator, closing = "", ", ", ""
+    else:
+        opening = "\n" + " " * (indent * (depth + 1))
+        separator = "," + opening
+        closing = "\n" + " " * (indent * depth)
+    if isinstance(value, dict):
+        items = [
+            f"{encode_basestring(key)}: {dumps(item, indent, depth + 1)}"
+            for key, item in value.items()
+        ]
+        brackets = "{}"
+    else:
+        items = [dumps(item, indent, depth + 1) for item in value]
+        brackets = "[]"
+    if not items:
+        return brackets
+    return brackets[0] + opening + separator.join(items) + closing + brackets[1]

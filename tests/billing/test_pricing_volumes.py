@@ -243,6 +243,17 @@ def test_to_json_writes_exact_numbers():
     assert parsed["breakdown"][0]["tariff_id"] == "T1"
 
 
+@pytest.mark.parametrize("indent", [None, 2])
+def test_to_json_is_to_dict_as_json_text(indent):
+    session = cdr(
+        period("2024-05-02T10:00:00Z", energy="20", bogus_dimension="1"),
+        end="2024-05-02T11:00:00Z",
+    )
+    priced = price(session, tariff(element(flat("0.5"), energy("0.25", vat=10)), id='T"1'))
+    assert priced.warnings and any(c.component.vat is None for c in priced.breakdown)
+    assert json.loads(priced.to_json(indent), parse_float=Decimal) == priced.to_dict()
+
+
 @pytest.mark.parametrize(
     ("volume", "unit_price", "vat"),
     [(20.0, 0.25, 10.0), (20, "0.25", 10), ("20", "0.25", "10")],
