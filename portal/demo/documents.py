@@ -346,7 +346,8 @@ def session_plans(
                 location_id=location_id,
                 evse_uid=evse["uid"],
                 connector_id=rng.choice(evse["connectors"])["id"],
-                token=rng.choice(tokens),
+                # The first token is the demo driver's: every third session is theirs.
+                token=tokens[0] if number % 3 == 1 else rng.choice(tokens),
                 started_at=started_at,
                 ended_at=started_at + timedelta(minutes=rng.randint(30, 360)),
             )

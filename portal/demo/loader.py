@@ -8,11 +8,13 @@ therefore changes nothing and pushes nothing to partners.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from billing.models import DriverContract
 from ocpi.chargepoints import callbacks
 from ocpi.chargepoints.simulator import SimulatorAdapter
 from ocpi.credentials.services import ensure_own_parties
@@ -33,6 +35,7 @@ DEMO_USERS = {
     "staff": ("staff", True),
     "driver": ("driver", False),
 }
+DRIVER = "driver"
 STORED_KINDS = {
     "Tariffs": Tariff,
     "Locations": Location,
@@ -54,7 +57,7 @@ class DemoSummary:
 def demo_load(
     *, seed: int, location_count: int, token_count: int, session_count: int
 ) -> DemoSummary:
-    _ensure_users()
+    users = _ensure_users()
     summary = DemoSummary(parties=ensure_own_parties())
     cpo = _first_with_role(summary.parties, "CPO")
     emsp = _first_with_role(summary.parties, "EMSP")
@@ -84,6 +87,7 @@ def demo_load(
         summary.saved["Tokens"] = _save_changed(
             Token, party=emsp, documents=tokens, save=token_save_own, id_field="uid"
         )
+        _ensure_driver_contract(users[DRIVER], token=tokens[0])
     if cpo is not None and tokens:
         plans = documents.session_plans(
             seed=seed, locations=locations, tokens=tokens, count=session_count
@@ -98,15 +102,32 @@ def _first_with_role(parties: list[OwnParty], role: str) -> OwnParty | None:
     return next((party for party in parties if party.role == role), None)
 
 
-def _ensure_users() -> None:
-    users = get_user_model()
+def _ensure_users() -> dict:
+    users = {}
     for username, (password, staff) in DEMO_USERS.items():
-        user, created = users.objects.get_or_create(
+        user, created = get_user_model().objects.get_or_create(
             username=username, defaults={"is_staff": staff, "is_superuser": staff}
         )
         if created:
             user.set_password(password)
             user.save(update_fields=["password"])
+        users[username] = user
+    return users
+
+
+def _ensure_driver_contract(user, *, token: dict) -> None:
+    """The demo driver's contract: the first token is theirs, priced at cost plus a markup."""
+    DriverContract.objects.get_or_create(
+        contract_id=token["contract_id"].upper(),
+        defaults={
+            "user": user,
+            "name": "Demo driver",
+            "method": DriverContract.Method.MARKUP,
+            "markup_percent": Decimal("15"),
+            "session_fee": Decimal("0.35"),
+            "vat_rate": Decimal("21"),
+        },
+    )
 
 
 def _save_changed(

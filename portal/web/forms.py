@@ -1,7 +1,6 @@
 """Forms of the staff portal."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 
 
 class HandshakeForm(forms.Form):
@@ -37,12 +36,3 @@ class TokenAForm(forms.Form):
     """Issue a token A for a partner who will start the handshake with us."""
 
     name = forms.CharField(label="Partner name", max_length=100)
-
-
-class StaffLoginForm(AuthenticationForm):
-    """Only back-office staff log in: the portal has no pages for other users yet."""
-
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        if not user.is_staff:
-            raise forms.ValidationError("This portal is for back-office staff only.", code="staff")

@@ -2,18 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from portal.web import views
-from portal.web.forms import StaffLoginForm
 
 app_name = "portal"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="portal/login.html", authentication_form=StaffLoginForm
-        ),
-        name="login",
-    ),
+    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("partners/", views.partners, name="partners"),

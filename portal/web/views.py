@@ -38,9 +38,16 @@ def staff_required(view):
     return wrapped
 
 
-@staff_required
+@login_required
 def home(request):
-    return render(request, "portal/home.html", {"dashboard": selectors.dashboard()})
+    """Staff see the dashboard; a driver sees their tokens and charging sessions."""
+    if request.user.is_staff:
+        return render(request, "portal/home.html", {"dashboard": selectors.dashboard()})
+    context = {
+        "tokens": selectors.driver_tokens(user=request.user),
+        "charges": selectors.driver_charges(user=request.user),
+    }
+    return render(request, "portal/driver.html", context)
 
 
 def _partners_page(request, *, handshake_form=None, token_a_form=None, issued=None, status=200):

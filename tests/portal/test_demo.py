@@ -6,6 +6,7 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from billing.models import DriverContract, DriverPrice, PricedCdr
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
@@ -59,13 +60,16 @@ def test_demo_creates_parties_logins_tariffs_locations_and_tokens(db, client):
     assert all(re.fullmatch(r"NL-TME-C\d{8}-[0-9A-Z]", t.contract_id) for t in tokens)
     assert client.login(username="staff", password="staff")
     assert client.get("/partners/").status_code == 200
-    assert get_user_model().objects.get(username="driver").check_password("driver")
+    assert client.login(username="driver", password="driver")
+    assert "My cards and apps" in client.get("/").content.decode()
     assert "Staff login:   staff / staff" in output
     assert "OCPI versions: http://127.0.0.1:8000/ocpi/versions" in output
 
 
-def test_demo_charges_completed_sessions_with_priced_cdrs(db):
-    run_demo()
+def test_demo_charges_completed_sessions_with_priced_cdrs(db, django_capture_on_commit_callbacks):
+    # Billing prices each CDR once the storing transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        run_demo()
     assert Session.objects.filter(status="COMPLETED").count() == 3
     cdrs = list(Cdr.objects.all())
     assert len(cdrs) == 3
@@ -75,6 +79,11 @@ def test_demo_charges_completed_sessions_with_priced_cdrs(db):
         assert cdr.document["total_energy"] > 0
         assert cdr.document["total_cost"]["excl_vat"] > 0
         assert cdr.document["tariffs"][0]["id"] in {"AC-STANDARD", "DC-FAST"}
+    assert set(PricedCdr.objects.values_list("verdict", flat=True)) == {"MATCH"}
+    driver_contract = DriverContract.objects.get(user__username="driver")
+    driver_cdrs = Cdr.objects.filter(contract_id=driver_contract.contract_id)
+    assert driver_cdrs.count() == 1  # the first of every three sessions
+    assert DriverPrice.objects.get(cdr=driver_cdrs.get()).incl_vat > 0
 
 
 def test_demo_twice_changes_nothing_and_pushes_nothing(db):

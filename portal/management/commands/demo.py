@@ -37,7 +37,9 @@ class Command(BaseCommand):
             saved = summary.saved.get(name, 0)
             self.stdout.write(f"{name:10} {stored:4} ({saved} new or changed)")
         staff_password = DEMO_USERS["staff"][0]
+        driver_password = DEMO_USERS["driver"][0]
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Portal:        {settings.OCPI_BASE_URL}/"))
         self.stdout.write(f"Staff login:   staff / {staff_password}")
+        self.stdout.write(f"Driver login:  driver / {driver_password}")
         self.stdout.write(f"OCPI versions: {versions_url()}")
