@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from billing.models import DriverContract
 from ocpi.modules.cdrs.models import Cdr
@@ -99,6 +99,16 @@ def cdrs_to_reprice(
     if country_code:
         cdrs = cdrs.filter(country_code=country_code.upper(), party_id=party_id.upper())
     return cdrs
+
+
+def id_ranges(queryset: QuerySet, parts: int) -> list[tuple[int, int]]:
+    """The queryset's id span cut into at most `parts` ranges (first id, last id) of equal width."""
+    span = queryset.aggregate(first=Min("id"), last=Max("id"))
+    if span["first"] is None:
+        return []
+    first, last = span["first"], span["last"]
+    width = (last - first) // parts + 1
+    return [(start, min(start + width - 1, last)) for start in range(first, last + 1, width)]
 
 
 def cdr_input_batches(queryset: QuerySet[Cdr], size: int) -> Iterator[list[CdrInput]]:

@@ -1,10 +1,11 @@
 """CDR pricing: every stored CDR priced with our engine, checked against the partner's price."""
 
+import multiprocessing
 import time
 from collections import Counter
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 
 from billing import selectors
 from billing.cdr_pricing import bulk
@@ -43,18 +44,26 @@ def cdrs_reprice(
     country_code: str | None = None,
     party_id: str | None = None,
     batch_size: int = REPRICE_BATCH_SIZE,
+    workers: int = 1,
 ) -> dict:
     """Re-price every CDR that started at or after `since` (of one CPO party if given).
 
     Batches are read and written in bulk and each commits on its own; tariffs, zones and
-    contracts are looked up once for the whole run. Returns the counts per verdict.
+    contracts are looked up once per process. With `workers` > 1 the CDRs are split by id into
+    that many ranges, each re-priced by its own process with its own database connection
+    (not inside a transaction: what a worker writes must be visible to the others' readers).
+    Returns the counts per verdict.
     """
     started = time.perf_counter()
-    pricer = CdrPricer()
-    verdicts: Counter[str] = Counter()
     queryset = selectors.cdrs_to_reprice(since=since, country_code=country_code, party_id=party_id)
-    for batch in selectors.cdr_input_batches(queryset, batch_size):
-        verdicts.update(cdrs_price_store(pricer=pricer, cdrs=batch))
+    ranges = selectors.id_ranges(queryset, workers)
+    if len(ranges) > 1 and not connection.in_atomic_block:
+        connections.close_all()  # a forked process must not share its parent's connection
+        with multiprocessing.get_context("fork").Pool(len(ranges)) as pool:
+            tasks = [(since, country_code, party_id, batch_size, *bounds) for bounds in ranges]
+            verdicts = sum(pool.starmap(_reprice_id_range, tasks), Counter())
+    else:
+        verdicts = _reprice(queryset, batch_size)
     seconds = time.perf_counter() - started
     priced = sum(verdicts.values())
     return {
@@ -65,6 +74,25 @@ def cdrs_reprice(
         "seconds": round(seconds, 3),
         "cdrs_per_second": round(priced / seconds, 1) if seconds else 0.0,
     }
+
+
+def _reprice(queryset, batch_size: int) -> Counter:
+    pricer = CdrPricer()
+    verdicts: Counter[str] = Counter()
+    for batch in selectors.cdr_input_batches(queryset, batch_size):
+        verdicts.update(cdrs_price_store(pricer=pricer, cdrs=batch))
+    return verdicts
+
+
+def _reprice_id_range(since, country_code, party_id, batch_size, first_id, last_id) -> Counter:
+    """One worker process's share of a re-pricing run."""
+    try:
+        queryset = selectors.cdrs_to_reprice(
+            since=since, country_code=country_code, party_id=party_id
+        ).filter(id__range=(first_id, last_id))
+        return _reprice(queryset, batch_size)
+    finally:
+        connections.close_all()
 
 
 def price_own_cdr_document(document: dict, *, tz: str | None = None) -> dict:

@@ -80,6 +80,16 @@ def test_reprice_of_one_party(stored):
     assert reprice("--since", "2025-03-01", "--party", "DE-ABC")["priced"] == 4
 
 
+@pytest.mark.django_db(transaction=True)
+def test_reprice_shares_the_work_between_processes(stored):
+    PricedCdr.objects.all().delete()  # priced on commit already: start again from nothing
+
+    counts = cdrs_reprice(since=cdr()["start_date_time"], workers=3)
+
+    assert (counts["priced"], counts["match"], counts["mismatch"]) == (4, 2, 1)
+    assert PricedCdr.objects.count() == 4
+
+
 def test_reprice_refuses_a_bad_date_or_party(db):
     with pytest.raises(CommandError, match="--since"):
         reprice("--since", "March")

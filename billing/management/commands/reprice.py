@@ -1,6 +1,7 @@
 """Re-price stored CDRs in bulk and print the counts as JSON."""
 
 import json
+import os
 from datetime import UTC, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -37,10 +38,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--since", required=True, help="YYYY-MM-DD or ISO date-time (UTC)")
         parser.add_argument("--party", help="only CDRs of this CPO party, CC-PID (e.g. NL-TMC)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes that share the work (default: one per CPU)",
+        )
 
-    def handle(self, *args, since: str, party: str | None, **options):
+    def handle(self, *args, since: str, party: str | None, workers: int, **options):
         country_code, party_id = parse_party(party) if party else (None, None)
         counts = cdrs_reprice(
-            since=parse_since(since), country_code=country_code, party_id=party_id
+            since=parse_since(since),
+            country_code=country_code,
+            party_id=party_id,
+            workers=workers,
         )
         self.stdout.write(json.dumps(counts))

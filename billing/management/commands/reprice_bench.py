@@ -1,6 +1,7 @@
 """Benchmark of `reprice`: seed N synthetic CDRs in bulk, re-price them all, print JSON."""
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -268,8 +269,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--cdrs", type=int, default=100_000, help="CDRs to seed")
+        parser.add_argument(
+            "--workers", type=int, default=os.cpu_count() or 1, help="as for reprice"
+        )
 
-    def handle(self, *args, cdrs: int, **options):
+    def handle(self, *args, cdrs: int, workers: int, **options):
         seed(cdrs)
-        counts = cdrs_reprice(since=FIRST_START, country_code=COUNTRY_CODE, party_id=PARTY_ID)
+        counts = cdrs_reprice(
+            since=FIRST_START, country_code=COUNTRY_CODE, party_id=PARTY_ID, workers=workers
+        )
         self.stdout.write(json.dumps({"cdrs": cdrs, **counts}))
