@@ -1,6 +1,7 @@
 """What billing keeps per CDR (our price, the verdict on the partner's) and per driver contract."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from billing.cdr_pricing.verdict import Verdict
@@ -57,7 +58,7 @@ class PricedCdr(models.Model):
     differing_dimensions = models.JSONField(default=list, blank=True)
 
     # The engine's charges per period; amounts as strings, exact.
-    breakdown = models.JSONField(default=list, blank=True)
+    breakdown = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
     warnings = models.JSONField(default=list, blank=True)
     options = models.JSONField(default=dict, blank=True, help_text="Engine options used")
     priced_at = models.DateTimeField()

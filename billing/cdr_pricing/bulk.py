@@ -7,27 +7,28 @@ streams the rows as text instead, about four times faster end to end on this pro
 
 import io
 import json
+from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
 
 from django.db import connection, models, transaction
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_text(value) -> str:
-    """A value in PostgreSQL's COPY text format (JSON values are lists and dicts)."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, list | dict):
-        return json.dumps(value).translate(_ESCAPES)
-    return str(value).translate(_ESCAPES)
+def _escaped(text: str) -> str:
+    return text.translate(_ESCAPES)
+
+
+def _copy_encoder(field: models.Field) -> Callable[[object], str]:
+    """How a field's non-null values are written in PostgreSQL's COPY text format."""
+    if isinstance(field, models.JSONField):
+        # Decimals (breakdown amounts) are written as strings: exact.
+        return lambda value: _escaped(json.dumps(value, default=str))
+    if isinstance(field, models.DateTimeField):
+        return datetime.isoformat
+    if isinstance(field, models.DecimalField | models.IntegerField | models.ForeignKey):
+        return str
+    return lambda value: _escaped(str(value))
 
 
 @transaction.atomic
@@ -53,21 +54,15 @@ def upsert(model: type[models.Model], rows: list[dict]) -> None:
         for name in (connection.ops.quote_name(field.column) for field in fields)
         if name != key
     )
-    attnames = [field.attname for field in fields]
-    shared: dict[int, str] = {}  # a dict every row shares (the engine options) is encoded once
+    encoders = [(field.attname, _copy_encoder(field)) for field in fields]
     text = io.StringIO()
     for row in rows:
-        cells = []
-        for attname in attnames:
-            value = row[attname]
-            if isinstance(value, dict):
-                cell = shared.get(id(value))
-                if cell is None:
-                    cell = shared[id(value)] = _copy_text(value)
-            else:
-                cell = _copy_text(value)
-            cells.append(cell)
-        text.write("\t".join(cells))
+        text.write(
+            "\t".join(
+                "\\N" if row[attname] is None else encode(row[attname])
+                for attname, encode in encoders
+            )
+        )
         text.write("\n")
     text.seek(0)
     with connection.cursor() as cursor:

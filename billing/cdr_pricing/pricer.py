@@ -85,16 +85,6 @@ def _connector_tariff_ids(location: dict, cdr_location: dict) -> list[str]:
     return []
 
 
-def _exact_json(line: dict) -> dict:
-    """A breakdown line made ready for JSON in place: Decimals as strings, so they stay exact."""
-    for key, value in line.items():
-        if isinstance(value, Decimal):
-            line[key] = str(value)
-        elif isinstance(value, dict):
-            _exact_json(value)
-    return line
-
-
 def _contract_id(document: dict) -> str:
     return str((document.get("cdr_token") or {}).get("contract_id") or "").upper()
 
@@ -263,7 +253,7 @@ class CdrPricer:
         comparison = compare(document, ours, currency)
         row.update(
             time_zone=result.time_zone,
-            breakdown=[_exact_json(charge.to_dict()) for charge in result.breakdown],
+            breakdown=[charge.to_dict() for charge in result.breakdown],
             warnings=[warning.to_dict() for warning in result.warnings],
             verdict=comparison.verdict,
             difference_excl_vat=comparison.difference_excl_vat,
