@@ -6,87 +6,274 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ocpi_cdrs', '0001_initial'),
+        ("ocpi_cdrs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PricedCdr',
+            name="PricedCdr",
             fields=[
-                ('cdr', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='priced', serialize=False, to='ocpi_cdrs.cdr')),
-                ('verdict', models.CharField(choices=[('MATCH', 'Match'), ('MISMATCH', 'Mismatch'), ('UNPRICEABLE', 'Unpriceable')], db_index=True, max_length=11)),
-                ('reason', models.TextField(blank=True, help_text='Why the CDR could not be priced')),
-                ('currency', models.CharField(max_length=3)),
-                ('time_zone', models.CharField(blank=True, max_length=64)),
-                ('tariff_source', models.CharField(choices=[('EMBEDDED', 'Tariffs in the CDR'), ('STORED', 'Stored tariff versions valid at the CDR start'), ('NONE', 'No tariff')], max_length=8)),
-                ('tariffs', models.JSONField(blank=True, default=list, help_text='The tariffs priced with: party, id and last_updated')),
-                ('total_cost_excl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('total_cost_incl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('total_energy_cost_excl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('total_energy_cost_incl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('total_time_cost_excl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('total_time_cost_incl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('total_parking_cost_excl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('total_parking_cost_incl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('total_fixed_cost_excl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('total_fixed_cost_incl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('total_reservation_cost_excl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('total_reservation_cost_incl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('total_energy', models.DecimalField(blank=True, decimal_places=4, help_text='kWh', max_digits=16, null=True)),
-                ('total_time', models.DecimalField(blank=True, decimal_places=4, help_text='hours', max_digits=16, null=True)),
-                ('total_parking_time', models.DecimalField(blank=True, decimal_places=4, help_text='hours', max_digits=16, null=True)),
-                ('difference_excl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('difference_incl_vat', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('differing_dimensions', models.JSONField(blank=True, default=list)),
-                ('breakdown', models.JSONField(blank=True, default=list)),
-                ('warnings', models.JSONField(blank=True, default=list)),
-                ('options', models.JSONField(blank=True, default=dict, help_text='Engine options used')),
-                ('priced_at', models.DateTimeField()),
+                (
+                    "cdr",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="priced",
+                        serialize=False,
+                        to="ocpi_cdrs.cdr",
+                    ),
+                ),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("MATCH", "Match"),
+                            ("MISMATCH", "Mismatch"),
+                            ("UNPRICEABLE", "Unpriceable"),
+                        ],
+                        db_index=True,
+                        max_length=11,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(blank=True, help_text="Why the CDR could not be priced"),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("time_zone", models.CharField(blank=True, max_length=64)),
+                (
+                    "tariff_source",
+                    models.CharField(
+                        choices=[
+                            ("EMBEDDED", "Tariffs in the CDR"),
+                            ("STORED", "Stored tariff versions valid at the CDR start"),
+                            ("NONE", "No tariff"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "tariffs",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="The tariffs priced with: party, id and last_updated",
+                    ),
+                ),
+                (
+                    "total_cost_excl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "total_cost_incl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "total_energy_cost_excl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "total_energy_cost_incl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "total_time_cost_excl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "total_time_cost_incl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "total_parking_cost_excl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "total_parking_cost_incl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "total_fixed_cost_excl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "total_fixed_cost_incl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "total_reservation_cost_excl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "total_reservation_cost_incl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "total_energy",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, help_text="kWh", max_digits=16, null=True
+                    ),
+                ),
+                (
+                    "total_time",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, help_text="hours", max_digits=16, null=True
+                    ),
+                ),
+                (
+                    "total_parking_time",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, help_text="hours", max_digits=16, null=True
+                    ),
+                ),
+                (
+                    "difference_excl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                (
+                    "difference_incl_vat",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                ("differing_dimensions", models.JSONField(blank=True, default=list)),
+                ("breakdown", models.JSONField(blank=True, default=list)),
+                ("warnings", models.JSONField(blank=True, default=list)),
+                (
+                    "options",
+                    models.JSONField(blank=True, default=dict, help_text="Engine options used"),
+                ),
+                ("priced_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': 'priced CDR',
-                'ordering': ['-priced_at'],
+                "verbose_name": "priced CDR",
+                "ordering": ["-priced_at"],
             },
         ),
         migrations.CreateModel(
-            name='DriverContract',
+            name="DriverContract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contract_id', models.CharField(help_text="Matches the CDR's cdr_token.contract_id", max_length=36, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('method', models.CharField(choices=[('MARKUP', 'Markup on the CPO cost'), ('TARIFF', 'Our own eMSP tariff')], default='MARKUP', max_length=6)),
-                ('markup_percent', models.DecimalField(decimal_places=4, default=0, help_text='MARKUP: % on the CPO cost excl. VAT', max_digits=7)),
-                ('session_fee', models.DecimalField(decimal_places=4, default=0, help_text='MARKUP: added once per CDR, excl. VAT', max_digits=16)),
-                ('vat_rate', models.DecimalField(decimal_places=2, default=0, help_text='VAT % on the driver price', max_digits=5)),
-                ('tariff', models.JSONField(blank=True, help_text='TARIFF: the OCPI tariff document the driver pays', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='driver_contracts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "contract_id",
+                    models.CharField(
+                        help_text="Matches the CDR's cdr_token.contract_id",
+                        max_length=36,
+                        unique=True,
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("MARKUP", "Markup on the CPO cost"),
+                            ("TARIFF", "Our own eMSP tariff"),
+                        ],
+                        default="MARKUP",
+                        max_length=6,
+                    ),
+                ),
+                (
+                    "markup_percent",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=0,
+                        help_text="MARKUP: % on the CPO cost excl. VAT",
+                        max_digits=7,
+                    ),
+                ),
+                (
+                    "session_fee",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=0,
+                        help_text="MARKUP: added once per CDR, excl. VAT",
+                        max_digits=16,
+                    ),
+                ),
+                (
+                    "vat_rate",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="VAT % on the driver price",
+                        max_digits=5,
+                    ),
+                ),
+                (
+                    "tariff",
+                    models.JSONField(
+                        blank=True,
+                        help_text="TARIFF: the OCPI tariff document the driver pays",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="driver_contracts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['contract_id'],
+                "ordering": ["contract_id"],
             },
         ),
         migrations.CreateModel(
-            name='DriverPrice',
+            name="DriverPrice",
             fields=[
-                ('cdr', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='driver_price', serialize=False, to='ocpi_cdrs.cdr')),
-                ('method', models.CharField(choices=[('MARKUP', 'Markup on the CPO cost'), ('TARIFF', 'Our own eMSP tariff')], max_length=6)),
-                ('currency', models.CharField(max_length=3)),
-                ('excl_vat', models.DecimalField(decimal_places=4, max_digits=16)),
-                ('incl_vat', models.DecimalField(decimal_places=4, max_digits=16)),
-                ('vat_rate', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('explanation', models.TextField()),
-                ('priced_at', models.DateTimeField()),
-                ('contract', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='prices', to='billing.drivercontract')),
+                (
+                    "cdr",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="driver_price",
+                        serialize=False,
+                        to="ocpi_cdrs.cdr",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("MARKUP", "Markup on the CPO cost"),
+                            ("TARIFF", "Our own eMSP tariff"),
+                        ],
+                        max_length=6,
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("excl_vat", models.DecimalField(decimal_places=4, max_digits=16)),
+                ("incl_vat", models.DecimalField(decimal_places=4, max_digits=16)),
+                ("vat_rate", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("explanation", models.TextField()),
+                ("priced_at", models.DateTimeField()),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="prices",
+                        to="billing.drivercontract",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-priced_at'],
+                "ordering": ["-priced_at"],
             },
         ),
     ]
