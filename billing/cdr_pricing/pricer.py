@@ -23,6 +23,7 @@ from billing.pricing import DEFAULT_OPTIONS, PricingOptions, Tariff, compile_tar
 from billing.pricing.result import round_money
 from billing.pricing.values import parse_datetime
 from billing.selectors import CdrInput, ObjectKey
+from ocpi.modules.locations.selectors import find_connector, find_evse
 
 VOLUME_TOTALS = ("total_energy", "total_time", "total_parking_time")
 Row = dict[str, object]
@@ -74,15 +75,10 @@ def _period_tariff_ids(document: dict) -> list[str]:
 
 
 def _connector_tariff_ids(location: dict, cdr_location: dict) -> list[str]:
-    evse_uid = str(cdr_location.get("evse_uid") or "").upper()
-    connector_id = str(cdr_location.get("connector_id") or "").upper()
-    for evse in location.get("evses") or []:
-        if str(evse.get("uid", "")).upper() != evse_uid:
-            continue
-        for connector in evse.get("connectors") or []:
-            if str(connector.get("id", "")).upper() == connector_id:
-                return list(connector.get("tariff_ids") or [])
-    return []
+    """The tariff ids of the stored connector the CDR's location names; empty if unknown."""
+    evse = find_evse(location, str(cdr_location.get("evse_uid") or ""))
+    connector = find_connector(evse, str(cdr_location.get("connector_id") or "")) if evse else None
+    return list((connector or {}).get("tariff_ids") or [])
 
 
 def _contract_id(document: dict) -> str:
