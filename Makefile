@@ -13,10 +13,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The portal on SQLite with demo data; partners reach it on the URL it advertises.
+run: export DJANGO_DEBUG ?= true
+run: export OCPI_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py demo
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Tests always run on PostgreSQL (the machine's local server unless DATABASE_URL says otherwise).
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocpi_portal
