@@ -19,12 +19,16 @@ BREAKDOWN_COLUMNS = (
 )
 
 
+def _cell(value) -> object:
+    return "—" if value is None else value
+
+
 def _table(headers: list[str], rows: list[list]) -> str:
     head = format_html_join("", "<th>{}</th>", ((header,) for header in headers))
     body = format_html_join(
         "",
         "<tr>{}</tr>",
-        ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows),
+        ((format_html_join("", "<td>{}</td>", ((_cell(cell),) for cell in row)),) for row in rows),
     )
     return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body)
 
@@ -145,9 +149,8 @@ class PricedCdrAdmin(admin.ModelAdmin):
 
     @admin.action(description="Price the selected CDRs again")
     def reprice(self, request, queryset):
-        for cdr_id in queryset.values_list("cdr_id", flat=True):
-            services.cdr_price(cdr_id=cdr_id)
-        self.message_user(request, f"{queryset.count()} CDRs priced again.")
+        verdicts = services.cdrs_price(cdr_ids=list(queryset.values_list("cdr_id", flat=True)))
+        self.message_user(request, f"{len(verdicts)} CDRs priced again.")
 
 
 @admin.register(DriverContract)

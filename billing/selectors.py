@@ -86,9 +86,9 @@ def driver_contracts(*, contract_ids: Iterable[str]) -> dict[str, DriverContract
     return {contract.contract_id: contract for contract in contracts}
 
 
-def cdr_input(*, cdr_id: int) -> CdrInput | None:
-    row = Cdr.objects.filter(pk=cdr_id).values_list(*CDR_INPUT_COLUMNS).first()
-    return CdrInput(*row) if row else None
+def cdr_inputs(*, cdr_ids: Iterable[int]) -> list[CdrInput]:
+    rows = Cdr.objects.filter(pk__in=list(cdr_ids)).order_by("id").values_list(*CDR_INPUT_COLUMNS)
+    return [CdrInput(*row) for row in rows]
 
 
 def cdrs_to_reprice(

@@ -29,12 +29,16 @@ def cdrs_price_store(*, pricer: CdrPricer, cdrs: list[CdrInput]) -> list[str]:
     return [row["verdict"] for row in priced]
 
 
+def cdrs_price(*, cdr_ids: list[int]) -> list[str]:
+    """Price stored CDRs (again), in one batch; the verdicts of those that exist."""
+    cdrs = selectors.cdr_inputs(cdr_ids=cdr_ids)
+    return cdrs_price_store(pricer=CdrPricer(), cdrs=cdrs) if cdrs else []
+
+
 def cdr_price(*, cdr_id: int) -> PricedCdr | None:
     """Price one stored CDR (again); None if it no longer exists."""
-    cdr = selectors.cdr_input(cdr_id=cdr_id)
-    if cdr is None:
+    if not cdrs_price(cdr_ids=[cdr_id]):
         return None
-    cdrs_price_store(pricer=CdrPricer(), cdrs=[cdr])
     return PricedCdr.objects.get(pk=cdr_id)
 
 
@@ -110,4 +114,4 @@ def price_own_cdr_document(document: dict, *, tz: str | None = None) -> dict:
     return fill_totals(document, pricer.engine_price(document, pricer.choose_tariffs(cdr), zone))
 
 
-__all__ = ["UnpriceableCdr", "cdr_price", "cdrs_reprice", "price_own_cdr_document"]
+__all__ = ["UnpriceableCdr", "cdr_price", "cdrs_price", "cdrs_reprice", "price_own_cdr_document"]

@@ -143,7 +143,6 @@ def store_cdr(partner, django_capture_on_commit_callbacks):
     return store
 
 
-@pytest.mark.django_db(transaction=False)
 def test_a_stored_cdr_is_priced_on_commit_and_matches(store_cdr):
     # 2 hours at 2.00/hour excl. VAT, 10 % VAT: the partner's 4.00 / 4.40 is right
     priced = store_cdr(cdr(embedded=[tariff()], tariff_id=None))

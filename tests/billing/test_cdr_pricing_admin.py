@@ -42,3 +42,12 @@ def test_the_detail_page_shows_the_breakdown_beside_the_partner_totals(staff_cli
     assert page.status_code == 200
     assert "<th>Dimension</th>" in html and "<td>TIME</td>" in html
     assert "<td>total_cost</td><td>4.0000</td><td>4.4000</td><td>5</td><td>5.5</td>" in html
+
+
+def test_staff_price_selected_cdrs_again(staff_client, mismatch):
+    answer = staff_client.post(
+        "/admin/billing/pricedcdr/", {"action": "reprice", "_selected_action": [mismatch.pk]}
+    )
+
+    assert answer.status_code == 302
+    assert PricedCdr.objects.get(pk=mismatch.pk).priced_at > mismatch.priced_at
