@@ -1,0 +1,66 @@
+"""Writes docs/benchmarks.md from the figures bench/run.sh measured (JSON on stdin)."""
+
+import json
+import sys
+
+figures = json.load(sys.stdin)
+get, post, floor, ratios = figures["get"], figures["post"], figures["floor"], figures["ratios"]
+engine, reprice = figures["engine"], figures["reprice"]
+page = "GET `/ocpi/2.2.1/cpo/locations?offset=500&limit=100`, authenticated, traffic-logged"
+
+http_rows = [
+    (f"{page} (pages/s)", get["rps"], f"DRF {floor['get_drf']}", ratios["get_vs_drf"], ">= 1.0x"),
+    (f"{page}, vs raw", get["rps"], f"raw {floor['get_raw']}", ratios["get_vs_raw"], "0.7x"),
+    (
+        "POST distinct CDRs to `/ocpi/2.2.1/emsp/cdrs` (req/s)",
+        post["rps"],
+        floor["post"],
+        ratios["post_vs_floor"],
+        ">= 0.8x",
+    ),
+]
+billing_rows = [
+    (
+        "tariff engine, one core, typical CDR (4 periods, 3 elements with time-of-day "
+        "restrictions, VAT)",
+        f"{engine['cdrs_per_second']:,.0f} CDRs/s",
+        ">= 20,000",
+    ),
+    (
+        f"`reprice` of {reprice['cdrs']:,} CDRs stored in PostgreSQL, end to end",
+        f"{reprice['cdrs_per_second']:,.0f} CDRs/s",
+        ">= 5,000",
+    ),
+]
+
+
+def table(header: tuple, rows: list[tuple]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+report = f"""# Benchmarks
+
+Produced by `make bench` (`bench/run.sh`) on {figures["date"]}: the project and the framework
+floor (`../shared/bench/floor/run.sh`) measured in the same run on the same machine (2 cores),
+wrk with 2 threads and 16 connections for {figures["duration_s"]} s each. The machine is shared
+and noisy: compare the ratios, not the absolute figures, across runs.
+
+## OCPI hot paths (gunicorn, 2 workers, PostgreSQL, Celery broker on Redis)
+
+{table(("call", "project", "floor", "ratio", "target"), http_rows)}
+
+Latency: GET p50 {get["p50"]}, p99 {get["p99"]}; POST p50 {post["p50"]}, p99 {post["p99"]}.
+Non-2xx answers: GET {get["non2xx"]}, POST {post["non2xx"]}.
+
+10,000 locations with 2 EVSEs x 2 connectors each, as in the floor. Each POST is a complete
+OCPI 2.2.1 CDR: validated, stored, traffic-logged and queued for pricing on the Redis broker
+(workers price on other cores or machines, so none runs during the measurement).
+
+## Billing
+
+{table(("measure", "figure", "target"), billing_rows)}
+"""
+with open(sys.argv[1], "w") as out:
+    out.write(report)

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# `make bench`: the project's hot paths against the framework floor, measured in the same run.
+# (a) GET /ocpi/2.2.1/cpo/locations pages of 100 (10,000 locations, 2 EVSEs x 2 connectors),
+#     authenticated and traffic-logged; (b) POST of distinct CDRs to our eMSP receiver;
+# (c) tariff engine throughput on one core; (d) `reprice` of 100,000 stored CDRs.
+# Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (the Celery broker, as in
+# production: priced on commit by a worker, so no worker runs during the HTTP measurements).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VENV_BIN=$ROOT/.venv/bin
+DUR=${DUR:-8}
+PORT=${BENCH_PORT:-8903}
+FLOOR_DIR=${FLOOR_DIR:-$ROOT/../shared/bench/floor}
+OUT=${BENCH_OUT:-$ROOT/docs/benchmarks.md}
+LOG=$(mktemp -d)
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+
+export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocpi_bench}
+export CELERY_BROKER_URL=${BENCH_BROKER_URL:-redis://127.0.0.1:6379/14}
+export DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export OCPI_BASE_URL=http://127.0.0.1:$PORT OCPI_OWN_PARTIES="NL-TMC:CPO,NL-TME:EMSP"
+export LOG_LEVEL=WARNING
+
+echo "== seeding (database ${DATABASE_URL##*/})"
+dropdb --if-exists -h 127.0.0.1 -U postgres "${DATABASE_URL##*/}"
+createdb -h 127.0.0.1 -U postgres "${DATABASE_URL##*/}"
+"$VENV_BIN/python" manage.py migrate --no-input -v 0
+TOKEN=$("$VENV_BIN/python" bench/seed.py)
+AUTH="Token $(printf %s "$TOKEN" | base64 -w0)"
+
+"$VENV_BIN/gunicorn" portal.wsgi -w 2 -b 127.0.0.1:$PORT -D --pid "$LOG/gunicorn.pid" \
+    --error-logfile "$LOG/gunicorn.log"
+trap 'kill $(cat "$LOG/gunicorn.pid") 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+    curl -fs -H "Authorization: $AUTH" "http://127.0.0.1:$PORT/ocpi/versions" >/dev/null && break
+    sleep 0.2
+done
+
+measure() { # name, then wrk arguments; prints "req/s p50 p99"
+    local name=$1; shift
+    wrk -t2 -c16 -d"${DUR}s" --latency "$@" > "$LOG/$name.txt"
+    local rps p50 p99 non2xx
+    rps=$(awk '/Requests\/sec/ {print $2}' "$LOG/$name.txt")
+    p50=$(awk '$1=="50%" {print $2}' "$LOG/$name.txt")
+    p99=$(awk '$1=="99%" {print $2}' "$LOG/$name.txt")
+    non2xx=$(awk '/Non-2xx/ {print $5}' "$LOG/$name.txt")
+    echo "$rps $p50 $p99 ${non2xx:-0}"
+}
+
+echo "== project: GET locations (limit 100)"
+read -r GET_RPS GET_P50 GET_P99 GET_BAD < <(measure get -H "Authorization: $AUTH" \
+    "http://127.0.0.1:$PORT/ocpi/2.2.1/cpo/locations?offset=500&limit=100")
+echo "   $GET_RPS pages/s, p50 $GET_P50, p99 $GET_P99, non-2xx $GET_BAD"
+
+echo "== project: POST cdrs"
+sed "s|^local counter = 0|auth = \"$AUTH\"\nlocal counter = 0|" bench/post_cdr.lua > "$LOG/post_cdr.lua"
+read -r POST_RPS POST_P50 POST_P99 POST_BAD < <(measure post -s "$LOG/post_cdr.lua" \
+    "http://127.0.0.1:$PORT/")
+echo "   $POST_RPS req/s, p50 $POST_P50, p99 $POST_P99, non-2xx $POST_BAD"
+kill "$(cat "$LOG/gunicorn.pid")"; trap - EXIT
+"$VENV_BIN/python" -c "import redis; redis.Redis.from_url('$CELERY_BROKER_URL').flushdb()"
+
+echo "== floor (../shared/bench/floor/run.sh)"
+PATH="$VENV_BIN:$PATH" DUR=$DUR bash "$FLOOR_DIR/run.sh" > "$LOG/floor.txt" 2>&1
+cat "$LOG/floor.txt"
+FLOOR_POST=$(awk '/== POST/ {s=1} s && /Requests\/sec/ {print $2; exit}' "$LOG/floor.txt")
+FLOOR_DRF=$(awk '/== GET \/locations\?/ {s=1} s && /Requests\/sec/ {print $2; exit}' "$LOG/floor.txt")
+FLOOR_RAW=$(awk '/== GET \/locations_raw/ {s=1} s && /Requests\/sec/ {print $2; exit}' "$LOG/floor.txt")
+
+echo "== engine: one core"
+ENGINE_LINE=$("$VENV_BIN/python" -m billing.pricing.bench | tail -1)
+echo "   $ENGINE_LINE"
+ENGINE="{\"cdrs_per_second\": $(echo "$ENGINE_LINE" | sed -E 's/^[^0-9]*([0-9,]+) CDRs.*/\1/' | tr -d ,)}"
+
+echo "== reprice of ${REPRICE_CDRS:-100000} stored CDRs"
+REPRICE=$(CELERY_BROKER_URL= "$VENV_BIN/python" manage.py reprice_bench --cdrs "${REPRICE_CDRS:-100000}" | tail -1)
+echo "   $REPRICE"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+GET_VS_DRF=$(ratio "$GET_RPS" "$FLOOR_DRF")
+GET_VS_RAW=$(ratio "$GET_RPS" "$FLOOR_RAW")
+POST_VS_FLOOR=$(ratio "$POST_RPS" "$FLOOR_POST")
+
+"$VENV_BIN/python" bench/report.py "$OUT" <<JSON
+{"date": "$(date -u +%Y-%m-%dT%H:%MZ)", "duration_s": $DUR,
+ "get": {"rps": "$GET_RPS", "p50": "$GET_P50", "p99": "$GET_P99", "non2xx": "$GET_BAD"},
+ "post": {"rps": "$POST_RPS", "p50": "$POST_P50", "p99": "$POST_P99", "non2xx": "$POST_BAD"},
+ "floor": {"post": "$FLOOR_POST", "get_drf": "$FLOOR_DRF", "get_raw": "$FLOOR_RAW"},
+ "ratios": {"get_vs_drf": "$GET_VS_DRF", "get_vs_raw": "$GET_VS_RAW", "post_vs_floor": "$POST_VS_FLOOR"},
+ "engine": $ENGINE, "reprice": $REPRICE}
+JSON
+echo
+echo "GET locations: ${GET_VS_DRF}x floor DRF (target >= 1.0), ${GET_VS_RAW}x floor raw (aim 0.7)"
+echo "POST cdrs:     ${POST_VS_FLOOR}x floor POST (target >= 0.8), p99 $POST_P99"
+echo "written to $OUT"
