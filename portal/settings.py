@@ -99,6 +99,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["ocpi.transport.parsers.OcpiJSONParser"],
     "EXCEPTION_HANDLER": "ocpi.transport.exceptions.ocpi_exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # OPTIONS is not an OCPI method: it gets the 405 envelope, not a description of the view.
+    "DEFAULT_METADATA_CLASS": None,
 }
 
 # Celery: without a broker, tasks run eagerly in-process (the zero-setup default).

@@ -305,3 +305,9 @@ def test_a_nul_character_anywhere_is_2001_naming_the_field(
 
     body = assert_envelope(response, 400, 2001)
     assert body["status_message"].startswith(f"{field}:")
+
+
+def test_options_is_not_an_ocpi_method(partner_client):
+    response = partner_client.options("/ocpi/2.2.1/emsp/tariffs/DE/ABC/T1")
+    assert response.status_code == 405
+    assert response.json()["status_code"] == 2000
