@@ -1,10 +1,12 @@
 """What billing keeps per CDR (our price, the verdict on the partner's) and per driver contract."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from billing.cdr_pricing.verdict import Verdict
+from billing.pricing import PricingInputError, compile_tariff
 
 
 def money_field(**options) -> models.DecimalField:
@@ -113,6 +115,16 @@ class DriverContract(models.Model):
         # contract_id is a CiString: one spelling in storage makes the lookup exact.
         self.contract_id = self.contract_id.upper()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.method != self.Method.TARIFF:
+            return
+        if not isinstance(self.tariff, dict) or not self.tariff.get("currency"):
+            raise ValidationError({"tariff": "A TARIFF contract needs a tariff with a currency"})
+        try:
+            compile_tariff(self.tariff)
+        except PricingInputError as error:
+            raise ValidationError({"tariff": str(error)}) from None
 
 
 class DriverPrice(models.Model):

@@ -2,7 +2,11 @@
 
 from decimal import Decimal
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from billing.cdr_pricing.driver import markup_quote, tariff_quote
+from billing.models import DriverContract
 
 
 def test_markup_adds_percentage_and_session_fee_then_vat():
@@ -45,3 +49,18 @@ def test_tariff_quote_applies_the_contract_vat_rate():
         Decimal("9.08"),
         "TARIFF",
     )
+
+
+@pytest.mark.parametrize(
+    "tariff",
+    [None, {"id": "NO-CURRENCY", "elements": []}, {"id": "BAD", "currency": "EUR", "elements": 3}],
+)
+def test_a_tariff_contract_needs_a_usable_tariff(tariff):
+    contract = DriverContract(
+        contract_id="NL-TME-C1", name="Frank", method=DriverContract.Method.TARIFF, tariff=tariff
+    )
+
+    with pytest.raises(ValidationError) as error:
+        contract.clean()
+
+    assert "tariff" in error.value.message_dict
