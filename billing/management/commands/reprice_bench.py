@@ -16,7 +16,8 @@ from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
 from ocpi.modules.tariffs.models import Tariff, TariffVersion
 
-# The bench CPO party: its objects are replaced on every run and nothing else is touched.
+# The bench CPO party: its objects (and the BENCH- driver contracts) are replaced on every run
+# and nothing else is touched.
 COUNTRY_CODE, PARTY_ID = "NL", "BEN"
 TIME_ZONE = "Europe/Amsterdam"
 ZONE = ZoneInfo(TIME_ZONE)
@@ -25,6 +26,7 @@ FIRST_START = datetime(2025, 3, 1, tzinfo=UTC)
 CDR_INTERVAL = timedelta(minutes=2)
 LOCATIONS = 50
 CONTRACTS = 20  # half of them are driver contracts of our eMSP
+CONTRACT_PREFIX = "BENCH-C"  # no real contract id looks like this
 
 
 def tariff_document(version: int, last_updated: datetime) -> dict:
@@ -81,7 +83,7 @@ def cdr_document(index: int) -> dict:
             "party_id": "TME",
             "uid": f"BENCH-TOKEN-{index % CONTRACTS}",
             "type": "RFID",
-            "contract_id": f"NL-TME-C{index % CONTRACTS:08d}",
+            "contract_id": f"{CONTRACT_PREFIX}{index % CONTRACTS:08d}",
         },
         "auth_method": "WHITELIST",
         "cdr_location": {
@@ -224,7 +226,7 @@ def seed(cdrs: int) -> None:
     Cdr.objects.filter(**party).delete()
     Location.objects.filter(**party).delete()
     Tariff.objects.filter(**party).delete()
-    DriverContract.objects.filter(contract_id__startswith="NL-TME-C").delete()
+    DriverContract.objects.filter(contract_id__startswith=CONTRACT_PREFIX).delete()
 
     Location.objects.bulk_create(
         Location(
@@ -245,7 +247,7 @@ def seed(cdrs: int) -> None:
     )
     DriverContract.objects.bulk_create(
         DriverContract(
-            contract_id=f"NL-TME-C{index:08d}",
+            contract_id=f"{CONTRACT_PREFIX}{index:08d}",
             name=f"Bench driver {index}",
             method=DriverContract.Method.MARKUP,
             markup_percent=Decimal("12.5"),
