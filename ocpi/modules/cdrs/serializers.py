@@ -5,65 +5,25 @@ CdrToken and ChargingPeriod are shared with the Session object.
 
 from rest_framework import serializers
 
-from ocpi.modules.cdrs.validation import (
+from ocpi.types import (
+    AUTH_METHODS,
+    CDR_DIMENSION_TYPES,
+    CONNECTOR_FORMATS,
+    CONNECTOR_TYPES,
+    POWER_TYPES,
+    TARIFF_DIMENSION_TYPES,
+    TARIFF_TYPES,
+    TOKEN_TYPES,
+)
+from ocpi.validation import (
     PriceSerializer,
     boolean,
     choice,
+    date_time,
     integer,
     number,
     string,
-    timestamp,
 )
-
-TOKEN_TYPES = ["AD_HOC_USER", "APP_USER", "OTHER", "RFID"]
-AUTH_METHODS = ["AUTH_REQUEST", "COMMAND", "WHITELIST"]
-CDR_DIMENSION_TYPES = [
-    "CURRENT",
-    "ENERGY",
-    "ENERGY_EXPORT",
-    "ENERGY_IMPORT",
-    "MAX_CURRENT",
-    "MIN_CURRENT",
-    "MAX_POWER",
-    "MIN_POWER",
-    "PARKING_TIME",
-    "POWER",
-    "RESERVATION_TIME",
-    "STATE_OF_CHARGE",
-    "TIME",
-]
-CONNECTOR_TYPES = [
-    "CHADEMO",
-    "CHAOJI",
-    *[f"DOMESTIC_{letter}" for letter in "ABCDEFGHIJKLMNO"],
-    "GBT_AC",
-    "GBT_DC",
-    "IEC_60309_2_single_16",
-    "IEC_60309_2_three_16",
-    "IEC_60309_2_three_32",
-    "IEC_60309_2_three_64",
-    "IEC_62196_T1",
-    "IEC_62196_T1_COMBO",
-    "IEC_62196_T2",
-    "IEC_62196_T2_COMBO",
-    "IEC_62196_T3A",
-    "IEC_62196_T3C",
-    "NEMA_5_20",
-    "NEMA_6_30",
-    "NEMA_6_50",
-    "NEMA_10_30",
-    "NEMA_10_50",
-    "NEMA_14_30",
-    "NEMA_14_50",
-    "PANTOGRAPH_BOTTOM_UP",
-    "PANTOGRAPH_TOP_DOWN",
-    "TESLA_R",
-    "TESLA_S",
-]
-CONNECTOR_FORMATS = ["SOCKET", "CABLE"]
-POWER_TYPES = ["AC_1_PHASE", "AC_2_PHASE", "AC_2_PHASE_SPLIT", "AC_3_PHASE", "DC"]
-TARIFF_DIMENSION_TYPES = ["ENERGY", "FLAT", "PARKING_TIME", "TIME"]
-TARIFF_TYPES = ["AD_HOC_PAYMENT", "PROFILE_CHEAP", "PROFILE_FAST", "PROFILE_GREEN", "REGULAR"]
 
 
 class CdrTokenSerializer(serializers.Serializer):
@@ -80,7 +40,7 @@ class CdrDimensionSerializer(serializers.Serializer):
 
 
 class ChargingPeriodSerializer(serializers.Serializer):
-    start_date_time = timestamp()
+    start_date_time = date_time()
     dimensions = CdrDimensionSerializer(many=True, allow_empty=False)
     tariff_id = string(36, required=False)
 
@@ -145,17 +105,17 @@ class EmbeddedTariffSerializer(serializers.Serializer):
     min_price = PriceSerializer(required=False, allow_null=True)
     max_price = PriceSerializer(required=False, allow_null=True)
     elements = TariffElementSerializer(many=True, allow_empty=False)
-    start_date_time = timestamp(required=False)
-    end_date_time = timestamp(required=False)
-    last_updated = timestamp()
+    start_date_time = date_time(required=False)
+    end_date_time = date_time(required=False)
+    last_updated = date_time()
 
 
 class CdrSerializer(serializers.Serializer):
     country_code = string(2)
     party_id = string(3)
     id = string(39)
-    start_date_time = timestamp()
-    end_date_time = timestamp()
+    start_date_time = date_time()
+    end_date_time = date_time()
     session_id = string(36, required=False)
     cdr_token = CdrTokenSerializer()
     auth_method = choice(AUTH_METHODS)
@@ -180,7 +140,7 @@ class CdrSerializer(serializers.Serializer):
     credit = boolean(required=False)
     credit_reference_id = string(39, required=False)
     home_charging_compensation = boolean(required=False)
-    last_updated = timestamp()
+    last_updated = date_time()
 
     def validate(self, attrs):
         if attrs["end_date_time"] < attrs["start_date_time"]:

@@ -10,10 +10,10 @@ from ocpi.models import Connection, OwnParty
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.cdrs.serializers import CdrSerializer, LenientCdrSerializer, is_tolerated
 from ocpi.modules.cdrs.signals import cdr_stored
-from ocpi.modules.cdrs.validation import check, error_list, require_own_party, require_storable
 from ocpi.objects import UpsertResult, object_key
 from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
 from ocpi.transport.parties import require_partner_party
+from ocpi.validation import check, error_list, require_own_party, require_storable
 
 
 def validate_cdr(document, *, tolerant: bool) -> tuple[dict, list[str]]:

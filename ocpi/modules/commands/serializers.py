@@ -3,13 +3,8 @@
 from rest_framework import serializers
 
 from ocpi.modules.commands.models import CommandResponseType, CommandResultType, CommandType
-
-TOKEN_TYPES = ["AD_HOC_USER", "APP_USER", "OTHER", "RFID"]
-
-
-class DisplayTextIn(serializers.Serializer):
-    language = serializers.CharField(max_length=2)
-    text = serializers.CharField(max_length=512)
+from ocpi.types import TOKEN_TYPES
+from ocpi.validation import DisplayTextSerializer
 
 
 class CommandTokenIn(serializers.Serializer):
@@ -75,9 +70,9 @@ REQUEST_SERIALIZERS: dict[str, type[CommandIn]] = {
 class CommandResponseIn(serializers.Serializer):
     result = serializers.ChoiceField(choices=CommandResponseType.values)
     timeout = serializers.IntegerField(min_value=0)
-    message = DisplayTextIn(many=True, required=False, allow_null=True)
+    message = DisplayTextSerializer(many=True, required=False, allow_null=True)
 
 
 class CommandResultIn(serializers.Serializer):
     result = serializers.ChoiceField(choices=CommandResultType.values)
-    message = DisplayTextIn(many=True, required=False, allow_null=True)
+    message = DisplayTextSerializer(many=True, required=False, allow_null=True)

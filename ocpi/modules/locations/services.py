@@ -16,18 +16,16 @@ from ocpi.models import Connection, OwnParty
 from ocpi.modules.locations.models import Location
 from ocpi.modules.locations.selectors import find_connector, find_evse
 from ocpi.modules.locations.serializers import (
-    STATUSES,
     ConnectorSerializer,
     EvseSerializer,
     LocationSerializer,
-    ocpi_time,
-    validate_document,
-    validate_patch,
 )
 from ocpi.objects import UpsertResult, object_key, upsert_object
 from ocpi.sync.push import push_change
 from ocpi.transport.exceptions import InvalidParameters, UnknownLocation
 from ocpi.transport.parties import require_partner_party, require_same_key
+from ocpi.types import STATUSES
+from ocpi.validation import ocpi_time, validate_document, validate_patch
 
 MODULE = "locations"
 

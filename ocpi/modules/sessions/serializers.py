@@ -2,21 +2,18 @@
 
 from rest_framework import serializers
 
-from ocpi.modules.cdrs.serializers import (
-    AUTH_METHODS,
-    CdrTokenSerializer,
-    ChargingPeriodSerializer,
-)
-from ocpi.modules.cdrs.validation import PriceSerializer, choice, number, string, timestamp
+from ocpi.modules.cdrs.serializers import CdrTokenSerializer, ChargingPeriodSerializer
 from ocpi.modules.sessions.models import Session
+from ocpi.types import AUTH_METHODS
+from ocpi.validation import PriceSerializer, choice, date_time, number, string
 
 
 class SessionSerializer(serializers.Serializer):
     country_code = string(2)
     party_id = string(3)
     id = string(36)
-    start_date_time = timestamp()
-    end_date_time = timestamp(required=False)
+    start_date_time = date_time()
+    end_date_time = date_time(required=False)
     kwh = number()
     cdr_token = CdrTokenSerializer()
     auth_method = choice(AUTH_METHODS)
@@ -29,4 +26,4 @@ class SessionSerializer(serializers.Serializer):
     charging_periods = ChargingPeriodSerializer(many=True, required=False, allow_null=True)
     total_cost = PriceSerializer(required=False, allow_null=True)
     status = choice(Session.Status.values)
-    last_updated = timestamp()
+    last_updated = date_time()

@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ocpi.models import Connection, OwnParty
-from ocpi.modules.cdrs.validation import checked_patch, require_own_party, validate_document
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.sessions.serializers import SessionSerializer
 from ocpi.objects import UpsertResult, merge_patch, object_key, upsert_object
 from ocpi.transport.exceptions import UnknownObject
 from ocpi.transport.parties import require_partner_party
+from ocpi.validation import checked_patch, require_own_party, validate_document
 
 
 def store_from_partner(*, connection: Connection, document: dict) -> UpsertResult:

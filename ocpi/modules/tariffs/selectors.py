@@ -6,9 +6,9 @@ from django.db.models import QuerySet
 
 from ocpi.models import OwnParty
 from ocpi.modules.locations.selectors import connector_tariff_ids
-from ocpi.modules.locations.serializers import ocpi_time
 from ocpi.modules.tariffs.models import Tariff, TariffVersion
 from ocpi.objects import object_key
+from ocpi.validation import ocpi_time
 
 
 def own_tariffs(*, party: OwnParty) -> QuerySet[Tariff]:

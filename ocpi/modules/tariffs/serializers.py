@@ -5,7 +5,13 @@ import re
 
 from rest_framework import serializers
 
-from ocpi.modules.locations.serializers import (
+from ocpi.types import (
+    DAYS_OF_WEEK,
+    RESERVATION_RESTRICTION_TYPES,
+    TARIFF_DIMENSION_TYPES,
+    TARIFF_TYPES,
+)
+from ocpi.validation import (
     DisplayTextSerializer,
     EnergyMixSerializer,
     PriceSerializer,
@@ -18,11 +24,6 @@ from ocpi.modules.locations.serializers import (
     string,
     url_string,
 )
-
-DAYS_OF_WEEK = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
-RESERVATION_RESTRICTION_TYPES = ["RESERVATION", "RESERVATION_EXPIRES"]
-TARIFF_DIMENSION_TYPES = ["ENERGY", "FLAT", "PARKING_TIME", "TIME"]
-TARIFF_TYPES = ["AD_HOC_PAYMENT", "PROFILE_CHEAP", "PROFILE_FAST", "PROFILE_GREEN", "REGULAR"]
 
 DATE = re.compile(r"^([12][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 

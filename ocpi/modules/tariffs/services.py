@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from ocpi.models import Connection, OwnParty
-from ocpi.modules.locations.serializers import ocpi_time, validate_document
 from ocpi.modules.tariffs.models import Tariff, TariffVersion
 from ocpi.modules.tariffs.serializers import TariffSerializer
 from ocpi.objects import UpsertResult, object_key, upsert_object
 from ocpi.sync.push import push_change
 from ocpi.transport.exceptions import InvalidParameters, UnknownObject
 from ocpi.transport.parties import require_partner_party, require_same_key
+from ocpi.validation import ocpi_time, validate_document
 
 MODULE = "tariffs"
 

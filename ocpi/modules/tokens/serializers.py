@@ -2,11 +2,9 @@
 
 from rest_framework import serializers
 
-from ocpi.modules.cdrs.validation import DisplayTextSerializer, boolean, choice, string, timestamp
 from ocpi.modules.tokens.models import Token
-
-PROFILE_TYPES = ["CHEAP", "FAST", "GREEN", "REGULAR"]
-ALLOWED_TYPES = ["ALLOWED", "BLOCKED", "EXPIRED", "NO_CREDIT", "NOT_ALLOWED"]
+from ocpi.types import ALLOWED_TYPES, PROFILE_TYPES
+from ocpi.validation import DisplayTextSerializer, boolean, choice, date_time, string
 
 
 class EnergyContractSerializer(serializers.Serializer):
@@ -28,7 +26,7 @@ class TokenSerializer(serializers.Serializer):
     language = string(2, required=False)
     default_profile_type = choice(PROFILE_TYPES, required=False)
     energy_contract = EnergyContractSerializer(required=False, allow_null=True)
-    last_updated = timestamp()
+    last_updated = date_time()
 
 
 class LocationReferencesSerializer(serializers.Serializer):

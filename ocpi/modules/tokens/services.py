@@ -14,7 +14,6 @@ from django.db import transaction
 from ocpi.client import OcpiClient, OcpiClientError, OcpiReply
 from ocpi.endpoints import SENDER
 from ocpi.models import Connection, ConnectionParty, OwnParty
-from ocpi.modules.cdrs.validation import checked_patch, require_own_party, validate_document
 from ocpi.modules.tokens import selectors
 from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.serializers import (
@@ -30,6 +29,7 @@ from ocpi.transport.exceptions import (
     UnknownToken,
 )
 from ocpi.transport.parties import require_partner_party
+from ocpi.validation import checked_patch, require_own_party, validate_document
 
 logger = logging.getLogger(__name__)
 

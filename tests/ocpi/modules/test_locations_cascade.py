@@ -6,13 +6,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ocpi.modules.locations.models import Location
-from ocpi.modules.locations.serializers import ocpi_time
 from ocpi.modules.locations.services import (
     location_patch_from_partner,
     location_put_from_partner,
     store_from_partner,
 )
 from ocpi.transport.exceptions import UnknownLocation
+from ocpi.validation import ocpi_time
 from tests.ocpi.modules.test_locations import connector, evse, location
 
 START = datetime(2024, 1, 1, tzinfo=UTC)

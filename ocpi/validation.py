@@ -1,0 +1,283 @@
+"""Validating OCPI 2.2.1 documents: the field types (types.asciidoc), the classes several
+modules share (DisplayText, Price, GeoLocation, EnergyMix, BusinessDetails) and the checks of a
+whole document or a PATCH body.
+
+Field constructors follow the spec's cardinality: required ("1", "+") or optional ("?", "*").
+Optional fields accept an explicit null as if the field were absent. String lengths follow the
+2.2.1 errata (release-2.2.1-bugfixes). Validation only decides whether a document is
+acceptable: the document itself is stored as received, unknown fields included.
+"""
+
+import functools
+import re
+from datetime import UTC, datetime
+
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+from ocpi.models import OwnParty
+from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
+from ocpi.transport.parsers import nul_path
+from ocpi.transport.parties import require_same_key
+from ocpi.types import ENERGY_SOURCE_CATEGORIES, ENVIRONMENTAL_IMPACT_CATEGORIES, IMAGE_CATEGORIES
+
+# OCPI numbers have "a sufficiently large amount of digits"; the indexed columns hold 18 with 4
+# decimals, so a number outside this range is refused rather than failing to store.
+NUMBER_LIMIT = 10**13
+
+
+def string(max_length: int | None, *, required: bool = True) -> serializers.CharField:
+    """string(n) and CiString(n); case-insensitivity is handled where keys are compared."""
+    if required:
+        return serializers.CharField(max_length=max_length, trim_whitespace=False)
+    return serializers.CharField(
+        max_length=max_length,
+        trim_whitespace=False,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+    )
+
+
+def number(*, required: bool = True, min_value=-NUMBER_LIMIT) -> serializers.DecimalField:
+    """number: a JSON number, read as Decimal (never float) so that money stays exact; never NaN
+    or infinite."""
+    return serializers.DecimalField(
+        max_digits=None,
+        decimal_places=None,
+        min_value=min_value,
+        max_value=NUMBER_LIMIT,
+        required=required,
+        allow_null=not required,
+    )
+
+
+def date_time(*, required: bool = True) -> serializers.DateTimeField:
+    """DateTime: RFC 3339; without a zone designator it is UTC (which is our default zone)."""
+    return serializers.DateTimeField(required=required, allow_null=not required)
+
+
+def choice(values, *, required: bool = True) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=list(values), required=required, allow_null=not required)
+
+
+def boolean(*, required: bool = True) -> serializers.BooleanField:
+    return serializers.BooleanField(required=required, allow_null=not required)
+
+
+def integer(*, required: bool = True, min_value=None, max_value=None) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=required, allow_null=not required, min_value=min_value, max_value=max_value
+    )
+
+
+def many(child, *, required: bool = False) -> serializers.ListField:
+    """A list: "+" (required, at least one) or "*" (optional, may be empty)."""
+    if required:
+        return serializers.ListField(child=child, allow_empty=False)
+    return serializers.ListField(child=child, required=False, allow_null=True)
+
+
+def url_string(*, required: bool = True) -> serializers.CharField:
+    # The URL type is string(255); its syntax is not checked (nothing here follows the link).
+    return string(255, required=required)
+
+
+HOUR_MINUTE = re.compile(r"^([0-1][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def hour_minute(*, required: bool = True) -> serializers.RegexField:
+    return serializers.RegexField(
+        HOUR_MINUTE,
+        required=required,
+        allow_null=not required,
+        error_messages={"invalid": "must be a time of day as HH:MM (24h, leading zeros)"},
+    )
+
+
+def coordinate(max_length: int, limit: int) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length, validators=[CoordinateInRange(limit)], trim_whitespace=False
+    )
+
+
+class CoordinateInRange:
+    """A decimal-degree string within +/- limit. The spec's regex asks for 5 to 7 decimals;
+    fewer decimals are accepted (a less precise point is still a usable point)."""
+
+    pattern = re.compile(r"^-?[0-9]{1,3}(\.[0-9]+)?$")
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, value: str) -> None:
+        if not self.pattern.match(value) or abs(float(value)) > self.limit:
+            raise serializers.ValidationError(
+                f"must be decimal degrees between -{self.limit} and {self.limit}, "
+                f"with '.' as separator"
+            )
+
+
+def ocpi_time(value) -> datetime:
+    """An OCPI DateTime as an aware datetime; without a zone it is UTC (types.asciidoc)."""
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None:
+        return datetime.min.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# Classes shared by several modules.
+class DisplayTextSerializer(serializers.Serializer):
+    language = string(2)
+    text = string(512)
+
+
+class PriceSerializer(serializers.Serializer):
+    excl_vat = number()
+    incl_vat = number(required=False)
+
+
+class GeoLocationSerializer(serializers.Serializer):
+    latitude = coordinate(10, 90)
+    longitude = coordinate(11, 180)
+
+
+class ImageSerializer(serializers.Serializer):
+    url = url_string()
+    thumbnail = url_string(required=False)
+    category = choice(IMAGE_CATEGORIES)
+    type = string(4)
+    width = integer(required=False, min_value=0, max_value=99999)
+    height = integer(required=False, min_value=0, max_value=99999)
+
+
+class BusinessDetailsSerializer(serializers.Serializer):
+    name = string(100)
+    website = url_string(required=False)
+    logo = ImageSerializer(required=False, allow_null=True)
+
+
+class EnergySourceSerializer(serializers.Serializer):
+    source = choice(ENERGY_SOURCE_CATEGORIES)
+    percentage = number(min_value=0)
+
+
+class EnvironmentalImpactSerializer(serializers.Serializer):
+    category = choice(ENVIRONMENTAL_IMPACT_CATEGORIES)
+    amount = number(min_value=0)
+
+
+class EnergyMixSerializer(serializers.Serializer):
+    is_green_energy = boolean()
+    energy_sources = many(EnergySourceSerializer())
+    environ_impact = many(EnvironmentalImpactSerializer())
+    supplier_name = string(64, required=False)
+    energy_product_name = string(64, required=False)
+
+
+def error_list(detail, prefix: str = "") -> list[tuple[str, str]]:
+    """DRF's nested error detail as (dotted field path, message) pairs."""
+    if isinstance(detail, dict):
+        pairs = []
+        for key, value in detail.items():
+            path = prefix if key == "non_field_errors" else f"{prefix}{key}."
+            pairs.extend(error_list(value, path))
+        return pairs
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return [(prefix.rstrip("."), " ".join(str(item) for item in detail))]
+        pairs = []
+        for index, item in enumerate(detail):
+            pairs.extend(error_list(item, f"{prefix}{index}."))
+        return pairs
+    return [(prefix.rstrip("."), str(detail))]
+
+
+@functools.cache
+def schema(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    """One validating instance per serializer class, built once.
+
+    DRF copies every declared field into each new serializer instance; for a CDR (a hundred
+    nested fields) the copy costs more than the validation. run_validation keeps no state on the
+    instance, so one instance serves every request.
+    """
+    return serializer_class()
+
+
+def check(serializer_class, document: dict) -> tuple[dict | None, dict | None]:
+    """(validated data, None) for a valid document, else (None, DRF's error detail)."""
+    try:
+        return schema(serializer_class).run_validation(document), None
+    except serializers.ValidationError as exc:
+        return None, exc.detail
+
+
+def require_storable(document) -> None:
+    """A JSON object PostgreSQL can store: no NUL character anywhere, unknown fields included.
+
+    Request bodies are checked by the parser already; documents pulled from partners or built
+    here are not.
+    """
+    if not isinstance(document, dict):
+        raise InvalidParameters("The body must be a JSON object")
+    path = nul_path(document)
+    if path is not None:
+        raise InvalidParameters(f"{path}: NUL characters are not allowed")
+
+
+def validate_document(serializer_class, document) -> dict:
+    """Validated data of one OCPI object, or InvalidParameters (2001) naming each bad field."""
+    require_storable(document)
+    data, errors = check(serializer_class, document)
+    if errors is not None:
+        raise InvalidParameters(describe_validation_errors(errors))
+    return data
+
+
+def require_own_party(party: OwnParty, data: dict) -> None:
+    """An object we create must carry the country_code and party_id of the party creating it."""
+    if (data["country_code"].upper(), data["party_id"].upper()) != (
+        party.country_code.upper(),
+        party.party_id.upper(),
+    ):
+        raise InvalidParameters(
+            f"country_code/party_id {data['country_code']}-{data['party_id']} "
+            f"are not those of {party.code}"
+        )
+
+
+def validate_patch(serializer_class: type[serializers.Serializer], patch) -> None:
+    """A PATCH body whose members are validated: each member present is validated in full (a
+    PATCH replaces whole members, nested objects included); last_updated is required."""
+    require_storable(patch)
+    if patch.get("last_updated") is None:
+        raise InvalidParameters("last_updated: a PATCH must contain last_updated")
+    serializer = schema(serializer_class)
+    errors = {}
+    for name, value in patch.items():
+        field = serializer.fields.get(name)
+        if field is None:
+            continue  # unknown members are kept as they are
+        member_validator = getattr(serializer, f"validate_{name}", None)
+        try:
+            validated = field.run_validation(value)
+            if member_validator is not None:
+                member_validator(validated)
+        except serializers.ValidationError as error:
+            errors[name] = error.detail
+    if errors:
+        raise InvalidParameters(describe_validation_errors(errors))
+
+
+def checked_patch(patch, **url_keys: str) -> dict:
+    """A PATCH body as the spec wants it: an object with `last_updated`, whose key fields, when
+    present, equal the URL's (`url_keys`). Explicit nulls are dropped: a null optional field is
+    an absent field."""
+    if not isinstance(patch, dict):
+        raise InvalidParameters("The body must be a JSON object")
+    patch = {name: value for name, value in patch.items() if value is not None}
+    if "last_updated" not in patch:
+        raise InvalidParameters("last_updated: is required in a PATCH")
+    for field, url_value in url_keys.items():
+        require_same_key(url_value, patch, field)
+    return patch
