@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from billing.pricing.engine import price_cdr
+from billing.services import price_own_cdr_document
 from ocpi.chargepoints.selectors import find_connector, find_evse, own_location, own_session
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.services import cdr_create_own
@@ -32,7 +32,6 @@ from ocpi.transport.exceptions import UnknownObject
 # Without a tariff on the connector, sessions are stated (free of charge) in this currency.
 DEFAULT_CURRENCY = "EUR"
 FOUR_DECIMALS = Decimal("0.0001")
-COST_TOTALS = ("total_fixed_cost", "total_energy_cost", "total_time_cost", "total_parking_cost")
 
 
 def ocpi_time(moment: datetime) -> str:
@@ -270,8 +269,4 @@ def _cdr_document(party: OwnParty, session: dict) -> dict:
         cdr["total_cost"] = {"excl_vat": 0, "incl_vat": 0}
         return cdr
     cdr["tariffs"] = tariffs
-    priced = price_cdr(cdr, tariffs, tz=location.get("time_zone") or None)
-    for total in ("total_cost", *COST_TOTALS):
-        price = getattr(priced, total).rounded()
-        cdr[total] = {name: ocpi_number(value) for name, value in price.items()}
-    return cdr
+    return price_own_cdr_document(cdr, tz=location.get("time_zone") or None)
