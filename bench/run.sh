@@ -5,6 +5,8 @@
 # (c) tariff engine throughput on one core; (d) `reprice` of 100,000 stored CDRs.
 # Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (the Celery broker, as in
 # production: priced on commit by a worker, so no worker runs during the HTTP measurements).
+# Quicker iterations: DUR=5 BENCH_BILLING=0 bash bench/run.sh measures the OCPI calls and the floor
+# only and prints the ratios without writing docs/benchmarks.md (a complete run writes it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -30,8 +32,10 @@ createdb -h 127.0.0.1 -U postgres "${DATABASE_URL##*/}"
 TOKEN=$("$VENV_BIN/python" bench/seed.py)
 AUTH="Token $(printf %s "$TOKEN" | base64 -w0)"
 
-"$VENV_BIN/gunicorn" portal.wsgi -w 2 -b 127.0.0.1:$PORT -D --pid "$LOG/gunicorn.pid" \
-    --error-logfile "$LOG/gunicorn.log"
+# The production configuration (gunicorn.conf.py: 2 workers with threads); the floor runs plain
+# synchronous workers, as its run.sh starts them.
+"$VENV_BIN/gunicorn" portal.wsgi -c gunicorn.conf.py -w 2 -b 127.0.0.1:$PORT -D \
+    --pid "$LOG/gunicorn.pid" --error-logfile "$LOG/gunicorn.log"
 trap 'kill $(cat "$LOG/gunicorn.pid") 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do
     curl -fs -H "Authorization: $AUTH" "http://127.0.0.1:$PORT/ocpi/versions" >/dev/null && break
@@ -69,6 +73,20 @@ FLOOR_POST=$(awk '/== POST/ {s=1} s && /Requests\/sec/ {print $2; exit}' "$LOG/f
 FLOOR_DRF=$(awk '/== GET \/locations\?/ {s=1} s && /Requests\/sec/ {print $2; exit}' "$LOG/floor.txt")
 FLOOR_RAW=$(awk '/== GET \/locations_raw/ {s=1} s && /Requests\/sec/ {print $2; exit}' "$LOG/floor.txt")
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+GET_VS_DRF=$(ratio "$GET_RPS" "$FLOOR_DRF")
+GET_VS_RAW=$(ratio "$GET_RPS" "$FLOOR_RAW")
+POST_VS_FLOOR=$(ratio "$POST_RPS" "$FLOOR_POST")
+summary() {
+    echo
+    echo "GET locations: ${GET_VS_DRF}x floor DRF (target >= 1.0), ${GET_VS_RAW}x floor raw (aim 0.7)"
+    echo "POST cdrs:     ${POST_VS_FLOOR}x floor POST (target >= 0.8), p99 $POST_P99"
+}
+if [ "${BENCH_BILLING:-1}" = 0 ]; then
+    summary
+    exit 0
+fi
+
 echo "== engine: one core"
 ENGINE_LINE=$("$VENV_BIN/python" -m billing.pricing.bench | tail -1)
 echo "   $ENGINE_LINE"
@@ -78,11 +96,6 @@ echo "== reprice of ${REPRICE_CDRS:-100000} stored CDRs"
 REPRICE=$(CELERY_BROKER_URL= "$VENV_BIN/python" manage.py reprice_bench --cdrs "${REPRICE_CDRS:-100000}" | tail -1)
 echo "   $REPRICE"
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-GET_VS_DRF=$(ratio "$GET_RPS" "$FLOOR_DRF")
-GET_VS_RAW=$(ratio "$GET_RPS" "$FLOOR_RAW")
-POST_VS_FLOOR=$(ratio "$POST_RPS" "$FLOOR_POST")
-
 "$VENV_BIN/python" bench/report.py "$OUT" <<JSON
 {"date": "$(date -u +%Y-%m-%dT%H:%MZ)", "duration_s": $DUR,
  "get": {"rps": "$GET_RPS", "p50": "$GET_P50", "p99": "$GET_P99", "non2xx": "$GET_BAD"},
@@ -91,7 +104,5 @@ POST_VS_FLOOR=$(ratio "$POST_RPS" "$FLOOR_POST")
  "ratios": {"get_vs_drf": "$GET_VS_DRF", "get_vs_raw": "$GET_VS_RAW", "post_vs_floor": "$POST_VS_FLOOR"},
  "engine": $ENGINE, "reprice": $REPRICE}
 JSON
-echo
-echo "GET locations: ${GET_VS_DRF}x floor DRF (target >= 1.0), ${GET_VS_RAW}x floor raw (aim 0.7)"
-echo "POST cdrs:     ${POST_VS_FLOOR}x floor POST (target >= 0.8), p99 $POST_P99"
+summary
 echo "written to $OUT"

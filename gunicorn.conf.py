@@ -1,0 +1,14 @@
+"""Gunicorn in production (and in `make bench`): `gunicorn portal.wsgi -c gunicorn.conf.py`.
+
+Two worker processes, each with a few threads: an OCPI call spends much of its time waiting on
+PostgreSQL and Redis, and a thread lets the process serve another call meanwhile. Threads also
+keep partners' connections alive between calls instead of closing them after every answer.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+keepalive = 5
