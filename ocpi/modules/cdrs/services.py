@@ -4,7 +4,10 @@ CDRs never change. The same CDR delivered twice is harmless (the second delivery
 a different CDR under an existing id is refused: corrections arrive as new, credit CDRs.
 """
 
+from contextlib import nullcontext
+
 from django.db import IntegrityError, transaction
+from django.db import connection as database
 
 from ocpi.models import Connection, OwnParty
 from ocpi.modules.cdrs.models import Cdr
@@ -69,8 +72,11 @@ def cdr_create_own(*, party: OwnParty, document: dict) -> UpsertResult:
 
 def _insert(*, data: dict, document: dict, source, warnings: list[str]) -> UpsertResult:
     key = object_key(data["country_code"], data["party_id"], data["id"])
+    # Alone, the INSERT commits by itself in one round trip; inside a caller's transaction, a
+    # savepoint keeps that transaction usable when the id already exists.
+    inserting = transaction.atomic() if database.in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
+        with inserting:
             cdr = Cdr.objects.create(
                 **key,
                 **_columns(data, document),
@@ -78,7 +84,6 @@ def _insert(*, data: dict, document: dict, source, warnings: list[str]) -> Upser
                 source=source,
                 warnings=warnings,
             )
-            transaction.on_commit(lambda: cdr_stored.send(sender=Cdr, cdr=cdr), robust=True)
     except IntegrityError:
         existing = Cdr.objects.filter(**key).first()
         if existing is None:
@@ -89,6 +94,8 @@ def _insert(*, data: dict, document: dict, source, warnings: list[str]) -> Upser
                 "with different content; CDRs cannot change, send a credit CDR instead"
             ) from None
         return UpsertResult(existing, created=False, applied=False)
+    # Once committed (at once when the INSERT committed by itself).
+    transaction.on_commit(lambda: cdr_stored.send(sender=Cdr, cdr=cdr), robust=True)
     return UpsertResult(cdr, created=True, applied=True)
 
 
