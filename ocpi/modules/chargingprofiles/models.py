@@ -1,14 +1,13 @@
 """Charging profiles (mod_charging_profiles): smart charging requests on a running session.
 
 Like commands, each request is answered at once (ChargingProfileResponse) and resulted later by a
-POST to the requester's response_url. RECEIVED requests came from a partner to our CPO; SENT
-requests went from our eMSP to a partner CPO.
+POST to the requester's response_url (see ocpi.asyncresults). RECEIVED requests came from a
+partner to our CPO; SENT requests went from our eMSP to a partner CPO.
 """
-
-import uuid
 
 from django.db import models
 
+from ocpi.asyncresults import AsyncRequest
 from ocpi.models import Connection, OwnParty
 
 
@@ -26,24 +25,12 @@ class ChargingProfileResultType(models.TextChoices):
     UNKNOWN = "UNKNOWN"
 
 
-class ChargingProfileRequest(models.Model):
-    class Direction(models.TextChoices):
-        RECEIVED = "received", "received by our CPO"
-        SENT = "sent", "sent by our eMSP"
-
+class ChargingProfileRequest(AsyncRequest):
     class Kind(models.TextChoices):
         SET = "set", "set charging profile (PUT)"
         GET = "get", "get active charging profile (GET)"
         CLEAR = "clear", "clear charging profile (DELETE)"
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "waiting for the result"
-        COMPLETED = "completed", "result known"
-        NOT_ACCEPTED = "not_accepted", "not accepted: no result will follow"
-        TIMED_OUT = "timed_out", "no result within the timeout"
-
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    direction = models.CharField(max_length=8, choices=Direction.choices)
     connection = models.ForeignKey(
         Connection, on_delete=models.PROTECT, related_name="charging_profile_requests"
     )
@@ -55,28 +42,17 @@ class ChargingProfileRequest(models.Model):
     request = models.JSONField(
         default=dict, blank=True, help_text="SetChargingProfile, or the GET/DELETE parameters"
     )
-    response_url = models.URLField(max_length=255)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     response_result = models.CharField(
         max_length=15, choices=ChargingProfileResponseType.choices, blank=True
     )
     timeout = models.PositiveIntegerField(default=0)
-    deadline = models.DateTimeField(null=True, blank=True, db_index=True)
-    # Received requests: when it was passed to the charge point adapter (once, never again).
-    executed_at = models.DateTimeField(null=True, blank=True)
     result = models.CharField(max_length=8, choices=ChargingProfileResultType.choices, blank=True)
     result_document = models.JSONField(
         null=True, blank=True, help_text="The result object (with the profile, for GET)"
     )
-    result_at = models.DateTimeField(null=True, blank=True)
-    result_delivered_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True, help_text="The last failed call")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "deadline"])]
+    class Meta(AsyncRequest.Meta):
+        pass
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.session_id} {self.uid}"

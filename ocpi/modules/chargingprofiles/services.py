@@ -2,14 +2,20 @@
 point adapter; our eMSP sends them to partner CPOs and receives results and profile updates."""
 
 import logging
-import uuid
 from datetime import datetime, timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ocpi.asyncresults import (
+    claim_for_execution,
+    deliver_result,
+    expire_after,
+    is_uuid,
+    overdue,
+    record_response,
+)
 from ocpi.chargepoints.adapter import Outcome, get_adapter
 from ocpi.chargepoints.selectors import own_session, session_belongs_to
 from ocpi.client import OcpiClient, OcpiClientError
@@ -108,19 +114,13 @@ def charging_profile_receive(
     )
     if accepted:
         charging_profile_execute_task.delay_on_commit(stored.pk)
-        _expire_after(stored.timeout)
+        expire_after(charging_profile_requests_expire_task, stored.timeout)
     return stored
 
 
 def charging_profile_execute(*, request_id: int) -> None:
     """Pass an accepted request to the adapter; report its outcome if it has one at once."""
-    handed_over = ChargingProfileRequest.objects.filter(
-        pk=request_id,
-        status=ChargingProfileRequest.Status.PENDING,
-        result="",
-        executed_at__isnull=True,
-    ).update(executed_at=timezone.now())
-    if not handed_over:
+    if not claim_for_execution(ChargingProfileRequest, request_id):
         return  # executed already, or timed out meanwhile
     request = ChargingProfileRequest.objects.select_related("connection", "party").get(
         pk=request_id
@@ -167,15 +167,7 @@ def charging_profile_result_deliver(*, request_id: int) -> None:
     )
     if request.result_delivered_at or not request.result_document:
         return
-    client = OcpiClient(request.connection, from_party=request.party)
-    try:
-        client.call("POST", request.response_url, body=request.result_document, retries=0)
-    except OcpiClientError as exc:
-        ChargingProfileRequest.objects.filter(pk=request.pk).update(error=str(exc)[:300])
-        raise
-    ChargingProfileRequest.objects.filter(pk=request.pk).update(
-        result_delivered_at=timezone.now(), error=""
-    )
+    deliver_result(request, request.result_document)
 
 
 def active_charging_profile_push(*, party: OwnParty, session_id: str, profile: dict) -> bool:
@@ -289,13 +281,13 @@ def _record_response(
 ) -> ChargingProfileRequest:
     request = ChargingProfileRequest.objects.select_for_update().get(pk=request_id)
     request.response_result = result
-    request.timeout = timeout
     request.error = error[:300]
-    if result == ChargingProfileResponseType.ACCEPTED:
-        request.deadline = request.created_at + timedelta(seconds=timeout)
-        _expire_after(timeout)
-    elif not request.result:
-        request.status = ChargingProfileRequest.Status.NOT_ACCEPTED
+    record_response(
+        request,
+        accepted=result == ChargingProfileResponseType.ACCEPTED,
+        timeout=timeout,
+        expire_task=charging_profile_requests_expire_task,
+    )
     request.save()
     return request
 
@@ -306,7 +298,7 @@ def charging_profile_result_receive(
 ) -> ChargingProfileRequest:
     """A partner CPO POSTs the result of a request our eMSP sent (the response_url we gave)."""
     request = None
-    if _is_uuid(uid):
+    if is_uuid(uid):
         request = (
             ChargingProfileRequest.objects.select_for_update()
             .filter(direction=ChargingProfileRequest.Direction.SENT, connection=connection)
@@ -343,26 +335,9 @@ def _store_active_profile(
     return profile
 
 
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _expire_after(seconds: int) -> None:
-    """Sweep for overdue requests once this one's timeout has passed (the sweep also runs
-    periodically). Eager Celery has no later: there, only the periodic sweep expires."""
-    if not current_app.conf.task_always_eager:
-        charging_profile_requests_expire_task.apply_async(countdown=seconds + 1)
-
-
 def charging_profile_requests_expire(*, now: datetime | None = None) -> int:
     """Requests whose result is overdue are marked timed out (the result types have no
     TIMEOUT: the requester applies its own timeout, so nothing is sent)."""
-    return ChargingProfileRequest.objects.filter(
-        status=ChargingProfileRequest.Status.PENDING,
-        result="",
-        deadline__lt=now or timezone.now(),
-    ).update(status=ChargingProfileRequest.Status.TIMED_OUT)
+    return overdue(ChargingProfileRequest, now=now or timezone.now()).update(
+        status=ChargingProfileRequest.Status.TIMED_OUT
+    )

@@ -3,7 +3,7 @@ inside the tasks because the services queue these tasks."""
 
 from celery import shared_task
 
-from ocpi.client import OcpiClientError
+from ocpi.asyncresults import DELIVERY_RETRIES
 
 
 @shared_task(acks_late=False)  # at most once: a charge point must not get a request twice
@@ -13,13 +13,7 @@ def charging_profile_execute_task(request_id: int) -> None:
     charging_profile_execute(request_id=request_id)
 
 
-@shared_task(
-    autoretry_for=(OcpiClientError,),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    max_retries=8,
-    acks_late=True,
-)
+@shared_task(**DELIVERY_RETRIES)
 def charging_profile_result_deliver_task(request_id: int) -> None:
     from ocpi.modules.chargingprofiles.services import charging_profile_result_deliver
 
@@ -34,13 +28,7 @@ def charging_profile_requests_expire_task() -> int:
     return charging_profile_requests_expire()
 
 
-@shared_task(
-    autoretry_for=(OcpiClientError,),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    max_retries=8,
-    acks_late=True,
-)
+@shared_task(**DELIVERY_RETRIES)
 def active_charging_profile_push_task(request_id: int, profile: dict) -> None:
     from ocpi.modules.chargingprofiles.services import active_charging_profile_deliver
 

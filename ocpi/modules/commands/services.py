@@ -6,14 +6,20 @@ token belongs to one of the sending connection's parties (an eMSP may use only i
 """
 
 import logging
-import uuid
 from datetime import datetime, timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ocpi.asyncresults import (
+    claim_for_execution,
+    deliver_result,
+    expire_after,
+    is_uuid,
+    overdue,
+    record_response,
+)
 from ocpi.chargepoints.adapter import Outcome, get_adapter
 from ocpi.chargepoints.selectors import own_session, session_belongs_to, unknown_location_part
 from ocpi.client import OcpiClient, OcpiClientError
@@ -92,7 +98,7 @@ def command_receive(
     )
     if accepted:
         command_execute_task.delay_on_commit(stored.pk)
-        _expire_after(stored.timeout)
+        expire_after(commands_expire_task, stored.timeout)
     return stored
 
 
@@ -134,10 +140,7 @@ def _response_for(
 def command_execute(*, command_id: int) -> None:
     """Pass an accepted command to the charge point adapter; report its outcome if it has one
     (an adapter that answers later calls ocpi.chargepoints.callbacks.command_result)."""
-    handed_over = Command.objects.filter(
-        pk=command_id, status=Command.Status.PENDING, result="", executed_at__isnull=True
-    ).update(executed_at=timezone.now())
-    if not handed_over:
+    if not claim_for_execution(Command, command_id):
         return  # executed already, or timed out meanwhile
     command = Command.objects.select_related("connection", "party").get(pk=command_id)
     try:
@@ -183,15 +186,7 @@ def command_result_deliver(*, command_id: int) -> None:
         body["message"] = command.result_message
     token = command.request.get("token") or {}
     to_party = (token["country_code"], token["party_id"]) if token else None
-    client = OcpiClient(command.connection, from_party=command.party, to_party=to_party)
-    try:
-        client.call("POST", command.response_url, body=body, retries=0)
-    except OcpiClientError as exc:
-        Command.objects.filter(pk=command.pk).update(error=str(exc)[:300])
-        raise
-    Command.objects.filter(pk=command.pk, result=command.result).update(
-        result_delivered_at=timezone.now(), error=""
-    )
+    deliver_result(command, body, to_party=to_party)
 
 
 # Our eMSP: the Sender interface.
@@ -271,13 +266,13 @@ def _record_response(
     command.response_result = result
     command.response_ocpi_status = ocpi_status
     command.response_message = message or []
-    command.timeout = timeout
     command.error = error[:300]
-    if result == CommandResponseType.ACCEPTED:
-        command.deadline = command.created_at + timedelta(seconds=timeout)
-        _expire_after(timeout)
-    elif not command.result:
-        command.status = Command.Status.NOT_ACCEPTED
+    record_response(
+        command,
+        accepted=result == CommandResponseType.ACCEPTED,
+        timeout=timeout,
+        expire_task=commands_expire_task,
+    )
     command.save()
     return command
 
@@ -289,7 +284,7 @@ def command_result_receive(
     """A partner CPO POSTs the result of a command our eMSP sent."""
     command = command_type(command)
     stored = None
-    if _is_uuid(uid):
+    if is_uuid(uid):
         stored = (
             Command.objects.select_for_update()
             .filter(direction=Command.Direction.SENT, connection=connection, command=command)
@@ -308,34 +303,15 @@ def command_result_receive(
     return stored
 
 
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
 # Both directions.
-
-
-def _expire_after(seconds: int) -> None:
-    """Sweep for overdue commands once this one's timeout has passed (the sweep also runs
-    periodically). Eager Celery has no later: there, only the periodic sweep expires."""
-    if not current_app.conf.task_always_eager:
-        commands_expire_task.apply_async(countdown=seconds + 1)
 
 
 def commands_expire(*, now: datetime | None = None) -> int:
     """Commands whose result is overdue get the result TIMEOUT; a received command's TIMEOUT
     is delivered to the eMSP. Returns how many commands timed out."""
     now = now or timezone.now()
-    overdue = list(
-        Command.objects.filter(
-            status=Command.Status.PENDING, result="", deadline__lt=now
-        ).values_list("pk", "direction")
-    )
-    for command_id, direction in overdue:
+    timed_out = list(overdue(Command, now=now).values_list("pk", "direction"))
+    for command_id, direction in timed_out:
         if direction == Command.Direction.RECEIVED:
             command_result_report(
                 command_id=command_id,
@@ -346,4 +322,4 @@ def commands_expire(*, now: datetime | None = None) -> int:
             Command.objects.filter(pk=command_id, status=Command.Status.PENDING, result="").update(
                 status=Command.Status.TIMED_OUT, result=CommandResultType.TIMEOUT, result_at=now
             )
-    return len(overdue)
+    return len(timed_out)

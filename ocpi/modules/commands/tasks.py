@@ -3,9 +3,10 @@ tasks because the services queue these tasks."""
 
 from celery import shared_task
 
+from ocpi.asyncresults import DELIVERY_RETRIES
+
 # Registers the simulator's tasks with every worker (Celery discovers installed apps' tasks only).
 from ocpi.chargepoints import tasks as _chargepoint_tasks  # noqa: F401
-from ocpi.client import OcpiClientError
 
 
 @shared_task(acks_late=False)  # at most once: a charge point must not get a command twice
@@ -15,13 +16,7 @@ def command_execute_task(command_id: int) -> None:
     command_execute(command_id=command_id)
 
 
-@shared_task(
-    autoretry_for=(OcpiClientError,),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    max_retries=8,
-    acks_late=True,
-)
+@shared_task(**DELIVERY_RETRIES)
 def command_result_deliver_task(command_id: int) -> None:
     from ocpi.modules.commands.services import command_result_deliver
 
