@@ -288,17 +288,10 @@ class _Pricing:
         if element is None:
             return False
         component = element.components["FLAT"]
+        cost = Price(component.price, component.price * component.vat_factor)
         self.breakdown.append(
             Charge(
-                period_index=period.index,
-                dimension="FLAT",
-                total=total,
-                tariff_id=tariff.id,
-                element_index=element.index,
-                component=component,
-                volume=ONE,
-                cost=Price(component.price, component.price * component.vat_factor),
-                step_rounding=False,
+                period.index, "FLAT", total, tariff.id, element.index, component, ONE, cost, False
             )
         )
         return True
@@ -314,17 +307,19 @@ class _Pricing:
     ) -> None:
         component = element.components[dimension.component_type]
         excl_vat = component.price * volume / dimension.units_per_ocpi_unit
+        # Positional, in Charge's field order: calling a class with keywords costs three
+        # times as much, and this runs for every line of every breakdown.
         self.breakdown.append(
             Charge(
-                period_index=period.index,
-                dimension=dimension.name,
-                total=dimension.total,
-                tariff_id=tariff.id,
-                element_index=element.index,
-                component=component,
-                volume=volume / dimension.units_per_ocpi_unit,
-                cost=Price(excl_vat, excl_vat * component.vat_factor),
-                step_rounding=step_rounding,
+                period.index,
+                dimension.name,
+                dimension.total,
+                tariff.id,
+                element.index,
+                component,
+                volume / dimension.units_per_ocpi_unit,
+                Price(excl_vat, excl_vat * component.vat_factor),
+                step_rounding,
             )
         )
 

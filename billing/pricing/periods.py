@@ -137,7 +137,7 @@ def _read_period(
     raw: Mapping,
     index: int,
     start: datetime,
-    length: timedelta,
+    period_length: timedelta,
     local_start: datetime,
     local_end: datetime,
     elapsed: timedelta,
@@ -160,30 +160,35 @@ def _read_period(
         and (energy > 0 or "PARKING_TIME" not in dimensions)
     ):
         # The time of the period not reported as parking or reservation is charging time.
-        charging_time = max(ZERO, seconds_in(length) - parking_time - reservation_time)
+        charging_time = max(ZERO, seconds_in(period_length) - parking_time - reservation_time)
     else:
         charging_time = ZERO
     tariff_id = raw.get("tariff_id")
-    local_date = local_start.date()
+    if tariff_id is not None and type(tariff_id) is not str:
+        tariff_id = str(tariff_id)
+    local_date, local_time = local_start.date(), local_start.time()
+    local_end_date, local_end_time = local_end.date(), local_end.time()
+    # Positional, in field order and named as the fields: calling a class with keywords
+    # costs three times as much, and every period of every CDR makes one.
     return ChargingPeriod(
-        index=index,
-        tariff_id=tariff_id if tariff_id is None or type(tariff_id) is str else str(tariff_id),
-        dimensions=dimensions,
-        start=start,
-        local_date=local_date,
-        local_time=local_start.time(),
-        local_end_date=local_end.date(),
-        local_end_time=local_end.time(),
-        weekday=local_date.weekday(),
-        elapsed=elapsed,
-        period_length=length,
-        energy_before=energy_before,
-        energy=energy,
-        charging_time=charging_time,
-        parking_time=parking_time,
-        reservation_time=reservation_time,
-        reservation_only=reservation_only,
-        unmeasured_matches=options.unmeasured_matches,
+        index,
+        tariff_id,
+        dimensions,
+        start,
+        local_date,
+        local_time,
+        local_end_date,
+        local_end_time,
+        local_date.weekday(),
+        elapsed,
+        period_length,
+        energy_before,
+        energy,
+        charging_time,
+        parking_time,
+        reservation_time,
+        reservation_only,
+        options.unmeasured_matches,
     )
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from operator import attrgetter
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .values import (
     PricingInputError,
@@ -248,14 +248,14 @@ def _compile_restrictions(raw: object, where: str, problems: list[str]) -> Restr
     end_time = get("end_time", parse_time_of_day)
     window = _time_window(start_time, end_time)
     if window is not None:
-        checks.append(lambda period: window(period.local_time))
+        checks.append(window)
         # A window given only a start closes at midnight, one given only an end opens there.
         midnight_name = "start_time" if end_time is None else "end_time"
         switches: dict[time, str] = {}
         for name, at in (("start_time", start_time), ("end_time", end_time)):
-            if at is not None and window(at) != window(_just_before(at)):
+            if at is not None and window(_At(at)) != window(_At(_just_before(at))):
                 switches.setdefault(at, name)
-        if window(MIDNIGHT) != window(_just_before(MIDNIGHT)):
+        if window(_At(MIDNIGHT)) != window(_At(_just_before(MIDNIGHT))):
             switches.setdefault(MIDNIGHT, midnight_name)
         if switches:
             finders.append(_time_switches_within([(n, at) for at, n in switches.items()]))
@@ -328,9 +328,13 @@ def _nothing_changes(period: PeriodState) -> list[str]:
     return []
 
 
-def _time_window(start: time | None, end: time | None) -> Callable[[time], bool] | None:
-    """The local-time window: start inclusive, end exclusive, end 00:00 = end of day,
-    end before start wraps past midnight."""
+def _time_window(start: time | None, end: time | None) -> Check | None:
+    """The check of a period's local start time against a window: start inclusive, end
+    exclusive, end 00:00 = end of day, end before start wraps past midnight.
+
+    It reads `period.local_time` itself rather than calling a function of a time: it runs for
+    every element tried on every period, and one call is cheaper than two.
+    """
     if end == MIDNIGHT:
         end = None
     if start == MIDNIGHT:
@@ -338,12 +342,18 @@ def _time_window(start: time | None, end: time | None) -> Callable[[time], bool]
     if start is None and end is None:
         return None
     if start is None:
-        return lambda at: at < end
+        return lambda period: period.local_time < end
     if end is None:
-        return lambda at: at >= start
+        return lambda period: period.local_time >= start
     if start <= end:
-        return lambda at: start <= at < end
-    return lambda at: at >= start or at < end
+        return lambda period: start <= period.local_time < end
+    return lambda period: period.local_time >= start or period.local_time < end
+
+
+class _At(NamedTuple):
+    """A bare local time, to ask a window check where it switches."""
+
+    local_time: time
 
 
 def _just_before(at: time) -> time:
