@@ -1,11 +1,14 @@
 """Reads for CDR pricing: what a batch of CDRs needs, each in one query, never one per CDR."""
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db.models import Max, Min, QuerySet
+import orjson
+from django.db.models import Max, Min, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from billing.models import DriverContract
 from ocpi.modules.cdrs.models import Cdr
@@ -25,7 +28,30 @@ class CdrInput(NamedTuple):
     document: dict
 
 
-CDR_INPUT_COLUMNS = CdrInput._fields
+def _cdr_input_rows(queryset: QuerySet[Cdr]) -> QuerySet:
+    """(id, country_code, party_id, document as JSON text) in id order.
+
+    The document is decoded here rather than by the database driver: orjson reads it several
+    times faster than the json module, and decoding is a fair share of re-pricing's time
+    (an integer beyond 64 bits, which no CDR states, is read as a float).
+    """
+    return (
+        queryset.order_by("id")
+        .annotate(document_text=Cast("document", TextField()))
+        .values_list("id", "country_code", "party_id", "document_text")
+    )
+
+
+def _cdr_input(row: tuple) -> CdrInput:
+    cdr_id, country_code, party_id, document = row
+    return CdrInput(cdr_id, country_code, party_id, _json_loads(document))
+
+
+def _json_loads(text: str):
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # numbers beyond a double's range: the json module's inf
+        return json.loads(text)
 
 
 def _with_keys(queryset: QuerySet, keys: set[ObjectKey], prefix: str = "") -> QuerySet:
@@ -87,8 +113,7 @@ def driver_contracts(*, contract_ids: Iterable[str]) -> dict[str, DriverContract
 
 
 def cdr_inputs(*, cdr_ids: Iterable[int]) -> list[CdrInput]:
-    rows = Cdr.objects.filter(pk__in=list(cdr_ids)).order_by("id").values_list(*CDR_INPUT_COLUMNS)
-    return [CdrInput(*row) for row in rows]
+    return [_cdr_input(row) for row in _cdr_input_rows(Cdr.objects.filter(pk__in=list(cdr_ids)))]
 
 
 def cdrs_to_reprice(
@@ -114,7 +139,7 @@ def id_ranges(queryset: QuerySet, parts: int) -> list[tuple[int, int]]:
 def cdr_input_batches(queryset: QuerySet[Cdr], size: int) -> Iterator[list[CdrInput]]:
     """The CDRs in id order, `size` per query (keyset: no cursor held open between batches)."""
     last_id = 0
-    rows = queryset.order_by("id").values_list(*CDR_INPUT_COLUMNS)
-    while batch := [CdrInput(*row) for row in rows.filter(id__gt=last_id)[:size]]:
+    rows = _cdr_input_rows(queryset)
+    while batch := [_cdr_input(row) for row in rows.filter(id__gt=last_id)[:size]]:
         yield batch
         last_id = batch[-1].id

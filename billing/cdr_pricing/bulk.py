@@ -10,20 +10,32 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
+import orjson
 from django.db import connection, models, transaction
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# Values the json module would write with `default=str` go to `default=str` here too.
+_JSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 def _escaped(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+def _json_text(value) -> str:
+    """JSON as COPY text; Decimals (breakdown amounts) are written as strings: exact."""
+    try:
+        text = orjson.dumps(value, default=str, option=_JSON_OPTIONS).decode()
+    except orjson.JSONEncodeError:  # integers beyond 64 bits, keys that are not strings
+        text = json.dumps(value, default=str)
+    # JSON text escapes control characters itself: only its backslashes need COPY's escape.
+    return text.replace("\\", "\\\\")
+
+
 def _copy_encoder(field: models.Field) -> Callable[[object], str]:
     """How a field's non-null values are written in PostgreSQL's COPY text format."""
     if isinstance(field, models.JSONField):
-        # Decimals (breakdown amounts) are written as strings: exact.
-        return lambda value: _escaped(json.dumps(value, default=str))
+        return _json_text
     if isinstance(field, models.DateTimeField):
         return datetime.isoformat
     if isinstance(field, models.DecimalField | models.IntegerField | models.ForeignKey):
