@@ -12,3 +12,17 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 keepalive = 5
+
+
+def post_worker_init(worker):
+    """OCPI calls do not wait for their traffic log line: a thread writes the lines in batches."""
+    from ocpi import traffic
+
+    traffic.start_background_writer()
+
+
+def worker_exit(server, worker):
+    """A worker that stops (restart, deploy, shutdown) first writes the lines still queued."""
+    from ocpi import traffic
+
+    traffic.stop_background_writer()

@@ -1,6 +1,14 @@
-"""The traffic log: every OCPI call in and out, bodies capped, secrets masked."""
+"""The traffic log: every OCPI call in and out, bodies capped, secrets masked.
 
+Under gunicorn (gunicorn.conf.py) each worker writes its lines from a background thread, in
+batches, so that an OCPI call does not wait for its own log line; elsewhere (tests, commands, the
+development server) a line is written before the call returns.
+"""
+
+import logging
+import queue
 import re
+import threading
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,6 +16,8 @@ from django.db import connection as database
 from django.utils import timezone
 
 from ocpi.models import Connection, TrafficLog
+
+logger = logging.getLogger(__name__)
 
 # Credentials bodies carry tokens; they never reach the log in clear. A token may contain escaped
 # quotes, and a body cut at the size cap may end inside a token: both are masked whole.
@@ -74,27 +84,95 @@ def record(
         error=error[:300],
     )
     if database.in_atomic_block or database.vendor != "postgresql":
-        entry.save()
+        entry.save()  # inside the caller's transaction: the line commits or rolls back with it
+    elif _writer is not None:
+        _writer.put(entry)
     else:
-        _insert_without_waiting_for_the_disk(entry)
+        _insert_without_waiting_for_the_disk([entry])
 
 
-def _insert_without_waiting_for_the_disk(entry: TrafficLog) -> None:
-    """A log line is not billing data: its commit need not wait for the disk, which spares every
-    OCPI call a synchronous flush. Two statements sent as one are one transaction in PostgreSQL,
-    so the relaxed commit applies to this line only, in one round trip (a database crash may
-    lose the last lines; a normal shutdown loses none, the answer is sent after the insert)."""
+def _insert_without_waiting_for_the_disk(entries: list[TrafficLog]) -> None:
+    """A log line is not billing data: its commit need not wait for the disk, which spares the
+    database a synchronous flush per line. Two statements sent as one are one transaction in
+    PostgreSQL, so the relaxed commit applies to these lines only, in one round trip (a database
+    crash may lose the last lines)."""
     table = database.ops.quote_name(TrafficLog._meta.db_table)
     fields = [field for field in TrafficLog._meta.concrete_fields if not field.primary_key]
     columns = ", ".join(database.ops.quote_name(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    values = [field.get_db_prep_save(getattr(entry, field.attname), database) for field in fields]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = [
+        field.get_db_prep_save(getattr(entry, field.attname), database)
+        for entry in entries
+        for field in fields
+    ]
     with database.cursor() as cursor:
         cursor.execute(
             "SET LOCAL synchronous_commit TO OFF; "
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(entries))}",
             values,
         )
+
+
+class BackgroundWriter:
+    """Writes the lines put to it from its own thread and database connection, in batches.
+
+    stop() writes every line still queued before it returns: a normal shutdown loses none.
+    """
+
+    BATCH = 200
+    _STOP = object()
+
+    def __init__(self):
+        self._lines = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="ocpi-traffic-log", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def put(self, entry: TrafficLog) -> None:
+        self._lines.put(entry)
+
+    def stop(self) -> None:
+        self._lines.put(self._STOP)
+        self._thread.join()
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            batch = [self._lines.get()]
+            while len(batch) < self.BATCH and not self._lines.empty():
+                batch.append(self._lines.get())
+            stopping = any(entry is self._STOP for entry in batch)
+            lines = [entry for entry in batch if entry is not self._STOP]
+            if lines:
+                self._write(lines)
+        database.close()
+
+    def _write(self, lines: list[TrafficLog]) -> None:
+        try:
+            _insert_without_waiting_for_the_disk(lines)
+        except Exception:  # the database is down: these lines are lost, the next batch retries
+            logger.exception("Could not write %d OCPI traffic log lines", len(lines))
+            database.close()
+
+
+_writer: BackgroundWriter | None = None
+
+
+def start_background_writer() -> None:
+    """From now on this process logs from a background thread (gunicorn.conf.py calls this)."""
+    global _writer
+    if _writer is None and database.vendor == "postgresql":
+        _writer = BackgroundWriter()
+        _writer.start()
+
+
+def stop_background_writer() -> None:
+    """Write the queued lines and go back to writing each line before the call returns."""
+    global _writer
+    writer, _writer = _writer, None
+    if writer is not None:
+        writer.stop()
 
 
 def purge_expired() -> int:
