@@ -1,0 +1,100 @@
+"""The two hottest OCPI calls as production runs them: outside any test transaction, each
+statement committing on its own, traffic logged from the background writer under gunicorn."""
+
+import pytest
+from django.db import connection as db_connection
+from django.test.utils import CaptureQueriesContext
+
+from ocpi import traffic
+from ocpi.models import TrafficLog
+from ocpi.modules.cdrs.models import Cdr
+from ocpi.modules.cdrs.signals import cdr_stored
+from tests.ocpi.modules.test_cdrs import cdr_document, post
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def without_billing():
+    """Billing prices a stored CDR in-process in tests; these tests count the OCPI side only."""
+    from billing.signals import price_stored_cdr
+
+    cdr_stored.disconnect(dispatch_uid="billing.price_stored_cdr")
+    yield
+    cdr_stored.connect(price_stored_cdr, dispatch_uid="billing.price_stored_cdr")
+
+
+@pytest.fixture
+def background_writer():
+    traffic.start_background_writer()
+    yield
+    traffic.stop_background_writer()
+
+
+def test_a_cdr_post_commits_with_its_insert_before_billing_hears_of_it(
+    partner_client, without_billing
+):
+    statements = []  # (SQL, inside a transaction?) as the database receives them
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        statements.append((sql.split(" (")[0], db_connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    def receiver(sender, cdr, **kwargs):
+        seen.append((cdr.ocpi_id, db_connection.in_atomic_block, Cdr.objects.filter(pk=cdr.pk)))
+
+    cdr_stored.connect(receiver)
+    try:
+        with db_connection.execute_wrapper(watch):
+            response = post(partner_client, cdr_document())
+    finally:
+        cdr_stored.disconnect(receiver)
+
+    assert response.status_code == 200
+    ((cdr_id, in_transaction, stored),) = seen
+    assert (cdr_id, in_transaction, stored.exists()) == ("CDR1", False, True)
+    # Authentication (connection and its parties), the INSERT committing on its own (no BEGIN
+    # and COMMIT around it), the traffic log line.
+    assert len(statements) == 4
+    assert ('INSERT INTO "ocpi_cdrs_cdr"', False) in statements
+
+
+def test_a_second_delivery_of_the_same_cdr_outside_a_transaction_is_harmless(
+    partner_client, without_billing
+):
+    first = post(partner_client, cdr_document())
+    again = post(partner_client, cdr_document())
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert Cdr.objects.count() == 1
+
+
+def test_the_background_writer_logs_every_call_by_the_time_it_stops(partner_client):
+    traffic.start_background_writer()
+    try:
+        for number in range(25):
+            post(partner_client, cdr_document(f"CDR{number}"))
+        partner_client.get("/ocpi/2.2.1/cpo/locations")
+    finally:
+        traffic.stop_background_writer()
+
+    lines = TrafficLog.objects.filter(direction=TrafficLog.Direction.INBOUND)
+    assert lines.filter(method="POST", http_status=200, ocpi_status=1000).count() == 25
+    assert lines.filter(method="GET", url="/ocpi/2.2.1/cpo/locations").count() == 1
+
+
+def test_without_the_background_writer_the_line_is_written_before_the_answer(partner_client):
+    partner_client.get("/ocpi/2.2.1/cpo/locations")
+
+    assert TrafficLog.objects.filter(url="/ocpi/2.2.1/cpo/locations").count() == 1
+
+
+def test_a_page_of_locations_and_its_total_take_one_query(partner_client, background_writer):
+    with CaptureQueriesContext(db_connection) as queries:
+        response = partner_client.get("/ocpi/2.2.1/cpo/locations?limit=10")
+
+    assert response.status_code == 200
+    assert response["X-Total-Count"] == "0"
+    # Authentication (connection and its parties), our CPO party, the page with its total.
+    assert len(queries.captured_queries) == 4
