@@ -10,7 +10,8 @@ import orjson
 from django.db.models import Max, Min, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from billing.models import DriverContract
+from billing.cdr_pricing.verdict import Verdict
+from billing.models import DriverContract, PricedCdr
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
 from ocpi.modules.tariffs.models import TariffVersion
@@ -124,6 +125,16 @@ def cdrs_to_reprice(
     if country_code:
         cdrs = cdrs.filter(country_code=country_code.upper(), party_id=party_id.upper())
     return cdrs
+
+
+def cdrs_without_tariff(*, country_code: str, party_id: str) -> QuerySet[Cdr]:
+    """A CPO party's CDRs priced UNPRICEABLE because no tariff was found for them."""
+    return Cdr.objects.filter(
+        country_code=country_code.upper(),
+        party_id=party_id.upper(),
+        priced__verdict=Verdict.UNPRICEABLE,
+        priced__tariff_source=PricedCdr.TariffSource.NONE,
+    )
 
 
 def id_ranges(queryset: QuerySet, parts: int) -> list[tuple[int, int]]:

@@ -12,6 +12,7 @@ from billing.cdr_pricing import bulk
 from billing.cdr_pricing.pricer import CdrPricer, UnpriceableCdr, fill_totals
 from billing.models import DriverPrice, PricedCdr
 from billing.selectors import CdrInput
+from ocpi.modules.tariffs.models import Tariff
 
 REPRICE_BATCH_SIZE = 2000
 
@@ -40,6 +41,28 @@ def cdr_price(*, cdr_id: int) -> PricedCdr | None:
     if not cdrs_price(cdr_ids=[cdr_id]):
         return None
     return PricedCdr.objects.get(pk=cdr_id)
+
+
+def tariff_waiting_cdrs_price(*, tariff_pk: int) -> list[str]:
+    """Price the CDRs of a tariff's party left UNPRICEABLE for want of a stored tariff that
+    name it (in their charging periods, else through their stored connector); their verdicts.
+
+    Called once a version of the tariff is committed; nothing happens if it is gone.
+    """
+    tariff = Tariff.objects.filter(pk=tariff_pk).first()
+    if tariff is None:
+        return []
+    pricer = CdrPricer()
+    queryset = selectors.cdrs_without_tariff(
+        country_code=tariff.country_code, party_id=tariff.party_id
+    )
+    verdicts = []
+    for batch in selectors.cdr_input_batches(queryset, REPRICE_BATCH_SIZE):
+        pricer.load(batch)
+        waiting = [cdr for cdr in batch if pricer.names_tariff(cdr, tariff.ocpi_id)]
+        if waiting:
+            verdicts += cdrs_price_store(pricer=pricer, cdrs=waiting)
+    return verdicts
 
 
 def cdrs_reprice(
@@ -114,4 +137,11 @@ def price_own_cdr_document(document: dict, *, tz: str | None = None) -> dict:
     return fill_totals(document, pricer.engine_price(document, pricer.choose_tariffs(cdr), zone))
 
 
-__all__ = ["UnpriceableCdr", "cdr_price", "cdrs_price", "cdrs_reprice", "price_own_cdr_document"]
+__all__ = [
+    "UnpriceableCdr",
+    "cdr_price",
+    "cdrs_price",
+    "cdrs_reprice",
+    "price_own_cdr_document",
+    "tariff_waiting_cdrs_price",
+]

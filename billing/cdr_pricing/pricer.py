@@ -137,6 +137,14 @@ class CdrPricer:
             return []
         return _connector_tariff_ids(location[1], cdr.document.get("cdr_location") or {})
 
+    def names_tariff(self, cdr: CdrInput, tariff_id: str) -> bool:
+        """Whether the CDR's periods, else its stored connector, name the tariff (once loaded)."""
+        wanted = _key(cdr.country_code, cdr.party_id, tariff_id)
+        return any(
+            _key(cdr.country_code, cdr.party_id, named) == wanted
+            for named in self._stored_tariff_ids(cdr)
+        )
+
     # -- pricing ------------------------------------------------------------------------------
 
     def choose_tariffs(self, cdr: CdrInput) -> TariffChoice:

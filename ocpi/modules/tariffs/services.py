@@ -11,6 +11,7 @@ from django.utils import timezone
 from ocpi.models import Connection, OwnParty
 from ocpi.modules.tariffs.models import Tariff, TariffVersion
 from ocpi.modules.tariffs.serializers import TariffSerializer
+from ocpi.modules.tariffs.signals import tariff_stored
 from ocpi.objects import UpsertResult, object_key, upsert_object
 from ocpi.sync.push import push_change
 from ocpi.transport.exceptions import InvalidParameters, UnknownObject
@@ -84,6 +85,9 @@ def _store_tariff(document: dict, *, source: Connection | None) -> UpsertResult:
         last_updated=ocpi_time(document["last_updated"]),
         defaults={"document": document},
     )
+    # Even a version older than the stored tariff is news for the CDRs of its time.
+    tariff = result.instance
+    transaction.on_commit(lambda: tariff_stored.send(sender=Tariff, tariff=tariff), robust=True)
     return result
 
 
