@@ -269,6 +269,16 @@ def validate_patch(serializer_class: type[serializers.Serializer], patch) -> Non
         raise InvalidParameters(describe_validation_errors(errors))
 
 
+def checked_put(document, **url_keys: str) -> dict:
+    """A PUT body as the spec wants it: an object whose key fields, when present, equal the
+    URL's (`url_keys`)."""
+    if not isinstance(document, dict):
+        raise InvalidParameters("The body must be a JSON object")
+    for field, url_value in url_keys.items():
+        require_same_key(url_value, document, field)
+    return document
+
+
 def checked_patch(patch, **url_keys: str) -> dict:
     """A PATCH body as the spec wants it: an object with `last_updated`, whose key fields, when
     present, equal the URL's (`url_keys`). Explicit nulls are dropped: a null optional field is

@@ -6,7 +6,7 @@ from ocpi.models import Connection
 from ocpi.modules.hubclientinfo.models import ClientInfo
 from ocpi.modules.hubclientinfo.serializers import ClientInfoIn
 from ocpi.objects import UpsertResult, upsert_object
-from ocpi.transport.parties import require_same_key
+from ocpi.validation import checked_put
 
 
 @transaction.atomic
@@ -15,8 +15,7 @@ def client_info_store(
 ) -> UpsertResult:
     """Store a ClientInfo as received. The party it describes is not the sender's own: a hub
     reports on the other parties it connects us to, so no party ownership is checked."""
-    require_same_key(country_code, document, "country_code")
-    require_same_key(party_id, document, "party_id")
+    checked_put(document, country_code=country_code, party_id=party_id)
     serializer = ClientInfoIn(data=document)
     serializer.is_valid(raise_exception=True)
     role = serializer.validated_data["role"]

@@ -25,7 +25,7 @@ from ocpi.sync.push import push_change
 from ocpi.transport.exceptions import InvalidParameters, UnknownLocation
 from ocpi.transport.parties import require_partner_party, require_same_key
 from ocpi.types import STATUSES
-from ocpi.validation import ocpi_time, validate_document, validate_patch
+from ocpi.validation import checked_put, ocpi_time, validate_document, validate_patch
 
 MODULE = "locations"
 
@@ -49,19 +49,15 @@ def location_put_from_partner(
 ) -> bool:
     """PUT of a Location, an EVSE or a Connector; False when it was stale and changed nothing."""
     require_partner_party(connection, country_code, party_id)
-    if not isinstance(document, dict):
-        raise InvalidParameters("The body must be a JSON object")
     if evse_uid is None:
-        require_same_key(country_code, document, "country_code")
-        require_same_key(party_id, document, "party_id")
-        require_same_key(location_id, document, "id")
+        checked_put(document, country_code=country_code, party_id=party_id, id=location_id)
         return store_from_partner(connection=connection, document=document).applied
     if connector_id is None:
         validate_document(EvseSerializer, document)
-        require_same_key(evse_uid, document, "uid")
+        checked_put(document, uid=evse_uid)
     else:
         validate_document(ConnectorSerializer, document)
-        require_same_key(connector_id, document, "id")
+        checked_put(document, id=connector_id)
     with transaction.atomic():
         location = _locked_location(country_code, party_id, location_id)
         if connector_id is None:

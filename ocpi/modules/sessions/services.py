@@ -13,7 +13,7 @@ from ocpi.modules.sessions.serializers import SessionSerializer
 from ocpi.objects import UpsertResult, merge_patch, object_key, upsert_object
 from ocpi.transport.exceptions import UnknownObject
 from ocpi.transport.parties import require_partner_party
-from ocpi.validation import checked_patch, require_own_party, validate_document
+from ocpi.validation import checked_patch, checked_put, require_own_party, validate_document
 
 
 def store_from_partner(*, connection: Connection, document: dict) -> UpsertResult:
@@ -21,6 +21,14 @@ def store_from_partner(*, connection: Connection, document: dict) -> UpsertResul
     data = validate_document(SessionSerializer, document)
     require_partner_party(connection, data["country_code"], data["party_id"])
     return _upsert(data, document, source=connection)
+
+
+def session_put_from_partner(
+    *, connection: Connection, country_code: str, party_id: str, session_id: str, document: dict
+) -> UpsertResult:
+    require_partner_party(connection, country_code, party_id)
+    checked_put(document, country_code=country_code, party_id=party_id, id=session_id)
+    return store_from_partner(connection=connection, document=document)
 
 
 def session_patch_from_partner(

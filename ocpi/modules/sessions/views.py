@@ -6,8 +6,8 @@ from ocpi.endpoints import RECEIVER, SENDER, Endpoint
 from ocpi.modules.sessions import selectors, services
 from ocpi.objects import document_response, documents_page
 from ocpi.transport.envelope import ocpi_response
-from ocpi.transport.exceptions import InvalidParameters, UnknownObject
-from ocpi.transport.parties import own_party, require_partner_party, require_same_key
+from ocpi.transport.exceptions import UnknownObject
+from ocpi.transport.parties import own_party, require_partner_party
 
 CPO_SENDER = Endpoint("sessions", SENDER, "CPO", "cpo/sessions")
 EMSP_RECEIVER = Endpoint("sessions", RECEIVER, "EMSP", "emsp/sessions")
@@ -38,14 +38,13 @@ class SessionReceiverView(APIView):
         return response
 
     def put(self, request, country_code, party_id, session_id):
-        document = request.data
-        if not isinstance(document, dict):
-            raise InvalidParameters("The body must be a JSON object")
-        require_partner_party(request.auth, country_code, party_id)
-        require_same_key(country_code, document, "country_code")
-        require_same_key(party_id, document, "party_id")
-        require_same_key(session_id, document, "id")
-        services.store_from_partner(connection=request.auth, document=document)
+        services.session_put_from_partner(
+            connection=request.auth,
+            country_code=country_code,
+            party_id=party_id,
+            session_id=session_id,
+            document=request.data,
+        )
         return ocpi_response()
 
     def patch(self, request, country_code, party_id, session_id):

@@ -15,8 +15,8 @@ from ocpi.modules.tariffs.signals import tariff_stored
 from ocpi.objects import UpsertResult, object_key, upsert_object
 from ocpi.sync.push import push_change
 from ocpi.transport.exceptions import InvalidParameters, UnknownObject
-from ocpi.transport.parties import require_partner_party, require_same_key
-from ocpi.validation import ocpi_time, validate_document
+from ocpi.transport.parties import require_partner_party
+from ocpi.validation import checked_put, ocpi_time, validate_document
 
 MODULE = "tariffs"
 
@@ -32,11 +32,7 @@ def tariff_put_from_partner(
     *, connection: Connection, country_code: str, party_id: str, tariff_id: str, document: dict
 ) -> UpsertResult:
     require_partner_party(connection, country_code, party_id)
-    if not isinstance(document, dict):
-        raise InvalidParameters("The body must be a JSON object")
-    require_same_key(country_code, document, "country_code")
-    require_same_key(party_id, document, "party_id")
-    require_same_key(tariff_id, document, "id")
+    checked_put(document, country_code=country_code, party_id=party_id, id=tariff_id)
     return store_from_partner(connection=connection, document=document)
 
 

@@ -29,7 +29,7 @@ from ocpi.transport.exceptions import (
     UnknownToken,
 )
 from ocpi.transport.parties import require_partner_party
-from ocpi.validation import checked_patch, require_own_party, validate_document
+from ocpi.validation import checked_patch, checked_put, require_own_party, validate_document
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,24 @@ def store_from_partner(*, connection: Connection, document: dict) -> UpsertResul
     data = validate_document(TokenSerializer, document)
     require_partner_party(connection, data["country_code"], data["party_id"])
     return _upsert(data, document, source=connection)
+
+
+def token_put_from_partner(
+    *,
+    connection: Connection,
+    country_code: str,
+    party_id: str,
+    token_uid: str,
+    token_type: str | None,
+    document: dict,
+) -> UpsertResult:
+    """PUT of a partner eMSP's token; `token_type` is the URL's type, if it names one."""
+    require_partner_party(connection, country_code, party_id)
+    url_keys = {"country_code": country_code, "party_id": party_id, "uid": token_uid}
+    if token_type is not None:
+        url_keys["type"] = token_type
+    checked_put(document, **url_keys)
+    return store_from_partner(connection=connection, document=document)
 
 
 def token_patch_from_partner(

@@ -9,7 +9,7 @@ from ocpi.modules.tokens.models import Token
 from ocpi.objects import document_response, documents_page
 from ocpi.transport.envelope import ocpi_response
 from ocpi.transport.exceptions import InvalidParameters, UnknownToken
-from ocpi.transport.parties import own_party, require_partner_party, require_same_key
+from ocpi.transport.parties import own_party, require_partner_party
 
 EMSP_SENDER = Endpoint("tokens", SENDER, "EMSP", "emsp/tokens")
 CPO_RECEIVER = Endpoint("tokens", RECEIVER, "CPO", "cpo/tokens")
@@ -64,16 +64,14 @@ class TokenReceiverView(APIView):
         return response
 
     def put(self, request, country_code, party_id, token_uid):
-        document = request.data
-        if not isinstance(document, dict):
-            raise InvalidParameters("The body must be a JSON object")
-        require_partner_party(request.auth, country_code, party_id)
-        require_same_key(country_code, document, "country_code")
-        require_same_key(party_id, document, "party_id")
-        require_same_key(token_uid, document, "uid")
-        if "type" in request.GET:
-            require_same_key(token_type_param(request), document, "type")
-        services.store_from_partner(connection=request.auth, document=document)
+        services.token_put_from_partner(
+            connection=request.auth,
+            country_code=country_code,
+            party_id=party_id,
+            token_uid=token_uid,
+            token_type=token_type_param(request) if "type" in request.GET else None,
+            document=request.data,
+        )
         return ocpi_response()
 
     def patch(self, request, country_code, party_id, token_uid):
