@@ -216,6 +216,9 @@ class _Pricing:
         self.options = options
         self.warnings = warnings
         self.breakdown: list[Charge] = []
+        # The cost totals, summed as lines are added to the breakdown (in its order).
+        self.excl_vat = dict.fromkeys(COST_TOTALS, ZERO)
+        self.incl_vat = dict.fromkeys(COST_TOTALS, ZERO)
         self.steps: dict[str, _StepState] = {}
         periods = session.periods
         expired = bool(periods) and all(period.reservation_only for period in periods)
@@ -234,14 +237,15 @@ class _Pricing:
 
     def _price_period(self, period: ChargingPeriod, tariff: Tariff) -> None:
         considered: dict[int, TariffElement] = {}
+        charging = tariff.candidates[CHARGING]
         for dimension in CHARGING_DIMENSIONS:
             volume = dimension.volume(period)
             if volume:
-                self._price_volume(period, tariff, dimension, volume, CHARGING, considered)
+                self._price_volume(period, tariff, dimension, volume, charging, considered)
         if period.reservation_time:
-            scope = self.reservation_scope
+            reserving = tariff.candidates[self.reservation_scope]
             self._price_volume(
-                period, tariff, RESERVATION_TIME, period.reservation_time, scope, considered
+                period, tariff, RESERVATION_TIME, period.reservation_time, reserving, considered
             )
         if not self.flat_fee_settled and not period.reservation_only:
             self.flat_fee_settled = self._charge_flat(period, tariff, CHARGING, "total_fixed_cost")
@@ -259,10 +263,10 @@ class _Pricing:
         tariff: Tariff,
         dimension: Dimension,
         volume: Decimal,
-        scope: str,
+        in_scope: Mapping[str, tuple[TariffElement, ...]],
         considered: dict[int, TariffElement],
     ) -> None:
-        candidates = tariff.elements_for(scope, dimension.component_type)
+        candidates = in_scope[dimension.component_type]
         element = _first_match(candidates, period, considered)
         if element is None:
             if candidates:
@@ -289,6 +293,8 @@ class _Pricing:
             return False
         component = element.components["FLAT"]
         cost = Price(component.price, component.price * component.vat_factor)
+        self.excl_vat[total] += cost.excl_vat
+        self.incl_vat[total] += cost.incl_vat
         self.breakdown.append(
             Charge(
                 period.index, "FLAT", total, tariff.id, element.index, component, ONE, cost, False
@@ -307,6 +313,9 @@ class _Pricing:
     ) -> None:
         component = element.components[dimension.component_type]
         excl_vat = component.price * volume / dimension.units_per_ocpi_unit
+        incl_vat = excl_vat * component.vat_factor
+        self.excl_vat[dimension.total] += excl_vat
+        self.incl_vat[dimension.total] += incl_vat
         # Positional, in Charge's field order: calling a class with keywords costs three
         # times as much, and this runs for every line of every breakdown.
         self.breakdown.append(
@@ -318,7 +327,7 @@ class _Pricing:
                 element.index,
                 component,
                 volume / dimension.units_per_ocpi_unit,
-                Price(excl_vat, excl_vat * component.vat_factor),
+                Price(excl_vat, incl_vat),
                 step_rounding,
             )
         )
@@ -365,11 +374,7 @@ class _Pricing:
                 )
 
     def _result(self, cdr: Mapping, zone: tzinfo) -> PricedCdr:
-        excl_vat = dict.fromkeys(COST_TOTALS, ZERO)
-        incl_vat = dict.fromkeys(COST_TOTALS, ZERO)
-        for charge in self.breakdown:
-            excl_vat[charge.total] += charge.cost.excl_vat
-            incl_vat[charge.total] += charge.cost.incl_vat
+        excl_vat, incl_vat = self.excl_vat, self.incl_vat
         totals = {name: Price(excl_vat[name], incl_vat[name]) for name in COST_TOTALS}
         cost = Price(sum(excl_vat.values(), ZERO), sum(incl_vat.values(), ZERO))
         periods = self.session.periods
