@@ -7,7 +7,7 @@ from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.permissions import BasePermission
 
 from ocpi import tokens
-from ocpi.models import Connection, OwnParty
+from ocpi.models import Connection, ConnectionParty, OwnParty
 from ocpi.transport.exceptions import InvalidParameters, PartyMismatch
 
 logger = logging.getLogger("ocpi.auth")
@@ -20,16 +20,36 @@ def connection_for_header(header_value: str) -> Connection | None:
     if not candidates:
         return None
     hashes = [tokens.hash_token(candidate) for candidate in candidates]
-    connection = (
-        Connection.objects.filter(inbound_token_hash__in=hashes, status__in=ACTIVE_STATUSES)
-        .prefetch_related("parties")
-        .first()
-    )
+    connection = _connection_with_parties(hashes)
     if connection is None:
         return None
     # The lookup matched by hash; compare once more in constant time before trusting it.
     if not any(tokens.token_matches(c, connection.inbound_token_hash) for c in candidates):
         return None
+    return connection
+
+
+def _connection_with_parties(hashes: list[str]) -> Connection | None:
+    """The active connection with one of these token hashes, its parties loaded as
+    prefetch_related("parties") loads them: one query (two for a connection without parties)."""
+    rows = list(
+        ConnectionParty.objects.select_related("connection")
+        .filter(connection__inbound_token_hash__in=hashes, connection__status__in=ACTIVE_STATUSES)
+        .order_by("connection__name", "connection_id", "id")
+    )
+    if not rows:
+        return (
+            Connection.objects.filter(inbound_token_hash__in=hashes, status__in=ACTIVE_STATUSES)
+            .prefetch_related("parties")
+            .first()
+        )
+    connection = rows[0].connection
+    parties = [row for row in rows if row.connection_id == connection.pk]
+    for party in parties:
+        party.connection = connection
+    loaded = ConnectionParty.objects.filter(connection=connection)
+    loaded._result_cache, loaded._prefetch_done = parties, True
+    connection._prefetched_objects_cache = {"parties": loaded}
     return connection
 
 

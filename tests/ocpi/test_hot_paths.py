@@ -54,9 +54,9 @@ def test_a_cdr_post_commits_with_its_insert_before_billing_hears_of_it(
     assert response.status_code == 200
     ((cdr_id, in_transaction, stored),) = seen
     assert (cdr_id, in_transaction, stored.exists()) == ("CDR1", False, True)
-    # Authentication (connection and its parties), the INSERT committing on its own (no BEGIN
-    # and COMMIT around it), the traffic log line.
-    assert len(statements) == 4
+    # Authentication (the connection with its parties), the INSERT committing on its own (no
+    # BEGIN and COMMIT around it), the traffic log line.
+    assert len(statements) == 3
     assert ('INSERT INTO "ocpi_cdrs_cdr"', False) in statements
 
 
@@ -96,5 +96,5 @@ def test_a_page_of_locations_and_its_total_take_one_query(partner_client, backgr
 
     assert response.status_code == 200
     assert response["X-Total-Count"] == "0"
-    # Authentication (connection and its parties), our CPO party, the page with its total.
-    assert len(queries.captured_queries) == 4
+    # Authentication (the connection with its parties), our CPO party, the page with its total.
+    assert len(queries.captured_queries) == 3
