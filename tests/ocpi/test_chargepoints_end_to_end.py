@@ -11,9 +11,7 @@ from django.core.management import call_command
 
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.commands.models import Command
-from ocpi.modules.locations.models import Location
 from ocpi.modules.sessions.models import Session
-from ocpi.objects import upsert_object
 from tests.conftest import make_connection
 
 LOOPBACK_TOKEN = "loopback-token-0123456789"
@@ -36,49 +34,6 @@ def loopback(live_server):
     return connection
 
 
-def our_location():
-    document = {
-        "country_code": "NL",
-        "party_id": "TMC",
-        "id": "LOC1",
-        "publish": True,
-        "address": "Stationsplein 1",
-        "city": "Utrecht",
-        "country": "NLD",
-        "coordinates": {"latitude": "52.08917", "longitude": "5.11012"},
-        "time_zone": "Europe/Amsterdam",
-        "evses": [
-            {
-                "uid": "EVSE1",
-                "evse_id": "NL*TMC*E1",
-                "status": "AVAILABLE",
-                "connectors": [
-                    {
-                        "id": "1",
-                        "standard": "IEC_62196_T2",
-                        "format": "SOCKET",
-                        "power_type": "AC_3_PHASE",
-                        "max_voltage": 230,
-                        "max_amperage": 16,
-                        "max_electric_power": 11000,
-                        "last_updated": "2026-01-01T00:00:00Z",
-                    }
-                ],
-                "last_updated": "2026-01-01T00:00:00Z",
-            }
-        ],
-        "last_updated": "2026-01-01T00:00:00Z",
-    }
-    upsert_object(
-        Location,
-        country_code="NL",
-        party_id="TMC",
-        object_id="LOC1",
-        document=document,
-        source=None,
-    )
-
-
 def ocpi_command(*args) -> dict:
     out = StringIO()
     call_command("ocpi_command", "NL-TMC", *args, stdout=out)
@@ -86,11 +41,10 @@ def ocpi_command(*args) -> dict:
 
 
 def test_start_and_stop_session_across_the_wire(
-    transactional_db, own_parties, live_server, settings
+    transactional_db, own_parties, our_location, live_server, settings
 ):
     settings.OCPI_BASE_URL = live_server.url
     loopback(live_server)
-    our_location()
 
     with time_machine.travel(T0):
         started = ocpi_command(

@@ -16,6 +16,7 @@ from ocpi.modules.cdrs.signals import cdr_stored
 from ocpi.sync.models import PushDelivery
 from ocpi.transport.exceptions import InvalidParameters
 from tests.conftest import make_connection
+from tests.ocpi.conftest import JSON_VALUES
 
 # The spec's own examples, unmodified, in the shared reference beside the repository.
 SPEC_EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared/reference/ocpi-examples/2.2.1"
@@ -398,17 +399,6 @@ CDR_PATHS = [
     ("charging_periods", 0, "start_date_time"),
     ("tariffs", 0, "elements"),
 ]
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(10**30), max_value=10**30)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=60),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
-    ),
-    max_leaves=6,
-)
 
 
 @settings(

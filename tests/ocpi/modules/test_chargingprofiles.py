@@ -20,8 +20,6 @@ from ocpi.modules.chargingprofiles.services import (
     charging_profile_requests_expire,
     charging_profile_set,
 )
-from ocpi.modules.locations.models import Location
-from ocpi.objects import upsert_object
 from tests.conftest import make_connection
 from tests.instances import envelope
 
@@ -45,46 +43,8 @@ class SilentChargePoint(SimulatorAdapter):
 
 
 @pytest.fixture
-def session(own_parties):
+def session(own_parties, our_location):
     cpo = own_parties["CPO"]
-    connector = {
-        "id": "1",
-        "standard": "IEC_62196_T2",
-        "format": "SOCKET",
-        "power_type": "AC_3_PHASE",
-        "max_voltage": 230,
-        "max_amperage": 16,
-        "max_electric_power": 11000,
-        "last_updated": "2026-01-01T00:00:00Z",
-    }
-    location = {
-        "country_code": "NL",
-        "party_id": "TMC",
-        "id": "LOC1",
-        "publish": True,
-        "address": "Stationsplein 1",
-        "city": "Utrecht",
-        "country": "NLD",
-        "coordinates": {"latitude": "52.08917", "longitude": "5.11012"},
-        "time_zone": "Europe/Amsterdam",
-        "evses": [
-            {
-                "uid": "EVSE1",
-                "status": "AVAILABLE",
-                "connectors": [connector],
-                "last_updated": "2026-01-01T00:00:00Z",
-            }
-        ],
-        "last_updated": "2026-01-01T00:00:00Z",
-    }
-    upsert_object(
-        Location,
-        country_code="NL",
-        party_id="TMC",
-        object_id="LOC1",
-        document=location,
-        source=None,
-    )
     return callbacks.session_started(
         party=cpo,
         session_id="S1",

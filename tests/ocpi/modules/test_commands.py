@@ -15,8 +15,6 @@ from django.utils import timezone
 from ocpi.chargepoints.adapter import ChargePointAdapter, Outcome
 from ocpi.modules.commands.models import Command
 from ocpi.modules.commands.services import command_execute, commands_expire, send_command
-from ocpi.modules.locations.models import Location
-from ocpi.objects import upsert_object
 from tests.instances import envelope
 
 RESULT_PATH = "/emsp/commands/START_SESSION/42"
@@ -46,48 +44,6 @@ def adapter(settings):
     ScriptedAdapter.outcome = Outcome("ACCEPTED")
     ScriptedAdapter.executed = []
     return ScriptedAdapter
-
-
-@pytest.fixture
-def our_location(own_parties):
-    document = {
-        "country_code": "NL",
-        "party_id": "TMC",
-        "id": "LOC1",
-        "publish": True,
-        "address": "Stationsplein 1",
-        "city": "Utrecht",
-        "country": "NLD",
-        "coordinates": {"latitude": "52.08917", "longitude": "5.11012"},
-        "time_zone": "Europe/Amsterdam",
-        "evses": [
-            {
-                "uid": "EVSE1",
-                "status": "AVAILABLE",
-                "connectors": [
-                    {
-                        "id": "1",
-                        "standard": "IEC_62196_T2",
-                        "format": "SOCKET",
-                        "power_type": "AC_3_PHASE",
-                        "max_voltage": 230,
-                        "max_amperage": 16,
-                        "last_updated": "2026-01-01T00:00:00Z",
-                    }
-                ],
-                "last_updated": "2026-01-01T00:00:00Z",
-            }
-        ],
-        "last_updated": "2026-01-01T00:00:00Z",
-    }
-    return upsert_object(
-        Location,
-        country_code="NL",
-        party_id="TMC",
-        object_id="LOC1",
-        document=document,
-        source=None,
-    ).instance
 
 
 def partner_token(**overrides):

@@ -15,6 +15,7 @@ from ocpi.modules.sessions.services import session_patch_own, session_save_own
 from ocpi.sync.models import PushDelivery
 from ocpi.transport.exceptions import UnknownObject
 from tests.conftest import make_connection
+from tests.ocpi.conftest import JSON_VALUES
 
 SPEC_EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared/reference/ocpi-examples/2.2.1"
 RECEIVER = "/ocpi/2.2.1/emsp/sessions"
@@ -329,17 +330,6 @@ SESSION_PATHS = [
     ("total_cost",),
     ("charging_periods", 0, "dimensions"),
 ]
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(10**30), max_value=10**30)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=60),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
-    ),
-    max_leaves=6,
-)
 
 
 @settings(

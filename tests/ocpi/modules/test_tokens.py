@@ -17,6 +17,7 @@ from ocpi.modules.tokens.services import authorize_token_remotely, token_save_ow
 from ocpi.sync.models import PushDelivery
 from ocpi.transport.exceptions import UnableToUseClientApi, UnknownToken
 from tests.conftest import make_connection
+from tests.ocpi.conftest import JSON_VALUES
 
 SPEC_EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared/reference/ocpi-examples/2.2.1"
 RECEIVER = "/ocpi/2.2.1/cpo/tokens"
@@ -366,17 +367,6 @@ def test_admin_lists_tokens_and_shows_their_document(partner_client, admin_clien
 # Whatever a partner sends, the answer is an OCPI answer: never a server error.
 
 TOKEN_PATHS = [("uid",), ("type",), ("valid",), ("whitelist",), ("last_updated",), ("issuer",)]
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(10**30), max_value=10**30)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=60),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
-    ),
-    max_leaves=6,
-)
 
 
 @settings(
