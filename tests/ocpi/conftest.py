@@ -1,10 +1,15 @@
-"""Fixtures the OCPI tests share: our CPO's charging location, and any JSON a partner may send."""
+"""Fixtures the OCPI tests share: our CPO's charging location, the partner's eMSP receiving
+asynchronous results, its driver's token, and any JSON a partner may send."""
 
 import pytest
 from hypothesis import strategies as st
 
 from ocpi.modules.locations.models import Location
 from ocpi.objects import upsert_object
+from tests.instances import envelope
+
+# Where the partner's eMSP (fake_partner) wants the results of its commands and requests.
+RESULT_PATH = "/emsp/results/1"
 
 
 def our_location_document() -> dict:
@@ -54,6 +59,36 @@ def our_location(own_parties) -> Location:
         document=our_location_document(),
         source=None,
     ).instance
+
+
+@pytest.fixture
+def emsp(fake_partner):
+    """The partner's eMSP side: it accepts results on RESULT_PATH (its `result_url`) and records
+    them."""
+    fake_partner.routes[("POST", RESULT_PATH)] = (200, envelope(None))
+    fake_partner.result_url = fake_partner.url + RESULT_PATH
+    return fake_partner
+
+
+def results_received(fake_partner) -> list[dict]:
+    """The bodies of the results POSTed to the partner's eMSP, in order."""
+    return [r["body"] for r in fake_partner.requests if r["path"] == RESULT_PATH]
+
+
+def partner_token(**overrides) -> dict:
+    """A token of the partner's eMSP (DE-ABE): an app user's."""
+    return {
+        "country_code": "DE",
+        "party_id": "ABE",
+        "uid": "APP0001",
+        "type": "APP_USER",
+        "contract_id": "DE-ABE-C00001-1",
+        "issuer": "ABE Mobility",
+        "valid": True,
+        "whitelist": "ALLOWED",
+        "last_updated": "2026-01-01T00:00:00Z",
+        **overrides,
+    }
 
 
 # Any JSON value, nested a little: what a careless or hostile partner may put in a field.

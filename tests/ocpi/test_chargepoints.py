@@ -16,10 +16,9 @@ from ocpi.modules.locations.models import Location
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.tariffs.services import tariff_save_own
 from ocpi.objects import upsert_object
-from tests.instances import envelope
+from tests.ocpi.conftest import partner_token, results_received
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-RESULT_PATH = "/emsp/commands/results"
 
 
 def connector(connector_id, **extra):
@@ -94,27 +93,6 @@ def cpo(own_parties):
     return party
 
 
-@pytest.fixture
-def emsp(fake_partner):
-    fake_partner.routes[("POST", RESULT_PATH)] = (200, envelope(None))
-    fake_partner.result_url = fake_partner.url + RESULT_PATH
-    return fake_partner
-
-
-def token():
-    return {
-        "country_code": "DE",
-        "party_id": "ABE",
-        "uid": "APP0001",
-        "type": "APP_USER",
-        "contract_id": "DE-ABE-C00001-1",
-        "issuer": "ABE Mobility",
-        "valid": True,
-        "whitelist": "ALLOWED",
-        "last_updated": "2026-01-01T00:00:00Z",
-    }
-
-
 def command(client, name, body, capture):
     with capture(execute=True):
         response = client.post(
@@ -125,7 +103,7 @@ def command(client, name, body, capture):
 
 
 def results(fake_partner):
-    return [r["body"]["result"] for r in fake_partner.requests if r["path"] == RESULT_PATH]
+    return [body["result"] for body in results_received(fake_partner)]
 
 
 def evse_status(uid):
@@ -136,7 +114,7 @@ def evse_status(uid):
 def start(client, emsp, capture, **overrides):
     body = {
         "response_url": emsp.result_url,
-        "token": token(),
+        "token": partner_token(),
         "location_id": "LOC1",
         "evse_uid": "EVSE1",
         "authorization_reference": "AUTH-7",
@@ -210,7 +188,7 @@ def test_a_running_session_reports_charging_periods_as_time_passes(cpo, partner)
         location_id="LOC1",
         evse_uid="EVSE1",
         connector_id="1",
-        token=token(),
+        token=partner_token(),
         started_at=T0,
     )
 
@@ -259,7 +237,7 @@ def test_with_a_broker_each_update_schedules_the_next(
         location_id="LOC1",
         evse_uid="EVSE1",
         connector_id="1",
-        token=token(),
+        token=partner_token(),
         started_at=T0,
     )
     adapter = SimulatorAdapter(clock=lambda: T0 + timedelta(minutes=15))
@@ -297,7 +275,7 @@ def test_stopping_an_unknown_session_is_unknown_session(partner_client, cpo, ems
 def test_stopping_another_emsps_session_is_rejected(
     partner_client, cpo, emsp, django_capture_on_commit_callbacks
 ):
-    other = dict(token(), country_code="FR", party_id="OTH")
+    other = dict(partner_token(), country_code="FR", party_id="OTH")
     callbacks.session_started(
         party=cpo,
         session_id="S9",
@@ -324,7 +302,7 @@ def test_a_reservation_can_be_cancelled_once(
     capture = django_capture_on_commit_callbacks
     reserve = {
         "response_url": emsp.result_url,
-        "token": token(),
+        "token": partner_token(),
         "expiry_date": "2099-01-01T00:00:00Z",
         "reservation_id": "R-1",
         "location_id": "LOC1",

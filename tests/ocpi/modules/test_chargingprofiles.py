@@ -22,8 +22,8 @@ from ocpi.modules.chargingprofiles.services import (
 )
 from tests.conftest import make_connection
 from tests.instances import envelope
+from tests.ocpi.conftest import results_received
 
-RESULT_PATH = "/emsp/chargingprofiles/results/1"
 URL = "/ocpi/2.2.1/cpo/chargingprofiles/{session_id}"
 PROFILE = {
     "charging_rate_unit": "A",
@@ -62,17 +62,6 @@ def session(own_parties, our_location):
     )
 
 
-@pytest.fixture
-def emsp(fake_partner):
-    fake_partner.routes[("POST", RESULT_PATH)] = (200, envelope(None))
-    fake_partner.result_url = fake_partner.url + RESULT_PATH
-    return fake_partner
-
-
-def results(fake_partner) -> list[dict]:
-    return [r["body"] for r in fake_partner.requests if r["path"] == RESULT_PATH]
-
-
 def put_profile(client, emsp, session_id="S1", profile=PROFILE):
     return client.put(
         URL.format(session_id=session_id),
@@ -103,7 +92,7 @@ def test_a_profile_set_on_a_session_is_accepted_and_its_result_posted(
 
     assert response.status_code == 200
     assert response.json()["data"] == {"result": "ACCEPTED", "timeout": 30}
-    assert results(emsp) == [{"result": "ACCEPTED"}]
+    assert results_received(emsp) == [{"result": "ACCEPTED"}]
     stored = ChargingProfileRequest.objects.get()
     assert stored.status == ChargingProfileRequest.Status.COMPLETED
     assert stored.result_delivered_at is not None
@@ -119,7 +108,7 @@ def test_get_returns_the_profile_in_force_and_after_clearing_the_evse_maximum(
         get_profile(partner_client, emsp, duration=600)
         clear_profile(partner_client, emsp)
 
-    set_result, active, cleared, maximum, nothing_to_clear = results(emsp)
+    set_result, active, cleared, maximum, nothing_to_clear = results_received(emsp)
     assert set_result == {"result": "ACCEPTED"}
     assert active["result"] == "ACCEPTED"
     assert active["profile"]["charging_profile"] == {**PROFILE, "duration": 900}
@@ -139,7 +128,7 @@ def test_an_unknown_session_is_answered_unknown_session(
         response = put_profile(partner_client, emsp, session_id="NOPE")
 
     assert response.json()["data"]["result"] == "UNKNOWN_SESSION"
-    assert results(emsp) == []
+    assert results_received(emsp) == []
 
 
 def test_another_emsps_session_is_rejected(partner_client, session, emsp, own_parties):

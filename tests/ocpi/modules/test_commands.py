@@ -16,8 +16,7 @@ from ocpi.chargepoints.adapter import ChargePointAdapter, Outcome
 from ocpi.modules.commands.models import Command
 from ocpi.modules.commands.services import command_execute, commands_expire, send_command
 from tests.instances import envelope
-
-RESULT_PATH = "/emsp/commands/START_SESSION/42"
+from tests.ocpi.conftest import RESULT_PATH, partner_token, results_received
 
 
 class ScriptedAdapter(ChargePointAdapter):
@@ -46,21 +45,6 @@ def adapter(settings):
     return ScriptedAdapter
 
 
-def partner_token(**overrides):
-    return {
-        "country_code": "DE",
-        "party_id": "ABE",
-        "uid": "APP0001",
-        "type": "APP_USER",
-        "contract_id": "DE-ABE-C00001-1",
-        "issuer": "ABE Mobility",
-        "valid": True,
-        "whitelist": "ALLOWED",
-        "last_updated": "2026-01-01T00:00:00Z",
-        **overrides,
-    }
-
-
 def start_session(response_url, **overrides):
     return {
         "response_url": response_url,
@@ -76,18 +60,6 @@ def post_command(client, command, body):
     return client.post(
         f"/ocpi/2.2.1/cpo/commands/{command}", json.dumps(body), content_type="application/json"
     )
-
-
-@pytest.fixture
-def emsp(fake_partner):
-    """The partner's eMSP side: it accepts CommandResults on RESULT_PATH and records them."""
-    fake_partner.routes[("POST", RESULT_PATH)] = (200, envelope(None))
-    fake_partner.result_url = fake_partner.url + RESULT_PATH
-    return fake_partner
-
-
-def results_received(fake_partner) -> list[dict]:
-    return [r["body"] for r in fake_partner.requests if r["path"] == RESULT_PATH]
 
 
 # Our CPO receives commands.
