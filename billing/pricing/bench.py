@@ -1,4 +1,4 @@
-"""Throughput of price_cdr on a typical CDR: python -m billing.pricing.bench [--count N]
+"""Throughput of price_cdr on a typical CDR: python -m billing.pricing.bench [--count N] [--json]
 
 The typical CDR: four charging periods across a day/evening boundary, reporting ENERGY, TIME
 and PARKING_TIME, priced with a compiled tariff of three time-of-day elements with VAT.
@@ -73,8 +73,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20_000, help="CDRs per timed run")
     parser.add_argument("--runs", type=int, default=5, help="timed runs; the best one counts")
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON line for scripts instead of the text"
+    )
     arguments = parser.parse_args()
     rate = measure(arguments.count, arguments.runs)
+    if arguments.json:
+        report = {
+            "cdrs_per_second": round(rate),
+            "microseconds_per_cdr": round(1e6 / rate, 1),
+            "runs": arguments.runs,
+            "count": arguments.count,
+        }
+        print(json.dumps(report))
+        return
     print(
         f"price_cdr: {rate:,.0f} CDRs/s on one core ({1e6 / rate:.1f} µs per CDR; "
         f"best of {arguments.runs} runs of {arguments.count:,})"

@@ -221,7 +221,12 @@ class _Pricing:
         self.incl_vat = dict.fromkeys(COST_TOTALS, ZERO)
         self.steps: dict[str, _StepState] = {}
         periods = session.periods
-        expired = bool(periods) and all(period.reservation_only for period in periods)
+        # Most CDRs begin with a charging period: test it before walking them all.
+        expired = (
+            bool(periods)
+            and periods[0].reservation_only
+            and all(period.reservation_only for period in periods)
+        )
         self.reservation_scope = RESERVATION_EXPIRES if expired else RESERVATION
         self.flat_fee_settled = False
         self.reservation_fee_settled = False
