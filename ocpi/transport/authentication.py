@@ -33,9 +33,9 @@ def _connection_with_parties(hashes: list[str]) -> Connection | None:
     """The active connection with one of these token hashes, its parties loaded as
     prefetch_related("parties") loads them: one query (two for a connection without parties)."""
     rows = list(
-        ConnectionParty.objects.select_related("connection")
-        .filter(connection__inbound_token_hash__in=hashes, connection__status__in=ACTIVE_STATUSES)
-        .order_by("connection__name", "connection_id", "id")
+        ConnectionParty.objects.select_related("connection").filter(
+            connection__inbound_token_hash__in=hashes, connection__status__in=ACTIVE_STATUSES
+        )
     )
     if not rows:
         return (
@@ -43,8 +43,12 @@ def _connection_with_parties(hashes: list[str]) -> Connection | None:
             .prefetch_related("parties")
             .first()
         )
-    connection = rows[0].connection
-    parties = [row for row in rows if row.connection_id == connection.pk]
+    # Two readings of one header matching two connections is all but impossible; if it happens,
+    # the same one wins every time.
+    connection = min(rows, key=lambda row: row.connection_id).connection
+    parties = sorted(
+        (row for row in rows if row.connection_id == connection.pk), key=lambda row: row.pk
+    )
     for party in parties:
         party.connection = connection
     loaded = ConnectionParty.objects.filter(connection=connection)
