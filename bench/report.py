@@ -51,6 +51,13 @@ and noisy: compare the ratios, not the absolute figures, across runs.
 
 {table(("call", "project", "floor", "ratio", "target"), http_rows)}
 
+Not like for like, said plainly: the project runs as production runs it, with `gunicorn.conf.py`:
+2 worker processes with **4 threads each** (gthread, connections kept alive); the floor runs the
+2 synchronous workers its `run.sh` starts, closing the connection after every answer. Under that
+configuration each worker writes the traffic log from a background thread in batches (a worker
+that stops writes its queued lines first; a database crash may lose the last lines). The
+benchmark database is vacuumed and analysed after seeding, as autovacuum does in production.
+
 Latency: GET p50 {get["p50"]}, p99 {get["p99"]}; POST p50 {post["p50"]}, p99 {post["p99"]}.
 Non-2xx answers: GET {get["non2xx"]}, POST {post["non2xx"]}.
 
