@@ -23,9 +23,8 @@ def cdrs_price_store(*, pricer: CdrPricer, cdrs: list[CdrInput]) -> list[str]:
     priced, driver_prices = pricer.price(cdrs)
     bulk.upsert(PricedCdr, priced)
     # A CDR whose contract is gone, or that its contract cannot price, keeps no driver price.
-    DriverPrice.objects.filter(cdr__in=[cdr.id for cdr in cdrs]).exclude(
-        cdr__in=[row["cdr_id"] for row in driver_prices]
-    ).delete()
+    without_driver_price = {cdr.id for cdr in cdrs} - {row["cdr_id"] for row in driver_prices}
+    DriverPrice.objects.filter(cdr__in=without_driver_price).delete()
     bulk.upsert(DriverPrice, driver_prices)
     return [row["verdict"] for row in priced]
 
