@@ -381,27 +381,31 @@ class _Pricing:
     def _result(self, cdr: Mapping, zone: tzinfo) -> PricedCdr:
         excl_vat, incl_vat = self.excl_vat, self.incl_vat
         totals = {name: Price(excl_vat[name], incl_vat[name]) for name in COST_TOTALS}
-        cost = Price(sum(excl_vat.values(), ZERO), sum(incl_vat.values(), ZERO))
-        periods = self.session.periods
+        cost_before_limits = Price(sum(excl_vat.values(), ZERO), sum(incl_vat.values(), ZERO))
+        session, periods = self.session, self.session.periods
         # The limits of the tariff that prices the session's start bound the whole session.
         session_tariff = self.choice.for_period(periods[0]) if periods else self.choice.default
-        limited = cost if session_tariff is None else _within_limits(cost, session_tariff)
-        first_start = periods[0].start if periods else self.session.start
+        total_cost = cost_before_limits
+        if session_tariff is not None:
+            total_cost = _within_limits(cost_before_limits, session_tariff)
+        first_start = periods[0].start if periods else session.start
+        # Positional, in field order, for the reason given in _charge; comments name the fields
+        # that no variable names.
         return PricedCdr(
-            currency=cdr.get("currency"),
-            time_zone=str(zone),
-            total_cost=limited,
-            total_fixed_cost=totals["total_fixed_cost"],
-            total_energy=self.session.energy / WH_PER_KWH,
-            total_energy_cost=totals["total_energy_cost"],
-            total_time=seconds_in(self.session.end - first_start) / SECONDS_PER_HOUR,
-            total_time_cost=totals["total_time_cost"],
-            total_parking_time=self.session.parking_time / SECONDS_PER_HOUR,
-            total_parking_cost=totals["total_parking_cost"],
-            total_reservation_cost=totals["total_reservation_cost"],
-            cost_before_limits=cost,
-            breakdown=tuple(self.breakdown),
-            warnings=tuple(self.warnings),
+            cdr.get("currency"),
+            str(zone),  # time_zone
+            total_cost,
+            totals["total_fixed_cost"],
+            session.energy / WH_PER_KWH,  # total_energy
+            totals["total_energy_cost"],
+            seconds_in(session.end - first_start) / SECONDS_PER_HOUR,  # total_time
+            totals["total_time_cost"],
+            session.parking_time / SECONDS_PER_HOUR,  # total_parking_time
+            totals["total_parking_cost"],
+            totals["total_reservation_cost"],
+            cost_before_limits,
+            tuple(self.breakdown),
+            tuple(self.warnings),
         )
 
 
