@@ -85,7 +85,7 @@ def record(
     )
     if database.in_atomic_block or database.vendor != "postgresql":
         entry.save()  # inside the caller's transaction: the line commits or rolls back with it
-    elif _writer is not None:
+    elif _writer is not None and _writer.has_room():
         _writer.put(entry)
     else:
         _insert_without_waiting_for_the_disk([entry])
@@ -120,6 +120,9 @@ class BackgroundWriter:
     """
 
     BATCH = 200
+    # Beyond this many queued lines the database is not keeping up: callers write their own line
+    # again (slower answers rather than a process that grows without bound).
+    MAX_QUEUED = 10_000
     _STOP = object()
 
     def __init__(self):
@@ -128,6 +131,9 @@ class BackgroundWriter:
 
     def start(self) -> None:
         self._thread.start()
+
+    def has_room(self) -> bool:
+        return self._lines.qsize() < self.MAX_QUEUED
 
     def put(self, entry: TrafficLog) -> None:
         self._lines.put(entry)

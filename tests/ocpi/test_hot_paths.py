@@ -98,3 +98,14 @@ def test_a_page_of_locations_and_its_total_take_one_query(partner_client, backgr
     assert response["X-Total-Count"] == "0"
     # Authentication (the connection with its parties), our CPO party, the page with its total.
     assert len(queries.captured_queries) == 3
+
+
+def test_a_full_background_queue_makes_callers_write_their_own_line(
+    partner_client, background_writer, monkeypatch
+):
+    monkeypatch.setattr(traffic.BackgroundWriter, "MAX_QUEUED", 0)
+
+    partner_client.get("/ocpi/2.2.1/cpo/locations")
+
+    # Written before the answer, not queued: already there while the writer still runs.
+    assert TrafficLog.objects.filter(url="/ocpi/2.2.1/cpo/locations").count() == 1
