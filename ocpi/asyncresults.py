@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from ocpi.client import OcpiClient, OcpiClientError
+from ocpi.models import Role
 
 
 class AsyncRequest(models.Model):
@@ -85,6 +86,39 @@ def expire_after(expire_task, seconds: int) -> None:
     runs periodically). Eager Celery has no later: there, only the periodic sweep expires."""
     if not current_app.conf.task_always_eager:
         expire_task.apply_async(countdown=seconds + 1)
+
+
+def send_request(
+    stored: AsyncRequest,
+    method: str,
+    url: str,
+    *,
+    response_serializer,
+    body: dict | None = None,
+    params: dict | None = None,
+) -> tuple[dict, int | None, str]:
+    """Send a request our eMSP stored to the partner CPO. Returns the partner's validated
+    response (empty if there is none), the OCPI status of its answer and what went wrong."""
+    cpo = stored.connection.parties.filter(role=Role.CPO).order_by("id").first()
+    client = OcpiClient(
+        stored.connection,
+        from_party=stored.party,
+        to_party=(cpo.country_code, cpo.party_id) if cpo else None,
+    )
+    try:
+        reply = client.request(method, url, body=body, params=params)
+    except OcpiClientError as exc:
+        return {}, None, str(exc)
+    response = response_serializer(data=reply.data if isinstance(reply.data, dict) else {})
+    if not response.is_valid():
+        expected = response_serializer.__name__.removesuffix("In")
+        return (
+            {},
+            reply.ocpi_status,
+            f"HTTP {reply.http_status}, OCPI status {reply.ocpi_status}: "
+            f"{reply.status_message or f'no {expected} in the answer'}",
+        )
+    return response.validated_data, reply.ocpi_status, ""
 
 
 def record_response(stored: AsyncRequest, *, accepted: bool, timeout: int, expire_task) -> None:

@@ -15,10 +15,11 @@ from ocpi.asyncresults import (
     is_uuid,
     overdue,
     record_response,
+    send_request,
 )
 from ocpi.chargepoints.adapter import Outcome, get_adapter
 from ocpi.chargepoints.selectors import own_session, session_belongs_to
-from ocpi.client import OcpiClient, OcpiClientError
+from ocpi.client import OcpiClient
 from ocpi.endpoints import RECEIVER, SENDER, VERSION
 from ocpi.models import Connection, OwnParty, Role
 from ocpi.modules.chargingprofiles.models import (
@@ -257,22 +258,15 @@ def _send(
     body, params = stored.request, None
     if kind != Kind.SET:  # GET and DELETE carry their parameters in the query string
         body, params = None, stored.request
-    cpo = connection.parties.filter(role=Role.CPO).order_by("id").first()
-    client = OcpiClient(
-        connection, from_party=party, to_party=(cpo.country_code, cpo.party_id) if cpo else None
+    response, _ocpi_status, error = send_request(
+        stored,
+        HTTP_METHODS[kind],
+        target,
+        response_serializer=ChargingProfileResponseIn,
+        body=body,
+        params=params,
     )
-    try:
-        reply = client.request(HTTP_METHODS[kind], target, body=body, params=params)
-    except OcpiClientError as exc:
-        return _record_response(stored.pk, error=str(exc))
-    response = ChargingProfileResponseIn(data=reply.data if isinstance(reply.data, dict) else {})
-    if not response.is_valid():
-        return _record_response(
-            stored.pk,
-            error=f"HTTP {reply.http_status}, OCPI status {reply.ocpi_status}: "
-            f"{reply.status_message or 'no ChargingProfileResponse in the answer'}",
-        )
-    return _record_response(stored.pk, **response.validated_data)
+    return _record_response(stored.pk, error=error, **response)
 
 
 @transaction.atomic

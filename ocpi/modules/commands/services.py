@@ -19,10 +19,10 @@ from ocpi.asyncresults import (
     is_uuid,
     overdue,
     record_response,
+    send_request,
 )
 from ocpi.chargepoints.adapter import Outcome, get_adapter
 from ocpi.chargepoints.selectors import own_session, session_belongs_to, unknown_location_part
-from ocpi.client import OcpiClient, OcpiClientError
 from ocpi.endpoints import RECEIVER, VERSION
 from ocpi.models import Connection, OwnParty, Role
 from ocpi.modules.commands.models import (
@@ -217,25 +217,14 @@ def send_command(*, connection: Connection, command: str, body: dict) -> Command
     stored.response_url = request["response_url"]
     stored.save()
 
-    cpo = connection.parties.filter(role=Role.CPO).order_by("id").first()
-    client = OcpiClient(
-        connection,
-        from_party=party,
-        to_party=(cpo.country_code, cpo.party_id) if cpo else None,
+    response, ocpi_status, error = send_request(
+        stored,
+        "POST",
+        f"{url.rstrip('/')}/{command}",
+        response_serializer=CommandResponseIn,
+        body=request,
     )
-    try:
-        reply = client.request("POST", f"{url.rstrip('/')}/{command}", body=request)
-    except OcpiClientError as exc:
-        return _record_response(stored.pk, error=str(exc))
-    response = CommandResponseIn(data=reply.data if isinstance(reply.data, dict) else {})
-    if not response.is_valid():
-        return _record_response(
-            stored.pk,
-            ocpi_status=reply.ocpi_status,
-            error=f"HTTP {reply.http_status}, OCPI status {reply.ocpi_status}: "
-            f"{reply.status_message or 'no CommandResponse in the answer'}",
-        )
-    return _record_response(stored.pk, ocpi_status=reply.ocpi_status, **response.validated_data)
+    return _record_response(stored.pk, ocpi_status=ocpi_status, error=error, **response)
 
 
 def _sending_party(body: dict) -> OwnParty:
