@@ -1,8 +1,11 @@
-"""Admin for the OCPI core: our parties, partner connections and the traffic log.
+"""Admin for the OCPI core: our parties, partner connections and the traffic log, and how the
+modules' admins show a stored OCPI document (pretty_document).
 
 Tokens never appear here: a connection stores only the hash of the partner's token and the
 encrypted token we send, and neither field is shown or editable.
 """
+
+import json
 
 from django.contrib import admin
 from django.db import models
@@ -11,6 +14,17 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ocpi.models import Connection, ConnectionParty, OwnParty, TrafficLog
+
+
+def pretty_document(obj) -> str:
+    """The stored OCPI document, indented, for reading (never edited here)."""
+    return format_html(
+        '<pre style="white-space: pre-wrap">{}</pre>',
+        json.dumps(obj.document, indent=2, ensure_ascii=False),
+    )
+
+
+pretty_document.short_description = "document"
 
 
 @admin.register(OwnParty)

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.html import format_html_join
 
+from ocpi.admin import pretty_document
 from ocpi.modules.cdrs.models import Cdr
-from ocpi.modules.locations.admin import pretty_document
 
 
 class HasWarningsFilter(admin.SimpleListFilter):

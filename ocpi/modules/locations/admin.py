@@ -1,20 +1,7 @@
-import json
-
 from django.contrib import admin
-from django.utils.html import format_html
 
+from ocpi.admin import pretty_document
 from ocpi.modules.locations.models import Location
-
-
-def pretty_document(obj) -> str:
-    """The stored OCPI document, indented, for reading (never edited here)."""
-    return format_html(
-        '<pre style="white-space: pre-wrap">{}</pre>',
-        json.dumps(obj.document, indent=2, ensure_ascii=False),
-    )
-
-
-pretty_document.short_description = "document"
 
 
 @admin.register(Location)

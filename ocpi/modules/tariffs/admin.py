@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ocpi.modules.locations.admin import pretty_document
+from ocpi.admin import pretty_document
 from ocpi.modules.tariffs.models import Tariff, TariffVersion
 
 
