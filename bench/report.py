@@ -65,6 +65,29 @@ Non-2xx answers: GET {get["non2xx"]}, POST {post["non2xx"]}.
 OCPI 2.2.1 CDR: validated, stored, traffic-logged and queued for pricing on the Redis broker
 (workers price on other cores or machines, so none runs during the measurement).
 
+## Where the time goes
+
+Profiled with py-spy on one gunicorn worker under wrk (samples holding the GIL, i.e. the
+worker's own CPU), after the changes below. A CDR POST costs three SQL statements (the
+connection with its parties; the CDR's INSERT, committing by itself; nothing else on the
+request path) and one Redis publish; the traffic log line is written later, in a batch. What is
+left, in shares of the worker's CPU: authentication ~20% (mostly Django compiling the joined
+query), the CDR INSERT ~10% (compiling a 20-column insert), queuing the pricing task ~11% (kombu
+builds a Redis client per publish), the background traffic writer ~9%, DRF validation of the
+nested CDR ~6%, the rest Django's and DRF's request handling. The floor does one INSERT of a
+five-column row after validating a four-field serializer, with no authentication, no log and no
+publish: the gap to it is these fixed costs, not waiting (PostgreSQL and Redis run on the same
+two shared cores, so every statement also takes CPU from the workers).
+
+A page of locations is one statement for the page and its total (the database joins the stored
+documents into one text), plus authentication and the lookup of our CPO party; its traffic log
+line holds the first 64 KiB of the answer (`OCPI_TRAFFIC_BODY_LIMIT`), written in the background.
+
+What changed to get here: gunicorn threads and keep-alive (`gunicorn.conf.py`); the traffic log
+from a background thread in batches, each batch one statement with an asynchronous commit; the
+connection and its parties in one query; a partner's CDR committed by its INSERT alone instead of
+BEGIN, INSERT, COMMIT; a list page and its total in one query.
+
 ## Billing
 
 {table(("measure", "figure", "target"), billing_rows)}
