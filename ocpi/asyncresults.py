@@ -4,8 +4,9 @@ response_url.
 
 Each module stores one row per request, RECEIVED (by our CPO: a charge point executes it and we
 deliver the result) or SENT (by our eMSP: the partner CPO POSTs the result to us). The
-mechanism both share is here: handing a request to the charge point once, delivering the result
-with retries, and expiring requests whose result is overdue.
+mechanism both share is here: the fields of such a request, handing it to the charge point once,
+delivering its result with retries, sending one to a partner CPO and recording the response,
+and expiring requests whose result is overdue.
 """
 
 import uuid

@@ -1,6 +1,6 @@
 """Validating OCPI 2.2.1 documents: the field types (types.asciidoc), the classes several
-modules share (DisplayText, Price, GeoLocation, EnergyMix, BusinessDetails) and the checks of a
-whole document or a PATCH body.
+modules share (DisplayText, Price, GeoLocation, EnergyMix, BusinessDetails, CdrToken,
+ChargingPeriod) and the checks of a whole document, a PUT body or a PATCH body.
 
 Field constructors follow the spec's cardinality: required ("1", "+") or optional ("?", "*").
 Optional fields accept an explicit null as if the field were absent. String lengths follow the
@@ -19,7 +19,13 @@ from ocpi.models import OwnParty
 from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
 from ocpi.transport.parsers import nul_path
 from ocpi.transport.parties import require_same_key
-from ocpi.types import ENERGY_SOURCE_CATEGORIES, ENVIRONMENTAL_IMPACT_CATEGORIES, IMAGE_CATEGORIES
+from ocpi.types import (
+    CDR_DIMENSION_TYPES,
+    ENERGY_SOURCE_CATEGORIES,
+    ENVIRONMENTAL_IMPACT_CATEGORIES,
+    IMAGE_CATEGORIES,
+    TOKEN_TYPES,
+)
 
 # OCPI numbers have "a sufficiently large amount of digits"; the indexed columns hold 18 with 4
 # decimals, so a number outside this range is refused rather than failing to store.
@@ -173,6 +179,25 @@ class EnergyMixSerializer(serializers.Serializer):
     environ_impact = many(EnvironmentalImpactSerializer())
     supplier_name = string(64, required=False)
     energy_product_name = string(64, required=False)
+
+
+class CdrTokenSerializer(serializers.Serializer):
+    country_code = string(2)
+    party_id = string(3)
+    uid = string(36)
+    type = choice(TOKEN_TYPES)
+    contract_id = string(36)
+
+
+class CdrDimensionSerializer(serializers.Serializer):
+    type = choice(CDR_DIMENSION_TYPES)
+    volume = number()
+
+
+class ChargingPeriodSerializer(serializers.Serializer):
+    start_date_time = date_time()
+    dimensions = CdrDimensionSerializer(many=True, allow_empty=False)
+    tariff_id = string(36, required=False)
 
 
 def error_list(detail, prefix: str = "") -> list[tuple[str, str]]:

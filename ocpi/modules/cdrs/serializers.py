@@ -1,21 +1,21 @@
 """The CDR object and its classes as mod_cdrs.asciidoc (2.2.1, with the errata) defines them.
 
-CdrToken and ChargingPeriod are shared with the Session object.
+CdrToken and ChargingPeriod, which the Session object shares, are in ocpi.validation.
 """
 
 from rest_framework import serializers
 
 from ocpi.types import (
     AUTH_METHODS,
-    CDR_DIMENSION_TYPES,
     CONNECTOR_FORMATS,
     CONNECTOR_TYPES,
     POWER_TYPES,
     TARIFF_DIMENSION_TYPES,
     TARIFF_TYPES,
-    TOKEN_TYPES,
 )
 from ocpi.validation import (
+    CdrTokenSerializer,
+    ChargingPeriodSerializer,
     PriceSerializer,
     boolean,
     choice,
@@ -26,26 +26,10 @@ from ocpi.validation import (
 )
 
 
-class CdrTokenSerializer(serializers.Serializer):
-    country_code = string(2)
-    party_id = string(3)
-    uid = string(36)
-    type = choice(TOKEN_TYPES)
-    contract_id = string(36)
+class CdrGeoLocationSerializer(serializers.Serializer):
+    """GeoLocation with the spec's exact pattern (5 to 7 decimals), stricter than the Locations
+    module's: a CDR whose coordinates break it is stored with a warning (LenientCdrSerializer)."""
 
-
-class CdrDimensionSerializer(serializers.Serializer):
-    type = choice(CDR_DIMENSION_TYPES)
-    volume = number()
-
-
-class ChargingPeriodSerializer(serializers.Serializer):
-    start_date_time = date_time()
-    dimensions = CdrDimensionSerializer(many=True, allow_empty=False)
-    tariff_id = string(36, required=False)
-
-
-class GeoLocationSerializer(serializers.Serializer):
     latitude = serializers.RegexField(r"^-?[0-9]{1,2}\.[0-9]{5,7}$", max_length=10)
     longitude = serializers.RegexField(r"^-?[0-9]{1,3}\.[0-9]{5,7}$", max_length=11)
 
@@ -59,7 +43,7 @@ class CdrLocationSerializer(serializers.Serializer):
     postal_code = string(10, required=False)
     state = string(45, required=False)
     country = string(3)
-    coordinates = GeoLocationSerializer()
+    coordinates = CdrGeoLocationSerializer()
     evse_uid = string(36)
     evse_id = string(48)
     connector_id = string(36)

@@ -2,10 +2,17 @@
 
 from rest_framework import serializers
 
-from ocpi.modules.cdrs.serializers import CdrTokenSerializer, ChargingPeriodSerializer
 from ocpi.modules.sessions.models import Session
 from ocpi.types import AUTH_METHODS
-from ocpi.validation import PriceSerializer, choice, date_time, number, string
+from ocpi.validation import (
+    CdrTokenSerializer,
+    ChargingPeriodSerializer,
+    PriceSerializer,
+    choice,
+    date_time,
+    number,
+    string,
+)
 
 
 class SessionSerializer(serializers.Serializer):
