@@ -68,7 +68,8 @@ def record(
     request_id: str = "",
     correlation_id: str = "",
     error: str = "",
-) -> None:
+) -> TrafficLog:
+    """Log one call. The line returned has its id only if it was saved through the ORM."""
     entry = TrafficLog(
         direction=direction,
         method=method,
@@ -89,6 +90,7 @@ def record(
         _writer.put(entry)
     else:
         _insert_without_waiting_for_the_disk([entry])
+    return entry
 
 
 def _insert_without_waiting_for_the_disk(entries: list[TrafficLog]) -> None:
