@@ -68,20 +68,25 @@ OCPI 2.2.1 CDR: validated, stored, traffic-logged and queued for pricing on the 
 ## Where the time goes
 
 Profiled with py-spy on one gunicorn worker under wrk (samples holding the GIL, i.e. the
-worker's own CPU), after the changes below. A CDR POST costs three SQL statements (the
-connection with its parties; the CDR's INSERT, committing by itself; nothing else on the
-request path) and one Redis publish; the traffic log line is written later, in a batch. What is
-left, in shares of the worker's CPU: authentication ~20% (mostly Django compiling the joined
-query), the CDR INSERT ~10% (compiling a 20-column insert), queuing the pricing task ~11% (kombu
-builds a Redis client per publish), the background traffic writer ~9%, DRF validation of the
-nested CDR ~6%, the rest Django's and DRF's request handling. The floor does one INSERT of a
-five-column row after validating a four-field serializer, with no authentication, no log and no
-publish: the gap to it is these fixed costs, not waiting (PostgreSQL and Redis run on the same
-two shared cores, so every statement also takes CPU from the workers).
+worker's own CPU), after the changes below. On the request path a CDR POST costs two SQL
+statements (the connection with its parties; the CDR's INSERT, committing by itself) and one
+Redis publish; its traffic log line is written later, in a batch. What is left, in shares of the
+worker's CPU: authentication ~20% (mostly Django compiling the joined query), the CDR INSERT ~10%
+(compiling a 20-column insert), queuing the pricing task ~11% (kombu builds a Redis client per
+publish), the background traffic writer ~9%, DRF validation of the nested CDR ~6%, the rest
+Django's and DRF's request handling. The floor does one INSERT of a five-column row after
+validating a four-field serializer, with no authentication, no log and no publish: the gap to it
+is these fixed costs, not waiting (PostgreSQL and Redis run on the same two shared cores, so
+every statement also takes CPU from the workers). The POST target (0.8x) is not met: the ratio
+moved between 0.33 and 0.77 over the runs of 2026-11-24, lowest when the machine was quiet (the
+floor gains most then).
 
-A page of locations is one statement for the page and its total (the database joins the stored
-documents into one text), plus authentication and the lookup of our CPO party; its traffic log
-line holds the first 64 KiB of the answer (`OCPI_TRAFFIC_BODY_LIMIT`), written in the background.
+A page of locations is three statements: authentication, the lookup of our CPO party, and the
+page with its total (the database joins the stored documents into one text). Its worker CPU:
+authentication ~20%, the background writer ~15% (each line holds the first 64 KiB of the page,
+`OCPI_TRAFFIC_BODY_LIMIT`), building the page statement ~11%, our CPO party ~7%, the rest
+Django's and DRF's request handling; the raw floor runs one statement and nothing else. The DRF
+floor is passed; 0.7x of the raw floor is not reached (0.23x to 0.47x over the runs of 2026-11-24).
 
 What changed to get here: gunicorn threads and keep-alive (`gunicorn.conf.py`); the traffic log
 from a background thread in batches, each batch one statement with an asynchronous commit; the
