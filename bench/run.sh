@@ -91,9 +91,8 @@ if [ "${BENCH_BILLING:-1}" = 0 ]; then
 fi
 
 echo "== engine: one core"
-ENGINE_LINE=$("$VENV_BIN/python" -m billing.pricing.bench | tail -1)
-echo "   $ENGINE_LINE"
-ENGINE="{\"cdrs_per_second\": $(echo "$ENGINE_LINE" | sed -E 's/^[^0-9]*([0-9,]+) CDRs.*/\1/' | tr -d ,)}"
+ENGINE=$("$VENV_BIN/python" -m billing.pricing.bench --json | tail -1)
+echo "   $ENGINE"
 
 echo "== reprice of ${REPRICE_CDRS:-100000} stored CDRs"
 REPRICE=$(CELERY_BROKER_URL= "$VENV_BIN/python" manage.py reprice_bench --cdrs "${REPRICE_CDRS:-100000}" | tail -1)
