@@ -25,6 +25,7 @@ run: $(VENV)/.installed
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocpi_portal
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed
