@@ -28,11 +28,6 @@ class InvalidParameters(OcpiError):
     default_detail = "Invalid or missing parameters"
 
 
-class NotEnoughInformation(OcpiError):
-    ocpi_status = status.NOT_ENOUGH_INFORMATION
-    default_detail = "Not enough information"
-
-
 class UnknownLocation(OcpiError):
     status_code = 404
     ocpi_status = status.UNKNOWN_LOCATION
@@ -58,12 +53,6 @@ class PartyMismatch(OcpiError):
 
     status_code = 403
     ocpi_status = status.INVALID_OR_MISSING_PARAMETERS
-
-
-class ServerError(OcpiError):
-    status_code = 500
-    ocpi_status = status.SERVER_ERROR
-    default_detail = "Server error"
 
 
 class UnableToUseClientApi(OcpiError):

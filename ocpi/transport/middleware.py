@@ -26,8 +26,6 @@ class OcpiMiddleware:
         started = time.monotonic()
         request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
         correlation_id = request.headers.get("X-Correlation-ID") or request_id
-        request.ocpi_request_id = request_id
-        request.ocpi_correlation_id = correlation_id
         request.ocpi_connection = None
         request_body = request.body if request.method in ("POST", "PUT", "PATCH") else b""
 
