@@ -5,28 +5,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
+from ocpi.types import CDR_DIMENSION_TYPES
+
 from .options import DurationOrigin, PricingOptions
 from .result import ZERO, PricingWarning
 from .values import PricingInputError, is_json_object, parse_datetime, to_decimal
 
 # CdrDimensionType values of OCPI 2.2.1; anything else is reported and ignored.
-DIMENSION_TYPES = frozenset(
-    {
-        "CURRENT",
-        "ENERGY",
-        "ENERGY_EXPORT",
-        "ENERGY_IMPORT",
-        "MAX_CURRENT",
-        "MIN_CURRENT",
-        "MAX_POWER",
-        "MIN_POWER",
-        "PARKING_TIME",
-        "POWER",
-        "RESERVATION_TIME",
-        "STATE_OF_CHARGE",
-        "TIME",
-    }
-)
+DIMENSION_TYPES = frozenset(CDR_DIMENSION_TYPES)
 SESSION_DIMENSIONS = ("ENERGY", "TIME", "PARKING_TIME")
 # Step units per OCPI unit, as Decimals because they multiply and divide Decimals.
 WH_PER_KWH = Decimal(1000)

@@ -7,6 +7,8 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import NamedTuple, Protocol
 
+from ocpi.types import DAYS_OF_WEEK, TARIFF_DIMENSION_TYPES
+
 from .values import (
     PricingInputError,
     is_json_object,
@@ -17,8 +19,8 @@ from .values import (
     to_step_size,
 )
 
-COMPONENT_TYPES = ("ENERGY", "FLAT", "PARKING_TIME", "TIME")
-WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+COMPONENT_TYPES = tuple(TARIFF_DIMENSION_TYPES)
+WEEKDAYS = tuple(DAYS_OF_WEEK)  # in date.weekday() order
 RESTRICTION_KEYS = frozenset(
     {
         "start_time",
