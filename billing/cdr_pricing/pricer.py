@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from operator import itemgetter
 
 from django.utils import timezone
 
@@ -56,7 +57,7 @@ def _version_at(history: list[tuple[datetime, dict]], at: datetime | None) -> di
     (the rule of ocpi.modules.tariffs.selectors.tariff_versions_at, over a loaded history)."""
     if at is None:
         return history[-1][1]
-    index = bisect.bisect_right([last_updated for last_updated, _ in history], at)
+    index = bisect.bisect_right(history, at, key=itemgetter(0))
     return history[max(index - 1, 0)][1]
 
 
