@@ -97,6 +97,11 @@ def test_reprice_refuses_a_bad_date_or_party(db):
         reprice("--since", "2025-03-01", "--party", "DEABC")
 
 
+def test_reprice_refuses_fewer_than_one_worker(stored):
+    with pytest.raises(CommandError, match="--workers"):
+        reprice("--since", "2025-03-01", "--workers", "0")
+
+
 def test_reprice_makes_no_query_per_cdr(partner):
     tariffs.store_from_partner(connection=partner, document=energy_tariff(0.30))
     DriverContract.objects.create(contract_id=CONTRACT_ID, name="Alice")

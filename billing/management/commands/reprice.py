@@ -46,6 +46,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, since: str, party: str | None, workers: int, **options):
+        if workers < 1:
+            raise CommandError(f"--workers: expected 1 or more, got {workers}")
         country_code, party_id = parse_party(party) if party else (None, None)
         counts = cdrs_reprice(
             since=parse_since(since),
