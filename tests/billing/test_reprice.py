@@ -97,9 +97,11 @@ def test_reprice_refuses_a_bad_date_or_party(db):
         reprice("--since", "2025-03-01", "--party", "DEABC")
 
 
-def test_reprice_refuses_fewer_than_one_worker(stored):
+def test_reprice_and_its_benchmark_refuse_fewer_than_one_worker(stored):
     with pytest.raises(CommandError, match="--workers"):
         reprice("--since", "2025-03-01", "--workers", "0")
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("reprice_bench", "--cdrs", "1", "--workers", "-1", stdout=StringIO())
 
 
 def test_reprice_makes_no_query_per_cdr(partner):

@@ -1,5 +1,6 @@
 """Re-price stored CDRs in bulk and print the counts as JSON."""
 
+import argparse
 import json
 import os
 from datetime import UTC, datetime, time
@@ -28,6 +29,14 @@ def parse_party(value: str) -> tuple[str, str]:
     return country_code.upper(), party_id.upper()
 
 
+def worker_count(value: str) -> int:
+    """--workers: how many processes share the work, 1 or more."""
+    number = int(value) if value.strip().isdigit() else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {value!r}")
+    return number
+
+
 class Command(BaseCommand):
     help = (
         "Price again every stored CDR whose session started on or after --since (optionally "
@@ -40,14 +49,12 @@ class Command(BaseCommand):
         parser.add_argument("--party", help="only CDRs of this CPO party, CC-PID (e.g. NL-TMC)")
         parser.add_argument(
             "--workers",
-            type=int,
+            type=worker_count,
             default=os.cpu_count() or 1,
             help="processes that share the work (default: one per CPU)",
         )
 
     def handle(self, *args, since: str, party: str | None, workers: int, **options):
-        if workers < 1:
-            raise CommandError(f"--workers: expected 1 or more, got {workers}")
         country_code, party_id = parse_party(party) if party else (None, None)
         counts = cdrs_reprice(
             since=parse_since(since),

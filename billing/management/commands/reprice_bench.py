@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from billing.management.commands.reprice import worker_count
 from billing.models import DriverContract
 from billing.pricing import compile_tariff, price_cdr
 from billing.services import cdrs_reprice
@@ -272,7 +273,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cdrs", type=int, default=100_000, help="CDRs to seed")
         parser.add_argument(
-            "--workers", type=int, default=os.cpu_count() or 1, help="as for reprice"
+            "--workers", type=worker_count, default=os.cpu_count() or 1, help="as for reprice"
         )
 
     def handle(self, *args, cdrs: int, workers: int, **options):
