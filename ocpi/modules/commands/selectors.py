@@ -4,13 +4,6 @@ from ocpi.models import Connection
 from ocpi.modules.commands.models import Command, CommandResultType, CommandType
 
 
-def sent_command_get(*, connection: Connection, command: str, uid: str) -> Command | None:
-    """A command our eMSP sent to this connection, as named in the response_url we gave."""
-    return Command.objects.filter(
-        direction=Command.Direction.SENT, connection=connection, command=command, uid=uid
-    ).first()
-
-
 def reservation_is_active(*, connection: Connection, reservation_id: str, now) -> bool:
     """Whether the eMSP on this connection holds an accepted, unexpired, uncancelled reservation.
 
