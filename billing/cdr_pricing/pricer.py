@@ -140,11 +140,8 @@ class CdrPricer:
 
     def names_tariff(self, cdr: CdrInput, tariff_id: str) -> bool:
         """Whether the CDR's periods, else its stored connector, name the tariff (once loaded)."""
-        wanted = _key(cdr.country_code, cdr.party_id, tariff_id)
-        return any(
-            _key(cdr.country_code, cdr.party_id, named) == wanted
-            for named in self._stored_tariff_ids(cdr)
-        )
+        wanted = tariff_id.upper()  # ids are CiStrings, of the CDR's own party
+        return any(str(named).upper() == wanted for named in self._stored_tariff_ids(cdr))
 
     # -- pricing ------------------------------------------------------------------------------
 
