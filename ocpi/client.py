@@ -16,7 +16,8 @@ from ocpi.transport.parsers import NUL_ESCAPE, nul_path
 
 logger = logging.getLogger(__name__)
 
-RETRIED_HTTP_STATUSES = {429, 502, 503, 504}
+# Answers worth another attempt: rate limited (429) or a server error (5xx).
+TOO_MANY_REQUESTS = 429
 
 
 class OcpiClientError(Exception):
@@ -114,7 +115,7 @@ class OcpiClient:
                 self._log(method, url, headers, payload, None, started, error=last_error)
                 continue
             self._log(method, url, headers, payload, response, started)
-            if response.status_code in RETRIED_HTTP_STATUSES or response.status_code >= 500:
+            if response.status_code == TOO_MANY_REQUESTS or response.status_code >= 500:
                 last_error = f"HTTP {response.status_code}"
                 if attempt + 1 < attempts:
                     continue

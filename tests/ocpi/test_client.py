@@ -26,3 +26,17 @@ def test_ocpi_error_status_raises_with_the_partners_message(client_for, fake_par
     )
     with pytest.raises(OcpiClientError, match="2001: limit: too large"):
         client_for.call("GET", f"{fake_partner.url}/things")
+
+
+def test_a_server_error_is_tried_again_before_it_is_reported(client_for, fake_partner):
+    fake_partner.routes[("GET", "/things")] = (503, {"status_code": 3000})
+    with pytest.raises(OcpiClientError, match="HTTP 503"):
+        client_for.call("GET", f"{fake_partner.url}/things", retries=1)
+    assert len(fake_partner.requests_to("/things")) == 2
+
+
+def test_a_client_error_is_not_tried_again(client_for, fake_partner):
+    fake_partner.routes[("GET", "/things")] = (400, {"status_code": 2001})
+    with pytest.raises(OcpiClientError, match="HTTP 400"):
+        client_for.call("GET", f"{fake_partner.url}/things", retries=1)
+    assert len(fake_partner.requests_to("/things")) == 1
