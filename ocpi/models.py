@@ -16,6 +16,10 @@ class Role(models.TextChoices):
     SCSP = "SCSP"
 
 
+# The role on the other side of a module: what a CPO sends, an eMSP receives, and back.
+COUNTERPART_ROLE = {Role.CPO: Role.EMSP, Role.EMSP: Role.CPO}
+
+
 class OwnParty(models.Model):
     """One of the OCPI parties this installation operates (a CPO, an eMSP, or both)."""
 

@@ -17,7 +17,7 @@ from rest_framework.exceptions import APIException
 
 from ocpi.client import OcpiClient
 from ocpi.endpoints import SENDER
-from ocpi.models import Connection, OwnParty
+from ocpi.models import COUNTERPART_ROLE, Connection, OwnParty
 from ocpi.sync.models import SyncState
 
 logger = logging.getLogger(__name__)
@@ -30,8 +30,6 @@ PULLED_MODULES = {
     "cdrs": "CPO",
     "tokens": "EMSP",
 }
-# The role of ours that receives what the partner's role sends.
-RECEIVING_ROLE = {"CPO": "EMSP", "EMSP": "CPO"}
 
 
 class PullNotPossible(Exception):
@@ -103,7 +101,7 @@ def _store_one(store, connection: Connection, module: str, document) -> str:
 
 def _client(connection: Connection, module: str) -> OcpiClient:
     sending_role = PULLED_MODULES[module]
-    our_party = OwnParty.objects.filter(role=RECEIVING_ROLE[sending_role]).order_by("pk").first()
+    our_party = OwnParty.objects.filter(role=COUNTERPART_ROLE[sending_role]).order_by("pk").first()
     their_party = connection.parties.filter(role=sending_role).order_by("id").first()
     return OcpiClient(
         connection,

@@ -18,13 +18,11 @@ from django.utils import timezone
 
 from ocpi.client import OcpiClient, OcpiClientError
 from ocpi.endpoints import RECEIVER
-from ocpi.models import Connection, OwnParty
+from ocpi.models import COUNTERPART_ROLE, Connection, OwnParty
 from ocpi.sync.models import PushDelivery
 
 logger = logging.getLogger(__name__)
 
-# The partner role that receives what a party of ours sends.
-COUNTERPART_ROLE = {"CPO": "EMSP", "EMSP": "CPO"}
 # How long to wait before looking again when another worker is delivering the same object.
 BUSY_RETRY_SECONDS = 1.0
 
