@@ -2,7 +2,14 @@
 
 from rest_framework.views import APIView
 
-from ocpi.endpoints import SENDER, VERSION, all_endpoints, credentials_url, version_details_url
+from ocpi.endpoints import (
+    RECEIVER,
+    SENDER,
+    VERSION,
+    all_endpoints,
+    credentials_url,
+    version_details_url,
+)
 from ocpi.models import OwnParty
 from ocpi.transport.envelope import ocpi_response
 
@@ -21,7 +28,7 @@ class VersionDetailsView(APIView):
         our_roles = set(OwnParty.objects.values_list("role", flat=True))
         endpoints = [
             {"identifier": "credentials", "role": role, "url": credentials_url()}
-            for role in (SENDER, "RECEIVER")
+            for role in (SENDER, RECEIVER)
         ]
         seen = set()
         for endpoint in all_endpoints():

@@ -15,7 +15,7 @@ from django.db import transaction
 from ocpi import tokens
 from ocpi.client import OcpiClient, OcpiClientError
 from ocpi.credentials.serializers import CredentialsIn
-from ocpi.endpoints import RECEIVER, VERSION, versions_url
+from ocpi.endpoints import RECEIVER, SENDER, VERSION, versions_url
 from ocpi.models import Connection, ConnectionParty, OwnParty, Role
 from ocpi.transport.exceptions import (
     InvalidParameters,
@@ -368,7 +368,7 @@ def rotate_credentials(*, connection: Connection) -> Connection:
 def unregister(*, connection: Connection) -> None:
     """DELETE our credentials at the partner, then close the connection here in any case."""
     url = connection.endpoint_url("credentials", RECEIVER) or connection.endpoint_url(
-        "credentials", "SENDER"
+        "credentials", SENDER
     )
     failure = ""
     # A suspended partner still holds our registration: it is told too.
