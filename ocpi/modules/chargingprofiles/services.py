@@ -45,6 +45,7 @@ from ocpi.modules.chargingprofiles.tasks import (
     charging_profile_result_deliver_task,
 )
 from ocpi.transport.exceptions import InvalidParameters, NoMatchingEndpoints, UnknownObject
+from ocpi.validation import validate_document
 
 logger = logging.getLogger(__name__)
 
@@ -69,12 +70,6 @@ ADAPTER_METHODS = {
 }
 
 
-def _validated(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 # Our CPO: the Receiver interface.
 
 
@@ -83,7 +78,7 @@ def charging_profile_receive(
 ) -> ChargingProfileRequest:
     """Validate a request on one of our sessions, answer it and store it; an accepted request
     goes to the charge point adapter once the transaction commits."""
-    request = _validated(REQUEST_SERIALIZERS[kind], document)
+    request = validate_document(REQUEST_SERIALIZERS[kind], document)
     adapter = get_adapter()
     if not adapter.supports_charging_profiles:
         response = ChargingProfileResponseType.NOT_SUPPORTED
@@ -148,7 +143,7 @@ def charging_profile_result_report(
     document = {"result": result}
     if request.kind == Kind.GET and profile is not None:
         document["profile"] = profile
-    _validated(RESULT_SERIALIZERS[request.kind], document)
+    validate_document(RESULT_SERIALIZERS[request.kind], document)
     if request.result_document == document:
         return request
     request.result = result
@@ -175,7 +170,7 @@ def active_charging_profile_push(*, party: OwnParty, session_id: str, profile: d
     """A charge point changed a session's ActiveChargingProfile on its own: PUT it to the eMSP
     that set a profile on the session. The spec allows this push only to an eMSP whose
     SetChargingProfile for the session was accepted. Returns whether a push was queued."""
-    _validated(ActiveChargingProfileIn, profile)
+    validate_document(ActiveChargingProfileIn, profile)
     profile_set = (
         ChargingProfileRequest.objects.filter(
             direction=ChargingProfileRequest.Direction.RECEIVED,
@@ -217,7 +212,7 @@ def charging_profile_set(
     *, connection: Connection, session_id: str, charging_profile: dict
 ) -> ChargingProfileRequest:
     """PUT a ChargingProfile on one of the partner CPO's sessions."""
-    _validated(ChargingProfileIn, charging_profile)
+    validate_document(ChargingProfileIn, charging_profile)
     return _send(connection, Kind.SET, session_id, {"charging_profile": charging_profile})
 
 
@@ -251,7 +246,7 @@ def _send(
     )
     stored.response_url = result_url(stored)
     stored.request = {**parameters, "response_url": stored.response_url}
-    _validated(REQUEST_SERIALIZERS[kind], stored.request)
+    validate_document(REQUEST_SERIALIZERS[kind], stored.request)
     stored.save()
 
     target = f"{url.rstrip('/')}/{session_id}"
@@ -301,7 +296,7 @@ def charging_profile_result_receive(
         )
     if request is None:
         raise UnknownObject(f"Unknown charging profile request {uid}")
-    validated = _validated(RESULT_SERIALIZERS[request.kind], document)
+    validated = validate_document(RESULT_SERIALIZERS[request.kind], document)
     request.result = validated["result"]
     request.result_document = document
     request.result_at = timezone.now()
@@ -316,7 +311,7 @@ def active_charging_profile_receive(
     *, connection: Connection, session_id: str, document: dict
 ) -> ActiveChargingProfile:
     """A partner CPO pushes a changed ActiveChargingProfile of one of its sessions."""
-    _validated(ActiveChargingProfileIn, document)
+    validate_document(ActiveChargingProfileIn, document)
     return _store_active_profile(connection, session_id, document)
 
 

@@ -14,15 +14,11 @@ from ocpi.transport.parties import own_party
 Kind = ChargingProfileRequest.Kind
 
 
-def _body(request) -> dict:
-    return request.data if isinstance(request.data, dict) else {}
-
-
 class ChargingProfileReceiverView(APIView):
     """Each method is answered at once with a ChargingProfileResponse; the result follows."""
 
     def put(self, request, session_id: str):
-        return self._receive(request, Kind.SET, session_id, _body(request))
+        return self._receive(request, Kind.SET, session_id, request.data)
 
     def get(self, request, session_id: str):
         return self._receive(request, Kind.GET, session_id, request.query_params.dict())
@@ -47,12 +43,12 @@ class ChargingProfileSenderView(APIView):
 
     def post(self, request, identifier: str):
         charging_profile_result_receive(
-            connection=request.auth, uid=identifier, document=_body(request)
+            connection=request.auth, uid=identifier, document=request.data
         )
         return ocpi_response()
 
     def put(self, request, identifier: str):
         active_charging_profile_receive(
-            connection=request.auth, session_id=identifier, document=_body(request)
+            connection=request.auth, session_id=identifier, document=request.data
         )
         return ocpi_response()

@@ -43,6 +43,7 @@ from ocpi.modules.commands.tasks import (
 )
 from ocpi.transport import status
 from ocpi.transport.exceptions import InvalidParameters, NoMatchingEndpoints, UnknownObject
+from ocpi.validation import validate_document
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +61,6 @@ def command_type(value: str) -> str:
     return value.upper()
 
 
-def _validated(command: str, document) -> dict:
-    serializer = REQUEST_SERIALIZERS[command](data=document)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 # Our CPO: the Receiver interface.
 
 
@@ -75,7 +70,7 @@ def command_receive(
     """Validate a partner's command, decide the CommandResponse and store both; an accepted
     command is passed to the charge point adapter once the transaction commits."""
     command = command_type(command)
-    request = _validated(command, document)
+    request = validate_document(REQUEST_SERIALIZERS[command], document)
     adapter = get_adapter()
     response_result, ocpi_status, message = _response_for(
         adapter=adapter, connection=connection, party=party, command=command, request=request
@@ -212,7 +207,7 @@ def send_command(*, connection: Connection, command: str, body: dict) -> Command
         direction=Command.Direction.SENT, connection=connection, party=party, command=command
     )
     request = {**body, "response_url": result_url(stored)}
-    _validated(command, request)
+    validate_document(REQUEST_SERIALIZERS[command], request)
     stored.request = request
     stored.response_url = request["response_url"]
     stored.save()
@@ -282,9 +277,7 @@ def command_result_receive(
         )
     if stored is None:
         raise UnknownObject(f"Unknown {command} command {uid}")
-    serializer = CommandResultIn(data=document)
-    serializer.is_valid(raise_exception=True)
-    stored.result = serializer.validated_data["result"]
+    stored.result = validate_document(CommandResultIn, document)["result"]
     stored.result_message = document.get("message") or []
     stored.result_at = timezone.now()
     stored.status = Command.Status.COMPLETED

@@ -8,10 +8,6 @@ from ocpi.transport.parties import own_party
 from ocpi.transport.status import SUCCESS
 
 
-def _body(request) -> dict:
-    return request.data if isinstance(request.data, dict) else {}
-
-
 class CommandReceiverView(APIView):
     """POST {command}: answered at once with a CommandResponse; the result follows later."""
 
@@ -20,7 +16,7 @@ class CommandReceiverView(APIView):
             connection=request.auth,
             party=own_party(request, "CPO"),
             command=command,
-            document=_body(request),
+            document=request.data,
         )
         data = {"result": stored.response_result, "timeout": stored.timeout}
         if stored.response_message:
@@ -40,6 +36,6 @@ class CommandResultView(APIView):
 
     def post(self, request, command: str, uid: str):
         command_result_receive(
-            connection=request.auth, command=command, uid=uid, document=_body(request)
+            connection=request.auth, command=command, uid=uid, document=request.data
         )
         return ocpi_response()

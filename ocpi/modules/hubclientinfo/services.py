@@ -6,7 +6,7 @@ from ocpi.models import Connection
 from ocpi.modules.hubclientinfo.models import ClientInfo
 from ocpi.modules.hubclientinfo.serializers import ClientInfoIn
 from ocpi.objects import UpsertResult, upsert_object
-from ocpi.validation import checked_put
+from ocpi.validation import checked_put, validate_document
 
 
 @transaction.atomic
@@ -16,15 +16,13 @@ def client_info_store(
     """Store a ClientInfo as received. The party it describes is not the sender's own: a hub
     reports on the other parties it connects us to, so no party ownership is checked."""
     checked_put(document, country_code=country_code, party_id=party_id)
-    serializer = ClientInfoIn(data=document)
-    serializer.is_valid(raise_exception=True)
-    role = serializer.validated_data["role"]
+    client_info = validate_document(ClientInfoIn, document)
     return upsert_object(
         ClientInfo,
         country_code=country_code,
         party_id=party_id,
-        object_id=role,
+        object_id=client_info["role"],
         document=document,
         source=connection,
-        extra={"status": serializer.validated_data["status"]},
+        extra={"status": client_info["status"]},
     )

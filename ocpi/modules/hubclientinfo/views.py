@@ -24,6 +24,6 @@ class ClientInfoView(APIView):
             connection=request.auth,
             country_code=country_code,
             party_id=party_id,
-            document=request.data if isinstance(request.data, dict) else {},
+            document=request.data,
         )
         return ocpi_response()

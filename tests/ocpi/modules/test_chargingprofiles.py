@@ -160,6 +160,12 @@ def test_another_emsps_session_is_rejected(partner_client, session, emsp, own_pa
         ),
         (lambda c, e: get_profile(c, e, duration=""), "duration"),
         (lambda c, e: c.delete(URL.format(session_id="S1")), "response_url"),
+        (
+            lambda c, e: c.put(
+                URL.format(session_id="S1"), json.dumps([PROFILE]), content_type="application/json"
+            ),
+            "JSON object",
+        ),
     ],
 )
 def test_an_invalid_request_is_answered_2001_naming_the_field(

@@ -143,6 +143,15 @@ def test_an_invalid_command_is_answered_2001_naming_the_field(
     assert not Command.objects.exists()
 
 
+def test_a_body_that_is_not_a_json_object_is_answered_2001(partner_client, adapter):
+    response = post_command(partner_client, "START_SESSION", [{"location_id": "LOC1"}])
+
+    assert response.status_code == 400
+    assert response.json()["status_code"] == 2001
+    assert "JSON object" in response.json()["status_message"]
+    assert not Command.objects.exists()
+
+
 def test_an_unknown_command_is_a_404_in_the_envelope(partner_client, adapter):
     response = post_command(partner_client, "SELF_DESTRUCT", {})
 
@@ -351,6 +360,21 @@ def test_an_invalid_result_is_answered_2001(partner, partner_cpo, partner_client
 
     assert response.json()["status_code"] == 2001
     assert "result" in response.json()["status_message"]
+
+
+def test_a_result_that_is_not_a_json_object_is_answered_2001(partner, partner_cpo, partner_client):
+    command = send_command(connection=partner, command="START_SESSION", body=our_start_session())
+
+    response = partner_client.post(
+        f"/ocpi/2.2.1/emsp/commands/START_SESSION/{command.uid}",
+        json.dumps(["ACCEPTED"]),
+        content_type="application/json",
+    )
+
+    assert response.json()["status_code"] == 2001
+    assert "JSON object" in response.json()["status_message"]
+    command.refresh_from_db()
+    assert command.result == ""
 
 
 def test_an_unknown_location_answer_leaves_the_command_not_accepted(partner, partner_cpo):

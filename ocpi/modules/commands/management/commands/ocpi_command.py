@@ -15,7 +15,6 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from ocpi.credentials.services import find_connection
 from ocpi.models import Connection, OwnParty, Role
@@ -23,7 +22,7 @@ from ocpi.modules.commands.models import Command as StoredCommand
 from ocpi.modules.commands.models import CommandType
 from ocpi.modules.commands.services import send_command
 from ocpi.modules.tokens.selectors import own_token
-from ocpi.transport.exceptions import OcpiError, describe_validation_errors
+from ocpi.transport.exceptions import OcpiError
 
 
 class Command(BaseCommand):
@@ -61,8 +60,6 @@ class Command(BaseCommand):
         body = {name: value for name, value in body.items() if value is not None}
         try:
             command = send_command(connection=connection, command=options["command"], body=body)
-        except ValidationError as exc:
-            raise CommandError(describe_validation_errors(exc.detail)) from None
         except OcpiError as exc:
             raise CommandError(str(exc.detail)) from None
         self.stdout.write(json.dumps(command_json(command), indent=2))
