@@ -6,9 +6,11 @@ from ocpi.modules.chargingprofiles.models import (
 )
 
 
-def one_decimal() -> serializers.DecimalField:
+def one_decimal(*, required: bool = True) -> serializers.DecimalField:
     """A rate or limit: the spec accepts at most one fraction digit (e.g. 8.1)."""
-    return serializers.DecimalField(max_digits=12, decimal_places=1, min_value=0)
+    return serializers.DecimalField(
+        max_digits=12, decimal_places=1, min_value=0, required=required, allow_null=not required
+    )
 
 
 class ChargingProfilePeriodIn(serializers.Serializer):
@@ -20,9 +22,7 @@ class ChargingProfileIn(serializers.Serializer):
     start_date_time = serializers.DateTimeField(required=False, allow_null=True)
     duration = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     charging_rate_unit = serializers.ChoiceField(choices=["W", "A"])
-    min_charging_rate = serializers.DecimalField(
-        max_digits=12, decimal_places=1, min_value=0, required=False, allow_null=True
-    )
+    min_charging_rate = one_decimal(required=False)
     charging_profile_period = ChargingProfilePeriodIn(many=True, required=False, allow_null=True)
 
 

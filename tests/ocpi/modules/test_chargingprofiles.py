@@ -158,6 +158,10 @@ def test_another_emsps_session_is_rejected(partner_client, session, emsp, own_pa
             ),
             "charging_profile_period.0.limit",
         ),
+        (
+            lambda c, e: put_profile(c, e, profile={**PROFILE, "min_charging_rate": 6.05}),
+            "min_charging_rate",
+        ),
         (lambda c, e: get_profile(c, e, duration=""), "duration"),
         (lambda c, e: c.delete(URL.format(session_id="S1")), "response_url"),
         (
