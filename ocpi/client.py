@@ -43,6 +43,14 @@ class OcpiReply:
             self.ocpi_status is None or 1000 <= self.ocpi_status < 2000
         )
 
+    @property
+    def summary(self) -> str:
+        """The statuses and the partner's message, as error messages quote them."""
+        return (
+            f"HTTP {self.http_status}, OCPI status {self.ocpi_status}: "
+            f"{self.status_message or 'no message'}"
+        )
+
 
 class OcpiClient:
     """One partner connection's outbound calls. A token may be given for the handshake steps
@@ -166,8 +174,7 @@ class OcpiClient:
         reply = self.request(method, url, **kwargs)
         if not reply.ok:
             raise OcpiClientError(
-                f"{method} {url} answered HTTP {reply.http_status}, OCPI status "
-                f"{reply.ocpi_status}: {reply.status_message or 'no message'}",
+                f"{method} {url} answered {reply.summary}",
                 http_status=reply.http_status,
                 ocpi_status=reply.ocpi_status,
             )

@@ -139,12 +139,7 @@ def _send(delivery: PushDelivery) -> str:
         reply = client.request(delivery.method, delivery.url, body=delivery.body or None, retries=0)
     except OcpiClientError as exc:
         return str(exc)
-    if reply.ok:
-        return ""
-    return (
-        f"HTTP {reply.http_status}, OCPI status {reply.ocpi_status}: "
-        f"{reply.status_message or 'no message'}"
-    )
+    return "" if reply.ok else reply.summary
 
 
 def _receiving_party(connection: Connection, party: OwnParty | None) -> tuple[str, str] | None:
