@@ -180,6 +180,11 @@ def discover_partner_api(*, connection: Connection, versions_url: str, token: st
             ocpi_error=UnsupportedVersion,
         )
     version = max(mutual, key=version_key)
+    limit = Connection._meta.get_field("version_url").max_length
+    if len(offered[version]) > limit:
+        raise HandshakeError(
+            "versions", f"the URL of version {version} is longer than {limit} characters"
+        )
     details = _get_data(client, "version details", offered[version])
     raw_endpoints = details.get("endpoints") if isinstance(details, dict) else None
     if not isinstance(raw_endpoints, list):

@@ -182,6 +182,22 @@ def test_version_details_answering_no_endpoints_is_3001(fake_partner, token_a):
     assert body["status_message"].startswith("version details:")
 
 
+def test_a_version_url_longer_than_255_characters_is_3001(fake_partner, token_a):
+    long_path = "/ocpi/" + "v" * 250
+    fake_partner.routes[("GET", "/ocpi/versions")] = (
+        200,
+        envelope([{"version": "2.2.1", "url": fake_partner.url + long_path}]),
+    )
+    fake_partner.routes[("GET", long_path)] = fake_partner.routes[("GET", "/ocpi/2.2.1")]
+
+    body = handshake_error(token_a, fake_partner.credentials())
+
+    assert body["status_code"] == 3001
+    assert body["status_message"].startswith("versions:")
+    assert "255" in body["status_message"]
+    assert Connection.objects.get(name="XYZ").status == Connection.Status.PENDING
+
+
 def test_no_mutual_version_is_3002(fake_partner, token_a):
     fake_partner.routes[("GET", "/ocpi/versions")] = (
         200,
