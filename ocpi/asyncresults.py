@@ -63,13 +63,18 @@ DELIVERY_RETRIES = {
 }
 
 
-def is_uuid(value: str) -> bool:
-    """Whether a result URL's last segment can be one of our request uids."""
+def sent_request_for_update(queryset: models.QuerySet, *, connection, uid: str):
+    """The request our eMSP sent on this connection that a result URL names by its uid, locked
+    for the update; None if there is none (a segment that is no uuid names none)."""
     try:
-        uuid.UUID(value)
+        uuid.UUID(uid)
     except ValueError:
-        return False
-    return True
+        return None
+    return (
+        queryset.select_for_update()
+        .filter(direction=AsyncRequest.Direction.SENT, connection=connection, uid=uid)
+        .first()
+    )
 
 
 def claim_for_execution(model: type[AsyncRequest], pk: int) -> bool:

@@ -12,10 +12,10 @@ from ocpi.asyncresults import (
     claim_for_execution,
     deliver_result,
     expire_after,
-    is_uuid,
     overdue,
     record_response,
     send_request,
+    sent_request_for_update,
 )
 from ocpi.chargepoints.adapter import Outcome, get_adapter
 from ocpi.chargepoints.selectors import own_session, session_belongs_to
@@ -286,14 +286,9 @@ def charging_profile_result_receive(
     *, connection: Connection, uid: str, document: dict
 ) -> ChargingProfileRequest:
     """A partner CPO POSTs the result of a request our eMSP sent (the response_url we gave)."""
-    request = None
-    if is_uuid(uid):
-        request = (
-            ChargingProfileRequest.objects.select_for_update()
-            .filter(direction=ChargingProfileRequest.Direction.SENT, connection=connection)
-            .filter(uid=uid)
-            .first()
-        )
+    request = sent_request_for_update(
+        ChargingProfileRequest.objects, connection=connection, uid=uid
+    )
     if request is None:
         raise UnknownObject(f"Unknown charging profile request {uid}")
     validated = validate_document(RESULT_SERIALIZERS[request.kind], document)

@@ -16,10 +16,10 @@ from ocpi.asyncresults import (
     claim_for_execution,
     deliver_result,
     expire_after,
-    is_uuid,
     overdue,
     record_response,
     send_request,
+    sent_request_for_update,
 )
 from ocpi.chargepoints.adapter import Outcome, get_adapter
 from ocpi.chargepoints.selectors import own_session, session_belongs_to, unknown_location_part
@@ -267,14 +267,9 @@ def command_result_receive(
 ) -> Command:
     """A partner CPO POSTs the result of a command our eMSP sent."""
     command = command_type(command)
-    stored = None
-    if is_uuid(uid):
-        stored = (
-            Command.objects.select_for_update()
-            .filter(direction=Command.Direction.SENT, connection=connection, command=command)
-            .filter(uid=uid)
-            .first()
-        )
+    stored = sent_request_for_update(
+        Command.objects.filter(command=command), connection=connection, uid=uid
+    )
     if stored is None:
         raise UnknownObject(f"Unknown {command} command {uid}")
     stored.result = validate_document(CommandResultIn, document)["result"]

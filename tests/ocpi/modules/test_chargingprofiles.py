@@ -290,9 +290,10 @@ def test_a_refused_request_is_not_accepted(partner, partner_cpo):
     assert request.status == ChargingProfileRequest.Status.NOT_ACCEPTED
 
 
-def test_a_result_for_an_unknown_request_is_404(partner, partner_client):
+@pytest.mark.parametrize("uid", ["6f1c3a52-5b2a-4a8e-9e0e-2b8f1f7a0c11", "not-a-uuid"])
+def test_a_result_for_an_unknown_request_is_404(partner, partner_client, uid):
     response = partner_client.post(
-        "/ocpi/2.2.1/emsp/chargingprofiles/6f1c3a52-5b2a-4a8e-9e0e-2b8f1f7a0c11",
+        f"/ocpi/2.2.1/emsp/chargingprofiles/{uid}",
         json.dumps({"result": "ACCEPTED"}),
         content_type="application/json",
     )
