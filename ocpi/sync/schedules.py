@@ -2,10 +2,10 @@
 
 One pull per registered connection and module it offers a sender endpoint for, every
 OCPI_PULL_INTERVALS[module] seconds, named `ocpi-pull:<connection id>:<module>`; plus the sweep
-that retries pending push deliveries, the traffic-log purge, and a periodic rewrite of these
-schedules. Writing them again changes only
-what differs; a pull of a connection no longer registered is removed. A task staff disabled in
-the admin stays disabled.
+that retries pending push deliveries, the traffic-log purge, the expiry sweeps of commands and
+charging-profile requests, and a periodic rewrite of these schedules. Writing them again changes
+only what differs; a pull of a connection no longer registered is removed. A task staff disabled
+in the admin stays disabled.
 """
 
 import json
