@@ -323,6 +323,9 @@ def register_with_partner(
     Our token B is stored before the POST: the partner calls our versions with it meanwhile.
     If the registration fails, the half-made connection is removed again.
     """
+    limit = Connection._meta.get_field("versions_url").max_length
+    if len(versions_url) > limit:
+        raise HandshakeError("check", f"the versions URL is longer than {limit} characters")
     existing = Connection.objects.filter(
         versions_url=versions_url, status=Connection.Status.REGISTERED
     ).first()

@@ -136,6 +136,17 @@ def test_registering_twice_with_the_same_partner_is_refused(partner_api):
     assert Connection.objects.count() == 1
 
 
+def test_a_versions_url_longer_than_we_store_is_refused_before_calling(partner_api):
+    too_long = partner_api.versions_url + "?" + "x" * 255
+
+    with pytest.raises(HandshakeError, match="longer than 255") as failure:
+        register_with_partner(versions_url=too_long, token_a=TOKEN_A)
+
+    assert failure.value.step == "check"
+    assert partner_api.requests == []
+    assert not Connection.objects.exists()
+
+
 def test_rotate_sends_a_new_token_and_stores_theirs(partner_api):
     connection = register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
     token_b = sent_to_credentials(partner_api, "POST")[0]["body"]["token"]
