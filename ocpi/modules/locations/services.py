@@ -25,7 +25,13 @@ from ocpi.sync.push import push_change
 from ocpi.transport.exceptions import InvalidParameters, UnknownLocation
 from ocpi.transport.parties import require_partner_party, require_same_key
 from ocpi.types import STATUSES
-from ocpi.validation import checked_put, ocpi_time, validate_document, validate_patch
+from ocpi.validation import (
+    checked_put,
+    ocpi_time,
+    require_own_party,
+    validate_document,
+    validate_patch,
+)
 
 MODULE = "locations"
 
@@ -114,7 +120,7 @@ def location_patch_from_partner(
 def location_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
     """Create or replace one of our CPO's locations and push it to every partner."""
     validate_document(LocationSerializer, document)
-    _require_own(party, document)
+    require_own_party(party, document)
     with transaction.atomic():
         result = _store_location(document, source=None)
         if result.applied:
@@ -234,12 +240,6 @@ def _raise_last_updated(parent: dict, child_last_updated: str) -> None:
 
 def _is_newer(stored: dict, last_updated: str) -> bool:
     return ocpi_time(stored.get("last_updated")) > ocpi_time(last_updated)
-
-
-def _require_own(party: OwnParty, document: dict) -> None:
-    for field, ours in (("country_code", party.country_code), ("party_id", party.party_id)):
-        if str(document[field]).upper() != ours.upper():
-            raise InvalidParameters(f"{field} must be {ours} (the party saving it)")
 
 
 def _push(party: OwnParty, method: str, document: dict, *, path_ids: tuple, body: dict) -> None:
