@@ -23,9 +23,10 @@ from ocpi.modules.locations.serializers import (
 from ocpi.objects import UpsertResult, object_key, upsert_object
 from ocpi.sync.push import push_change
 from ocpi.transport.exceptions import InvalidParameters, UnknownLocation
-from ocpi.transport.parties import require_partner_party, require_same_key
+from ocpi.transport.parties import require_partner_party
 from ocpi.types import STATUSES
 from ocpi.validation import (
+    checked_patch,
     checked_put,
     ocpi_time,
     require_own_party,
@@ -92,16 +93,13 @@ def location_patch_from_partner(
     require_partner_party(connection, country_code, party_id)
     if evse_uid is None:
         validate_patch(LocationSerializer, patch)
-        require_same_key(country_code, patch, "country_code")
-        require_same_key(party_id, patch, "party_id")
-        require_same_key(location_id, patch, "id")
+        changes = checked_patch(patch, country_code=country_code, party_id=party_id, id=location_id)
     elif connector_id is None:
         validate_patch(EvseSerializer, patch)
-        require_same_key(evse_uid, patch, "uid")
+        changes = checked_patch(patch, uid=evse_uid)
     else:
         validate_patch(ConnectorSerializer, patch)
-        require_same_key(connector_id, patch, "id")
-    changes = {name: value for name, value in patch.items() if value is not None}
+        changes = checked_patch(patch, id=connector_id)
     with transaction.atomic():
         location = _locked_location(country_code, party_id, location_id)
         if evse_uid is None:

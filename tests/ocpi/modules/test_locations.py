@@ -340,6 +340,22 @@ def test_patch_with_an_invalid_member_is_2001_naming_it(partner_client):
     assert "coordinates.longitude" in response.json()["status_message"]
 
 
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [("LOC1", {"id": "LOC2"}), ("LOC1/EVSE1", {"uid": "EVSE2"}), ("LOC1/EVSE1/1", {"id": "2"})],
+)
+def test_patch_whose_body_key_differs_from_the_url_is_2001_naming_it(partner_client, path, key):
+    put(partner_client, f"{RECEIVER}/DE/ABC/LOC1", location())
+    response = patch(
+        partner_client,
+        f"{RECEIVER}/DE/ABC/{path}",
+        {**key, "last_updated": "2024-06-01T00:00:00Z"},
+    )
+    assert response.json()["status_code"] == 2001
+    assert next(iter(key)) in response.json()["status_message"]
+    assert stored()["last_updated"] == location()["last_updated"]
+
+
 def test_patch_of_an_unknown_location_is_404_2003(partner_client):
     response = patch(
         partner_client,
