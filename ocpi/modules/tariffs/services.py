@@ -14,9 +14,9 @@ from ocpi.modules.tariffs.serializers import TariffSerializer
 from ocpi.modules.tariffs.signals import tariff_stored
 from ocpi.objects import UpsertResult, object_key, upsert_object
 from ocpi.sync.push import push_change
-from ocpi.transport.exceptions import InvalidParameters, UnknownObject
+from ocpi.transport.exceptions import UnknownObject
 from ocpi.transport.parties import require_partner_party
-from ocpi.validation import checked_put, ocpi_time, validate_document
+from ocpi.validation import checked_put, ocpi_time, require_own_party, validate_document
 
 MODULE = "tariffs"
 
@@ -46,9 +46,7 @@ def tariff_delete_from_partner(
 def tariff_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
     """Create or replace one of our CPO's tariffs and push it to every partner."""
     validate_document(TariffSerializer, document)
-    for field, ours in (("country_code", party.country_code), ("party_id", party.party_id)):
-        if str(document[field]).upper() != ours.upper():
-            raise InvalidParameters(f"{field} must be {ours} (the party saving it)")
+    require_own_party(party, document)
     with transaction.atomic():
         result = _store_tariff(document, source=None)
         if result.applied:
