@@ -10,6 +10,7 @@ failed with the last error and the next change of the object goes ahead.
 
 import logging
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,12 @@ logger = logging.getLogger(__name__)
 
 # How long to wait before looking again when another worker is delivering the same object.
 BUSY_RETRY_SECONDS = 1.0
+
+
+def object_path(*segments: str) -> str:
+    """The path of one object under a partner's module URL, each segment escaped: ids are
+    CiStrings and may hold characters that mean something in a URL ('/', '?', '#', ' ')."""
+    return "".join("/" + quote(str(segment), safe="") for segment in segments)
 
 
 def push_change(

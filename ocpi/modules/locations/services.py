@@ -21,7 +21,7 @@ from ocpi.modules.locations.serializers import (
     LocationSerializer,
 )
 from ocpi.objects import UpsertResult, object_key, upsert_object
-from ocpi.sync.push import push_change
+from ocpi.sync.push import object_path, push_change
 from ocpi.transport.exceptions import InvalidParameters, UnknownLocation
 from ocpi.transport.parties import require_partner_party
 from ocpi.types import STATUSES
@@ -247,7 +247,7 @@ def _push(party: OwnParty, method: str, document: dict, *, path_ids: tuple, body
         module=MODULE,
         party=party,
         method=method,
-        path="/" + "/".join((country_code, party_id, *path_ids)),
+        path=object_path(country_code, party_id, *path_ids),
         body=body,
         object_key=":".join((MODULE, country_code, party_id, document["id"])).upper(),
     )

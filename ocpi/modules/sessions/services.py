@@ -102,13 +102,13 @@ def _upsert(data: dict, document: dict, *, source: Connection | None) -> UpsertR
 
 
 def _push(party: OwnParty, method: str, session_id: str, body: dict) -> None:
-    from ocpi.sync.push import push_change
+    from ocpi.sync.push import object_path, push_change
 
     push_change(
         module="sessions",
         party=party,
         method=method,
-        path=f"/{party.country_code}/{party.party_id}/{session_id}",
+        path=object_path(party.country_code, party.party_id, session_id),
         body=body,
         object_key=f"session:{party.code}:{session_id.upper()}",
     )

@@ -13,7 +13,7 @@ from ocpi.modules.tariffs.models import Tariff, TariffVersion
 from ocpi.modules.tariffs.serializers import TariffSerializer
 from ocpi.modules.tariffs.signals import tariff_stored
 from ocpi.objects import UpsertResult, object_key, upsert_object
-from ocpi.sync.push import push_change
+from ocpi.sync.push import object_path, push_change
 from ocpi.transport.exceptions import UnknownObject
 from ocpi.transport.parties import require_partner_party
 from ocpi.validation import checked_put, ocpi_time, require_own_party, validate_document
@@ -108,7 +108,7 @@ def _push(party: OwnParty, method: str, tariff_id: str, *, body: dict) -> None:
         module=MODULE,
         party=party,
         method=method,
-        path=f"/{party.country_code}/{party.party_id}/{tariff_id}",
+        path=object_path(party.country_code, party.party_id, tariff_id),
         body=body,
         object_key=":".join((MODULE, party.country_code, party.party_id, tariff_id)).upper(),
     )

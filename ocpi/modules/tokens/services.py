@@ -97,14 +97,14 @@ def token_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
     with transaction.atomic():
         result = _upsert(data, document, source=None)
         if result.applied:
-            from ocpi.sync.push import push_change
+            from ocpi.sync.push import object_path, push_change
 
             push_change(
                 module="tokens",
                 party=party,
                 method="PUT",
-                path=f"/{party.country_code}/{party.party_id}/{document['uid']}"
-                f"?type={data['type']}",
+                path=object_path(party.country_code, party.party_id, document["uid"])
+                + f"?type={data['type']}",
                 body=document,
                 object_key=f"token:{party.code}:{data['uid'].upper()}:{data['type']}",
             )

@@ -1,0 +1,51 @@
+"""Object ids in a push URL are escaped: CiString ids may hold '/', '?', '#' or spaces."""
+
+from ocpi.modules.tariffs.services import tariff_save_own
+from ocpi.modules.tokens.services import token_save_own
+from ocpi.sync.models import PushDelivery
+from ocpi.sync.push import object_path
+from tests.conftest import make_connection
+from tests.ocpi.sync.conftest import partner_endpoints
+
+BASE = "http://partner.test/ocpi/2.2.1"
+
+
+def test_object_path_escapes_every_segment():
+    assert object_path("NL", "TMC", "A/B C?#") == "/NL/TMC/A%2FB%20C%3F%23"
+
+
+def test_pushed_token_and_tariff_urls_keep_the_id_in_one_segment(own_parties):
+    make_connection(
+        "Receiver",
+        "t-receiver",
+        [("DE", "ABC", "CPO"), ("DE", "ABE", "EMSP")],
+        endpoints=partner_endpoints(BASE),
+    )
+    token_save_own(
+        party=own_parties["EMSP"],
+        document={
+            "country_code": "NL",
+            "party_id": "TME",
+            "uid": "CARD/7 A",
+            "type": "RFID",
+            "contract_id": "NL-TME-C00000007-X",
+            "issuer": "TME",
+            "valid": True,
+            "whitelist": "ALLOWED",
+            "last_updated": "2026-01-01T00:00:00Z",
+        },
+    )
+    tariff_save_own(
+        party=own_parties["CPO"],
+        document={
+            "country_code": "NL",
+            "party_id": "TMC",
+            "id": "DAY?NIGHT",
+            "currency": "EUR",
+            "elements": [{"price_components": [{"type": "ENERGY", "price": 0.3, "step_size": 1}]}],
+            "last_updated": "2026-01-01T00:00:00Z",
+        },
+    )
+    urls = set(PushDelivery.objects.values_list("url", flat=True))
+    assert f"{BASE}/cpo/tokens/NL/TME/CARD%2F7%20A?type=RFID" in urls
+    assert f"{BASE}/emsp/tariffs/NL/TMC/DAY%3FNIGHT" in urls
