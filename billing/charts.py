@@ -26,7 +26,7 @@ class Bar:
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:
-    """The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above `value`: round axis ticks."""
+    """The smallest of 1, 2, 2.5, 5 times a power of ten at or above `value`: round axis ticks."""
     if value <= 0:
         return Decimal(1)
     exponent = value.adjusted()

@@ -80,7 +80,7 @@ class PaymentDetails:
 
 @dataclass(frozen=True)
 class SubLine:
-    """One price dimension of a CDR line: quantity × unit price = net (all excl. VAT)."""
+    """One price dimension of a CDR line: quantity times unit price = net (all excl. VAT)."""
 
     dimension: str  # a Dimension
     description: str  # "Energy", "Charging time", "Session fee", "Parking time"
