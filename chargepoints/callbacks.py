@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from billing.services import price_own_cdr_document
-from ocpi.chargepoints.selectors import find_connector, find_evse, own_location, own_session
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.services import cdr_create_own
 from ocpi.modules.chargingprofiles.models import ChargingProfileRequest
@@ -24,7 +23,9 @@ from ocpi.modules.chargingprofiles.services import (
 )
 from ocpi.modules.commands.models import Command
 from ocpi.modules.commands.services import command_result_report
+from ocpi.modules.locations.selectors import find_connector, find_evse, own_location
 from ocpi.modules.locations.services import evse_status_set_own
+from ocpi.modules.sessions.selectors import own_session
 from ocpi.modules.sessions.services import session_patch_own, session_save_own
 from ocpi.modules.tariffs.selectors import tariffs_for_cdr
 from ocpi.transport.exceptions import UnknownObject

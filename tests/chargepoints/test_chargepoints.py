@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from ocpi.chargepoints import callbacks
-from ocpi.chargepoints.simulator import SimulatorAdapter
+from chargepoints import callbacks
+from chargepoints.simulator import SimulatorAdapter
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.commands.models import Command
 from ocpi.modules.locations.models import Location
@@ -214,7 +214,7 @@ def broker(monkeypatch):
     """Celery as with a broker: tasks are queued, here into a list, instead of run at once."""
     from celery import current_app
 
-    from ocpi.chargepoints import tasks
+    from chargepoints import tasks
 
     queued = []
     monkeypatch.setattr(
