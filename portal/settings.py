@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "ocpi.modules.hubclientinfo",
     "ocpi.sync",
     "billing",
+    "chargepoints",
     "portal",
 ]
 
@@ -142,9 +143,7 @@ OCPI_PULL_MAX_RETRIES = env.int("OCPI_PULL_MAX_RETRIES", default=5)
 OCPI_PUSH_MAX_ATTEMPTS = env.int("OCPI_PUSH_MAX_ATTEMPTS", default=10)
 OCPI_PUSH_BACKOFF_SECONDS = env.float("OCPI_PUSH_BACKOFF_SECONDS", default=1.0)
 # The charge point back end that executes commands (dotted path); the default simulates one.
-CHARGEPOINT_ADAPTER = env(
-    "CHARGEPOINT_ADAPTER", default="ocpi.chargepoints.simulator.SimulatorAdapter"
-)
+CHARGEPOINT_ADAPTER = env("CHARGEPOINT_ADAPTER", default="chargepoints.simulator.SimulatorAdapter")
 
 LOGGING = {
     "version": 1,

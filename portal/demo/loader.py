@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from billing.models import DriverContract
-from ocpi.chargepoints import callbacks
-from ocpi.chargepoints.simulator import SimulatorAdapter
+from chargepoints import callbacks
+from chargepoints.simulator import SimulatorAdapter
 from ocpi.credentials.services import ensure_own_parties
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.models import Cdr

@@ -1,7 +1,7 @@
 """Two real instances over loopback HTTP, a CPO (NL-TMC) and an eMSP (DE-EMP): after the
 handshake the eMSP pulls the CPO's locations and tariffs over several pages, and the CPO has a
 driver's token authorized by the eMSP in real time. (Commands, sessions and CDRs between two
-instances: test_chargepoints_two_instances.py.)"""
+instances: tests/chargepoints/test_chargepoints_two_instances.py.)"""
 
 import json
 

@@ -17,8 +17,7 @@ from ocpi.asyncresults import (
     send_request,
     sent_request_for_update,
 )
-from ocpi.chargepoints.adapter import Outcome, get_adapter
-from ocpi.chargepoints.selectors import own_session, session_belongs_to
+from ocpi.chargepoint_port import Outcome, get_adapter
 from ocpi.client import OcpiClient
 from ocpi.endpoints import RECEIVER, SENDER, VERSION
 from ocpi.models import Connection, OwnParty, Role
@@ -44,6 +43,7 @@ from ocpi.modules.chargingprofiles.tasks import (
     charging_profile_requests_expire_task,
     charging_profile_result_deliver_task,
 )
+from ocpi.modules.sessions.selectors import own_session, session_belongs_to
 from ocpi.transport.exceptions import InvalidParameters, NoMatchingEndpoints, UnknownObject
 from ocpi.validation import validate_document
 

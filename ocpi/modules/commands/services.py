@@ -21,8 +21,7 @@ from ocpi.asyncresults import (
     send_request,
     sent_request_for_update,
 )
-from ocpi.chargepoints.adapter import Outcome, get_adapter
-from ocpi.chargepoints.selectors import own_session, session_belongs_to, unknown_location_part
+from ocpi.chargepoint_port import Outcome, get_adapter
 from ocpi.endpoints import RECEIVER, VERSION
 from ocpi.models import Connection, OwnParty, Role
 from ocpi.modules.commands.models import (
@@ -41,6 +40,8 @@ from ocpi.modules.commands.tasks import (
     command_result_deliver_task,
     commands_expire_task,
 )
+from ocpi.modules.locations.selectors import unknown_location_part
+from ocpi.modules.sessions.selectors import own_session, session_belongs_to
 from ocpi.transport import status
 from ocpi.transport.exceptions import InvalidParameters, NoMatchingEndpoints, UnknownObject
 from ocpi.validation import validate_document
@@ -134,7 +135,7 @@ def _response_for(
 
 def command_execute(*, command_id: int) -> None:
     """Pass an accepted command to the charge point adapter; report its outcome if it has one
-    (an adapter that answers later calls ocpi.chargepoints.callbacks.command_result)."""
+    (an adapter that answers later reports it through command_result_report)."""
     if not claim_for_execution(Command, command_id):
         return  # executed already, or timed out meanwhile
     command = Command.objects.select_related("connection", "party").get(pk=command_id)

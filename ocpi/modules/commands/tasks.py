@@ -5,9 +5,6 @@ from celery import shared_task
 
 from ocpi.asyncresults import DELIVERY_RETRIES
 
-# Registers the simulator's tasks with every worker (Celery discovers installed apps' tasks only).
-from ocpi.chargepoints import tasks as _chargepoint_tasks  # noqa: F401
-
 
 @shared_task(acks_late=False)  # at most once: a charge point must not get a command twice
 def command_execute_task(command_id: int) -> None:

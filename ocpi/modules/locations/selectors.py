@@ -16,6 +16,11 @@ def own_locations(*, party: OwnParty) -> QuerySet[Location]:
     )
 
 
+def own_location(*, party: OwnParty, location_id: str) -> Location | None:
+    """One of our CPO's locations, or None."""
+    return own_locations(party=party).filter(ocpi_id=location_id.upper()).first()
+
+
 def location_get(*, country_code: str, party_id: str, location_id: str) -> Location | None:
     return Location.objects.filter(**object_key(country_code, party_id, location_id)).first()
 
@@ -62,3 +67,20 @@ def location_part(
     if evse is None or connector_id is None:
         return evse
     return find_connector(evse, connector_id)
+
+
+def unknown_location_part(
+    *, party: OwnParty, location_id: str, evse_uid: str | None, connector_id: str | None
+) -> str | None:
+    """Why a command's location, EVSE or connector cannot be found, or None if all exist."""
+    location = own_location(party=party, location_id=location_id)
+    if location is None:
+        return f"Unknown location {location_id}"
+    if not evse_uid:
+        return None
+    evse = find_evse(location.document, evse_uid)
+    if evse is None:
+        return f"Unknown EVSE {evse_uid} at location {location_id}"
+    if connector_id and find_connector(evse, connector_id) is None:
+        return f"Unknown connector {connector_id} of EVSE {evse_uid}"
+    return None

@@ -163,9 +163,14 @@ def _authorization(token: Token, location_references: dict | None, *, reference=
 
 
 def authorize_token_remotely(
-    *, token_uid: str, token_type: str = "RFID", location: dict | None = None
+    *,
+    token_uid: str,
+    token_type: str = "RFID",
+    location: dict | None = None,
+    party: OwnParty | None = None,
 ) -> dict:
-    """Our CPO asks the token's eMSP whether a token may charge; returns its AuthorizationInfo.
+    """Our CPO (`party`; default our first) asks the token's eMSP whether a token may charge;
+    returns its AuthorizationInfo.
 
     A token we have cached is asked of its own eMSP, or decided here when its whitelist says
     ALWAYS, or when its eMSP cannot be asked and the whitelist allows deciding without it. An
@@ -186,7 +191,7 @@ def authorize_token_remotely(
     failures = []
     for connection, emsp_party in askable:
         try:
-            reply = _ask_emsp(connection, emsp_party, token_uid, token_type, location)
+            reply = _ask_emsp(connection, party, emsp_party, token_uid, token_type, location)
         except OcpiClientError as exc:
             if cached is not None:
                 return _decide_without_emsp(cached, location, f"{connection.name}: {exc}")
@@ -202,12 +207,13 @@ def authorize_token_remotely(
 
 def _ask_emsp(
     connection: Connection,
+    our_cpo: OwnParty | None,
     emsp_party: ConnectionParty,
     token_uid: str,
     token_type: str,
     location: dict | None,
 ) -> OcpiReply:
-    our_cpo = OwnParty.objects.filter(role="CPO").order_by("pk").first()
+    our_cpo = our_cpo or OwnParty.objects.filter(role="CPO").order_by("pk").first()
     client = OcpiClient(
         connection, from_party=our_cpo, to_party=(emsp_party.country_code, emsp_party.party_id)
     )

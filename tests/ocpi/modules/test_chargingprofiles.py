@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from chargepoints import callbacks
+from chargepoints.simulator import SimulatorAdapter
 from ocpi import tokens
-from ocpi.chargepoints import callbacks
-from ocpi.chargepoints.simulator import SimulatorAdapter
 from ocpi.modules.chargingprofiles.models import ActiveChargingProfile, ChargingProfileRequest
 from ocpi.modules.chargingprofiles.services import (
     active_charging_profile_get,

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from ocpi.chargepoints.adapter import ChargePointAdapter, Outcome
+from ocpi.chargepoint_port import ChargePointAdapter, Outcome
 from ocpi.modules.commands.models import Command
 from ocpi.modules.commands.services import command_execute, commands_expire, send_command
 from tests.instances import envelope

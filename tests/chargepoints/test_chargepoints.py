@@ -2,20 +2,23 @@
 charging periods and a priced CDR, with the EVSE status following along."""
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
 
-from ocpi.chargepoints import callbacks
-from ocpi.chargepoints.simulator import SimulatorAdapter
+from chargepoints import callbacks
+from chargepoints.simulator import SimulatorAdapter
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.commands.models import Command
 from ocpi.modules.locations.models import Location
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.tariffs.services import tariff_save_own
 from ocpi.objects import upsert_object
+from tests.instances import COMMAND_TIMEOUT_SECONDS, PROJECT_DIR
 from tests.ocpi.conftest import partner_token, results_received
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -214,7 +217,7 @@ def broker(monkeypatch):
     """Celery as with a broker: tasks are queued, here into a list, instead of run at once."""
     from celery import current_app
 
-    from ocpi.chargepoints import tasks
+    from chargepoints import tasks
 
     queued = []
     monkeypatch.setattr(
@@ -247,6 +250,27 @@ def test_with_a_broker_each_update_schedules_the_next(
 
     assert broker == [((cpo.pk, "S1"), 900)]
     assert Session.objects.get().kwh == Decimal("2.75")
+
+
+def test_a_worker_finds_the_simulator_task_among_the_installed_apps():
+    """The worker (`celery -A portal worker`) registers what Celery discovers; a fresh process,
+    since this one has imported the task already."""
+    listing = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from portal.celery import app\n"
+            "app.loader.import_default_modules()\n"
+            "print('\\n'.join(app.tasks))",
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=COMMAND_TIMEOUT_SECONDS,
+    )
+
+    assert "chargepoints.tasks.simulator_session_update_task" in listing.stdout.split()
 
 
 def test_an_occupied_or_broken_evse_is_reported(

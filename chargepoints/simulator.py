@@ -19,14 +19,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ocpi.chargepoints import callbacks
-from ocpi.chargepoints.adapter import ChargePointAdapter, Outcome
-from ocpi.chargepoints.selectors import find_connector, find_evse, own_location, own_session
+from chargepoints import callbacks
+from ocpi.chargepoint_port import ChargePointAdapter, Outcome
 from ocpi.models import OwnParty
 from ocpi.modules.chargingprofiles.models import ChargingProfileRequest
 from ocpi.modules.chargingprofiles.selectors import charging_profile_in_force
 from ocpi.modules.commands.models import Command
 from ocpi.modules.commands.selectors import reservation_is_active
+from ocpi.modules.locations.selectors import find_connector, find_evse, own_location
+from ocpi.modules.sessions.selectors import own_session
 
 INOPERATIVE = {"INOPERATIVE", "OUTOFORDER", "REMOVED", "UNKNOWN"}
 
@@ -184,7 +185,7 @@ class SimulatorAdapter(ChargePointAdapter):
     def _schedule_update(self, party: OwnParty, session_id: str) -> None:
         if current_app.conf.task_always_eager:
             return  # no later to wait for: the session is brought up to date when it stops
-        from ocpi.chargepoints.tasks import simulator_session_update_task
+        from chargepoints.tasks import simulator_session_update_task
 
         transaction.on_commit(
             lambda: simulator_session_update_task.apply_async(

@@ -1,5 +1,4 @@
-"""The simulator's periodic session updates (registered with the workers by the commands
-module's tasks, since Celery discovers the tasks of installed apps only)."""
+"""The simulator's periodic session updates."""
 
 from celery import shared_task
 
@@ -8,6 +7,6 @@ from ocpi.models import OwnParty
 
 @shared_task(acks_late=True)
 def simulator_session_update_task(party_id: int, session_id: str) -> None:
-    from ocpi.chargepoints.simulator import SimulatorAdapter
+    from chargepoints.simulator import SimulatorAdapter
 
     SimulatorAdapter().update_session(OwnParty.objects.get(pk=party_id), session_id)

@@ -1,10 +1,11 @@
-"""The interface between the portal and the charge points of our CPO.
+"""The port to our CPO's charge points: the interface the protocol calls, and its loader.
 
-A charge point back end (an OCPP central system, or the built-in simulator) implements
-ChargePointAdapter. The portal calls it when a partner eMSP sends a command or a charging
-profile request; the back end answers with an Outcome at once, or returns None and reports the
-outcome later through ocpi.chargepoints.callbacks. Sessions, meter values and CDRs flow the
-other way, through the same callbacks. See docs/chargepoints.md.
+A charge point back end (an OCPP central system, or the built-in simulator in `chargepoints/`)
+implements ChargePointAdapter. The portal calls it when a partner eMSP sends a command or a
+charging profile request; the back end answers with an Outcome at once, or returns None and
+reports the outcome later (command_result_report, charging_profile_result_report). Sessions,
+meter values and CDRs flow the other way, through the back end's callbacks. The protocol knows
+the back end only by the dotted path in settings.CHARGEPOINT_ADAPTER. See docs/chargepoints.md.
 """
 
 from __future__ import annotations

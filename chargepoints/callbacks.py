@@ -1,5 +1,5 @@
-"""How a charge point back end feeds the portal: command and charging profile results, sessions,
-meter readings, and the end of a session with its CDR.
+"""How a charge point back end feeds the portal: command and charging profile results, a driver's
+token to authorize, sessions, meter readings, and the end of a session with its CDR.
 
 Everything here is in terms of one of our CPO's sessions. The portal keeps the session as an
 OCPI Session document; each meter reading appends a charging period (PATCH to the eMSPs), and
@@ -7,6 +7,7 @@ the end of the session turns the periods into a priced CDR. The time of the prev
 the session's `last_updated`: only these callbacks change our own sessions.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -14,7 +15,6 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from billing.services import price_own_cdr_document
-from ocpi.chargepoints.selectors import find_connector, find_evse, own_location, own_session
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.services import cdr_create_own
 from ocpi.modules.chargingprofiles.models import ChargingProfileRequest
@@ -24,9 +24,12 @@ from ocpi.modules.chargingprofiles.services import (
 )
 from ocpi.modules.commands.models import Command
 from ocpi.modules.commands.services import command_result_report
+from ocpi.modules.locations.selectors import find_connector, find_evse, own_location
 from ocpi.modules.locations.services import evse_status_set_own
+from ocpi.modules.sessions.selectors import own_session
 from ocpi.modules.sessions.services import session_patch_own, session_save_own
 from ocpi.modules.tariffs.selectors import tariffs_for_cdr
+from ocpi.modules.tokens.services import authorize_token_remotely
 from ocpi.transport.exceptions import UnknownObject
 
 # Without a tariff on the connector, sessions are stated (free of charge) in this currency.
@@ -70,6 +73,43 @@ def active_charging_profile_changed(*, party: OwnParty, session_id: str, profile
     """The station changed a session's ActiveChargingProfile by itself (local limits, load
     balancing): the eMSP that set a profile on the session is told. Returns whether it was."""
     return active_charging_profile_push(party=party, session_id=session_id, profile=profile)
+
+
+# A driver at a station.
+
+
+def token_authorization_requested(
+    *,
+    party: OwnParty,
+    token_uid: str,
+    token_type: str = "RFID",
+    location_id: str | None = None,
+    evse_uids: Sequence[str] = (),
+) -> dict:
+    """A driver presented a token (an RFID card) at one of our stations, which asks whether it
+    may charge (OCPP Authorize): our CPO asks the token's eMSP in real time, naming the location
+    and EVSEs when given. Returns the AuthorizationInfo: charge only if `allowed` is ALLOWED,
+    then report the session with `session_started(token=info["token"],
+    auth_method="AUTH_REQUEST", authorization_reference=info.get("authorization_reference"))`.
+
+    Raises UnknownObject for a location or EVSE our CPO does not have, UnknownToken when no
+    partner eMSP knows the token, UnableToUseClientApi when no eMSP could answer and the
+    token's whitelist does not let us decide alone (the station then goes by its local list).
+    """
+    location_references = None
+    if location_id is not None:
+        location = own_location(party=party, location_id=location_id)
+        if location is None:
+            raise UnknownObject(f"Unknown location {location_id}")
+        location_references = {"location_id": location.document["id"]}
+        for evse_uid in evse_uids:
+            evse = find_evse(location.document, evse_uid)
+            if evse is None:
+                raise UnknownObject(f"Unknown EVSE {evse_uid} at location {location_id}")
+            location_references.setdefault("evse_uids", []).append(evse["uid"])
+    return authorize_token_remotely(
+        party=party, token_uid=token_uid, token_type=token_type, location=location_references
+    )
 
 
 # Sessions.
