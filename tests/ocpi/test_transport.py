@@ -134,7 +134,7 @@ def test_a_pending_connection_reaches_only_versions_and_credentials(own_parties)
 
     assert client.get("/ocpi/versions").status_code == 200
     assert client.get("/ocpi/2.2.1/credentials").status_code == 200
-    assert_envelope(client.get("/ocpi/test/registered-only"), 403, 2000)
+    assert_envelope(client.get("/ocpi/test/registered-only"), 401, 2000)
 
 
 @pytest.mark.urls(__name__)
