@@ -12,6 +12,12 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 keepalive = 5
+# Long request lines and headers reach Django, which answers them in an OCPI envelope (414 for a
+# URL over OCPI_MAX_URL_LENGTH, 401 for a malformed token). Only a request line over 1 MiB or a
+# header over 64 KiB still gets gunicorn's own plain error page.
+limit_request_line = 0
+limit_request_field_size = 64 * 1024
+limit_request_fields = 200
 
 
 def post_worker_init(worker):

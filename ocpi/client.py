@@ -12,7 +12,7 @@ from django.conf import settings
 
 from ocpi import tokens, traffic
 from ocpi.models import Connection, OwnParty, TrafficLog
-from ocpi.transport.parsers import NUL_ESCAPE, nul_path
+from ocpi.transport.parsers import may_hold_unstorable, unstorable_path
 
 logger = logging.getLogger(__name__)
 
@@ -139,9 +139,10 @@ class OcpiClient:
                 f"JSON: {response.text[:200]!r}",
                 http_status=response.status_code,
             ) from None
-        if NUL_ESCAPE in response.content and (where := nul_path(body)) is not None:
+        if may_hold_unstorable(response.content) and (found := unstorable_path(body)):
+            where, what = found
             raise OcpiClientError(
-                f"{method} {url} answered with a NUL character at {where}, which cannot be stored",
+                f"{method} {url} answered with {what} at {where}, which cannot be stored",
                 http_status=response.status_code,
             )
         if not isinstance(body, dict):

@@ -8,6 +8,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 import secrets
 import string
 
@@ -15,6 +16,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits
+_PRINTABLE_TOKEN = re.compile(r"[!-~]+")
 
 
 def new_token() -> str:
@@ -69,7 +71,8 @@ def token_candidates(header_value: str) -> list[str]:
     """
     scheme, _, credential = header_value.strip().partition(" ")
     credential = credential.strip()
-    if scheme.lower() != "token" or not credential:
+    # A token is printable, non-whitespace ASCII (transport_and_format); anything else is no token.
+    if scheme.lower() != "token" or not credential or not _PRINTABLE_TOKEN.fullmatch(credential):
         return []
     candidates = [credential]
     try:

@@ -72,7 +72,7 @@ def record(
     """Log one call. The line returned has its id only if it was saved through the ORM."""
     entry = TrafficLog(
         direction=direction,
-        method=method,
+        method=method[:7],  # WebDAV and other unknown methods are longer than any OCPI one
         url=url[:500],
         connection=connection,
         http_status=http_status,
@@ -159,9 +159,16 @@ class BackgroundWriter:
     def _write(self, lines: list[TrafficLog]) -> None:
         try:
             _insert_without_waiting_for_the_disk(lines)
-        except Exception:  # the database is down: these lines are lost, the next batch retries
-            logger.exception("Could not write %d OCPI traffic log lines", len(lines))
+        except Exception:
+            # One line the database refuses must not cost the others theirs: write them one by
+            # one. If the database is down, every line fails and is logged as lost.
             database.close()
+            for line in lines:
+                try:
+                    _insert_without_waiting_for_the_disk([line])
+                except Exception:
+                    logger.exception("Could not write the OCPI traffic log line %s", line)
+                    database.close()
 
 
 _writer: BackgroundWriter | None = None

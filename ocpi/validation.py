@@ -17,7 +17,7 @@ from rest_framework import serializers
 
 from ocpi.models import OwnParty
 from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
-from ocpi.transport.parsers import nul_path
+from ocpi.transport.parsers import unstorable_path
 from ocpi.transport.parties import require_same_key
 from ocpi.types import (
     CDR_DIMENSION_TYPES,
@@ -32,16 +32,46 @@ from ocpi.types import (
 NUMBER_LIMIT = 10**13
 
 
+class StoredLength:
+    """The length limit holds for the stored form too: ids are kept upper-cased, and upper-casing
+    lengthens some characters ('ß' becomes 'SS')."""
+
+    def __init__(self, max_length: int):
+        self.max_length = max_length
+
+    def __call__(self, value: str) -> None:
+        if not value.isascii() and len(value.upper()) > self.max_length:
+            raise serializers.ValidationError(
+                f"Ensure this field has no more than {self.max_length} characters once upper-cased."
+            )
+
+
 def string(max_length: int | None, *, required: bool = True) -> serializers.CharField:
     """string(n) and CiString(n); case-insensitivity is handled where keys are compared."""
+    validators = [StoredLength(max_length)] if max_length else []
     if required:
-        return serializers.CharField(max_length=max_length, trim_whitespace=False)
+        return serializers.CharField(
+            max_length=max_length, trim_whitespace=False, validators=validators
+        )
     return serializers.CharField(
         max_length=max_length,
         trim_whitespace=False,
         required=False,
         allow_null=True,
         allow_blank=True,
+        validators=validators,
+    )
+
+
+def url_id(max_length: int) -> serializers.CharField:
+    """An object id a partner reads back under a URL we give it: no '/', which no URL path
+    segment of ours can carry (every other character is percent-encoded in that URL)."""
+    return serializers.RegexField(
+        r"^[^/]*$",
+        max_length=max_length,
+        trim_whitespace=False,
+        validators=[StoredLength(max_length)],
+        error_messages={"invalid": "'/' cannot be part of an id: it cannot be read back by URL."},
     )
 
 
@@ -238,16 +268,18 @@ def check(serializer_class, document: dict) -> tuple[dict | None, dict | None]:
 
 
 def require_storable(document) -> None:
-    """A JSON object PostgreSQL can store: no NUL character anywhere, unknown fields included.
+    """A JSON object PostgreSQL can store: no NUL character nor lone surrogate anywhere, unknown
+    fields included.
 
     Request bodies are checked by the parser already; documents pulled from partners or built
     here are not.
     """
     if not isinstance(document, dict):
         raise InvalidParameters("The body must be a JSON object")
-    path = nul_path(document)
-    if path is not None:
-        raise InvalidParameters(f"{path}: NUL characters are not allowed")
+    found = unstorable_path(document)
+    if found is not None:
+        path, what = found
+        raise InvalidParameters(f"{path or 'body'}: {what} are not allowed")
 
 
 def validate_document(serializer_class, document) -> dict:

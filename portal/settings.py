@@ -122,6 +122,10 @@ OCPI_OWN_PARTIES = env("OCPI_OWN_PARTIES", default="NL-TMC:CPO,NL-TME:EMSP")
 OCPI_TOKEN_ENCRYPTION_KEY = env("OCPI_TOKEN_ENCRYPTION_KEY", default="")
 # The largest page we serve; a partner asking for more gets this many.
 OCPI_PAGE_LIMIT_MAX = env.int("OCPI_PAGE_LIMIT_MAX", default=100)
+# The largest request body and URL we accept; larger ones are answered 413/414 in an OCPI
+# envelope (gunicorn.conf.py lets both through to us).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("OCPI_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+OCPI_MAX_URL_LENGTH = env.int("OCPI_MAX_URL_LENGTH", default=8192)
 # Request and response bodies are kept in the traffic log up to this many bytes.
 OCPI_TRAFFIC_BODY_LIMIT = env.int("OCPI_TRAFFIC_BODY_LIMIT", default=64 * 1024)
 OCPI_TRAFFIC_RETENTION_DAYS = env.int("OCPI_TRAFFIC_RETENTION_DAYS", default=30)

@@ -116,4 +116,7 @@ class IsOcpiPartner(BasePermission):
             return False
         if getattr(view, "allow_pending_connection", False):
             return True
-        return connection.status == Connection.Status.REGISTERED
+        if connection.status != Connection.Status.REGISTERED:
+            # Token A opens versions and credentials only: elsewhere it is no valid token (401).
+            raise AuthenticationFailed(self.message)
+        return True

@@ -11,9 +11,14 @@ logger = logging.getLogger(__name__)
 
 
 class OcpiError(drf.APIException):
-    """An error answered with an OCPI status code and an HTTP status."""
+    """An error answered with an OCPI status code and an HTTP status.
 
-    status_code = 400  # HTTP
+    A request that is valid JSON and addresses an existing resource has reached the OCPI layer:
+    its errors are told by the OCPI status code alone, with HTTP 200 (status_codes: "no HTTP
+    error should be returned"). Only JSON that cannot be parsed is an HTTP 400.
+    """
+
+    status_code = 200  # HTTP
     ocpi_status = status.CLIENT_ERROR
     default_detail = "Client error"
 
@@ -103,7 +108,6 @@ def ocpi_exception_handler(exc, context):
         return ocpi_response(
             status_code=status.INVALID_OR_MISSING_PARAMETERS,
             status_message=describe_validation_errors(exc.detail),
-            http_status=400,
         )
     if isinstance(exc, drf.ParseError):
         return ocpi_response(

@@ -4,6 +4,8 @@ import logging
 import time
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 
 from ocpi import traffic
@@ -27,9 +29,26 @@ class OcpiMiddleware:
         request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
         correlation_id = request.headers.get("X-Correlation-ID") or request_id
         request.ocpi_connection = None
-        request_body = request.body if request.method in ("POST", "PUT", "PATCH") else b""
-
-        response = self.get_response(request)
+        request_body = b""
+        response = None
+        if len(request.get_full_path()) > settings.OCPI_MAX_URL_LENGTH:
+            response = ocpi_error_http_response(
+                414,
+                status.INVALID_OR_MISSING_PARAMETERS,
+                f"The URL is longer than our limit of {settings.OCPI_MAX_URL_LENGTH} characters",
+            )
+        elif request.method in ("POST", "PUT", "PATCH"):
+            try:
+                request_body = request.body
+            except RequestDataTooBig:
+                response = ocpi_error_http_response(
+                    413,
+                    status.INVALID_OR_MISSING_PARAMETERS,
+                    f"The body is larger than our limit of "
+                    f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes",
+                )
+        if response is None:
+            response = self.get_response(request)
         if response.status_code == 404 and not _is_json(response):
             response = ocpi_error_http_response(
                 404, status.CLIENT_ERROR, f"Unknown OCPI endpoint: {request.path}"

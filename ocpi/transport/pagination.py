@@ -19,27 +19,34 @@ class PageRequest:
     date_to: datetime | None
 
 
+# PostgreSQL's OFFSET and LIMIT are bigints.
+LARGEST_OFFSET = 2**63 - 1
+
+
 def _int_param(params, name: str, default: int) -> int:
     raw = params.get(name)
     if raw in (None, ""):
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidParameters(f"{name} must be a non-negative integer, got {raw!r}") from None
-    if value < 0:
-        raise InvalidParameters(f"{name} must be a non-negative integer, got {raw!r}")
-    return value
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19 or int(raw) > LARGEST_OFFSET:
+        raise InvalidParameters(
+            f"{name} must be an integer from 0 to {LARGEST_OFFSET}, got {raw[:40]!r}"
+        )
+    return int(raw)
 
 
 def _datetime_param(params, name: str) -> datetime | None:
     raw = params.get(name)
     if not raw:
         return None
-    value = parse_datetime(raw.replace(" ", "+"))  # a '+' in a query string arrives as a space
-    if value is None:
-        raise InvalidParameters(f"{name} must be an RFC 3339 date-time, got {raw!r}")
-    return make_aware(value, UTC) if is_naive(value) else value
+    invalid = InvalidParameters(f"{name} must be an RFC 3339 date-time, got {raw[:40]!r}")
+    try:
+        value = parse_datetime(raw.replace(" ", "+"))  # a '+' in a query string arrives as a space
+        if value is None:
+            raise invalid
+        # Compared in UTC: PostgreSQL refuses some offsets Python accepts (beyond +-15:59).
+        return make_aware(value, UTC) if is_naive(value) else value.astimezone(UTC)
+    except (ValueError, OverflowError):  # day 31 of June, hour 24, +25:00, year 1 at +01:00
+        raise invalid from None
 
 
 def page_request(request) -> PageRequest:

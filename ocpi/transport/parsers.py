@@ -1,44 +1,63 @@
-"""The JSON parser for OCPI requests."""
+"""The JSON parser for OCPI requests, and the characters no stored document may hold."""
 
 import json
+import re
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from ocpi.transport.exceptions import InvalidParameters
 
-NUL_ESCAPE = b"\\u0000"
+# PostgreSQL can store neither a NUL character nor half of a UTF-16 surrogate pair (a lone
+# surrogate is no character at all, and cannot be encoded as UTF-8 to store or to echo).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# In JSON text they can only arrive escaped; a body without such an escape needs no walk.
+_UNSTORABLE_ESCAPE = re.compile(rb"\\u(0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 
-def nul_path(value, path: str = "") -> str | None:
-    """Where a NUL character sits in parsed JSON (a member path), or None."""
+def _unstorable_in(text: str) -> str | None:
+    match = _UNSTORABLE.search(text)
+    if match is None:
+        return None
+    if match.group() == "\x00":
+        return "NUL characters"
+    return "lone surrogate escapes (\\ud800-\\udfff)"
+
+
+def unstorable_path(value, path: str = "") -> tuple[str, str] | None:
+    """(member path, what) of the first string in parsed JSON that cannot be stored, or None."""
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        what = _unstorable_in(value)
+        return (path, what) if what else None
     if isinstance(value, dict):
         for name, member in value.items():
             member_path = f"{path}.{name}" if path else str(name)
-            if "\x00" in name:
-                return member_path
-            found = nul_path(member, member_path)
+            what = _unstorable_in(name)
+            if what:
+                return member_path, what
+            found = unstorable_path(member, member_path)
             if found is not None:
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            found = nul_path(item, f"{path}.{index}" if path else str(index))
+            found = unstorable_path(item, f"{path}.{index}" if path else str(index))
             if found is not None:
                 return found
     return None
 
 
-def require_no_nul(raw: bytes, data) -> None:
-    """PostgreSQL cannot store NUL characters, and no OCPI field has one: refuse them.
+def may_hold_unstorable(raw: bytes) -> bool:
+    """Whether JSON text may hold an unstorable character: one regex scan of the bytes."""
+    return _UNSTORABLE_ESCAPE.search(raw) is not None
 
-    Only JSON text with the escape is walked, so the common case costs one substring scan.
-    """
-    if NUL_ESCAPE in raw:
-        path = nul_path(data)
-        if path is not None:
-            raise InvalidParameters(f"{path or 'body'}: NUL characters are not allowed")
+
+def require_storable_json(raw: bytes, data) -> None:
+    """Refuse, naming the member, what PostgreSQL cannot store and no OCPI field needs."""
+    if may_hold_unstorable(raw):
+        found = unstorable_path(data)
+        if found is not None:
+            path, what = found
+            raise InvalidParameters(f"{path or 'body'}: {what} are not allowed")
 
 
 def _reject_constant(name: str):
@@ -52,5 +71,7 @@ class OcpiJSONParser(JSONParser):
             data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant) if raw else None
         except (UnicodeDecodeError, ValueError) as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
-        require_no_nul(raw, data)
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply") from None
+        require_storable_json(raw, data)
         return data

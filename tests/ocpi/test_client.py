@@ -15,7 +15,7 @@ def test_answer_with_a_nul_character_is_refused_naming_where(client_for, fake_pa
         200,
         '{"status_code": 1000, "data": [{"id": "a\\u0000b"}]}',
     )
-    with pytest.raises(OcpiClientError, match=r"NUL character at data\.0\.id"):
+    with pytest.raises(OcpiClientError, match=r"NUL characters at data\.0\.id"):
         client_for.call("GET", f"{fake_partner.url}/things")
 
 

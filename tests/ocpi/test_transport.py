@@ -107,7 +107,7 @@ def test_a_too_long_field_is_2001_naming_it(own_parties):
         "/ocpi/2.2.1/credentials", data=json.dumps(credentials), content_type="application/json"
     )
 
-    body = assert_envelope(response, 400, 2001)
+    body = assert_envelope(response, 200, 2001)
     assert body["status_message"].startswith("token:")
     assert "64" in body["status_message"]
 
@@ -134,7 +134,7 @@ def test_a_pending_connection_reaches_only_versions_and_credentials(own_parties)
 
     assert client.get("/ocpi/versions").status_code == 200
     assert client.get("/ocpi/2.2.1/credentials").status_code == 200
-    assert_envelope(client.get("/ocpi/test/registered-only"), 403, 2000)
+    assert_envelope(client.get("/ocpi/test/registered-only"), 401, 2000)
 
 
 @pytest.mark.urls(__name__)
@@ -242,14 +242,14 @@ def test_ocpi_to_a_party_not_hosted_here_is_rejected(partner_client):
         "/ocpi/versions", HTTP_OCPI_TO_COUNTRY_CODE="NL", HTTP_OCPI_TO_PARTY_ID="ZZZ"
     )
 
-    body = assert_envelope(response, 400, 2001)
+    body = assert_envelope(response, 200, 2001)
     assert "NL-ZZZ" in body["status_message"]
 
 
 def test_half_a_routing_header_pair_is_rejected(partner_client):
     response = partner_client.get("/ocpi/versions", HTTP_OCPI_FROM_COUNTRY_CODE="DE")
 
-    body = assert_envelope(response, 400, 2001)
+    body = assert_envelope(response, 200, 2001)
     assert "OCPI-from-party-id" in body["status_message"]
 
 
@@ -303,7 +303,7 @@ def test_a_nul_character_anywhere_is_2001_naming_the_field(
         "/ocpi/2.2.1/credentials", data=json.dumps(credentials), content_type="application/json"
     )
 
-    body = assert_envelope(response, 400, 2001)
+    body = assert_envelope(response, 200, 2001)
     assert body["status_message"].startswith(f"{field}:")
 
 

@@ -23,6 +23,7 @@ from ocpi.validation import (
     integer,
     number,
     string,
+    url_id,
 )
 
 
@@ -95,9 +96,10 @@ class EmbeddedTariffSerializer(serializers.Serializer):
 
 
 class CdrSerializer(serializers.Serializer):
-    country_code = string(2)
-    party_id = string(3)
-    id = string(39)
+    # POSTed without a URL: the partner reads the CDR back under the URL made of these.
+    country_code = url_id(2)
+    party_id = url_id(3)
+    id = url_id(39)
     start_date_time = date_time()
     end_date_time = date_time()
     session_id = string(36, required=False)
