@@ -15,6 +15,7 @@ from ocpi.client import OcpiClient, OcpiClientError, OcpiReply
 from ocpi.endpoints import SENDER
 from ocpi.models import Connection, ConnectionParty, OwnParty
 from ocpi.modules.tokens import selectors
+from ocpi.modules.tokens.declaration import TOKENS
 from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.serializers import (
     AuthorizationInfoSerializer,
@@ -97,17 +98,9 @@ def token_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
     with transaction.atomic():
         result = _upsert(data, document, source=None)
         if result.applied:
-            from ocpi.sync.push import object_path, push_change
+            from ocpi.sync.push import object_push
 
-            push_change(
-                module="tokens",
-                party=party,
-                method="PUT",
-                path=object_path(party.country_code, party.party_id, document["uid"])
-                + f"?type={data['type']}",
-                body=document,
-                object_key=f"token:{party.code}:{data['uid'].upper()}:{data['type']}",
-            )
+            object_push(module=TOKENS, party=party, method="PUT", document=document, body=document)
     return result
 
 
