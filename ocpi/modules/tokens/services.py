@@ -173,7 +173,7 @@ def authorize_token_remotely(
         if cached is not None
         else selectors.emsp_connections()
     )
-    askable = [(c, party) for c, party in emsps if c.endpoint_url("tokens", SENDER)]
+    askable = [(c, party) for c, party in emsps if c.endpoint_url(TOKENS.identifier, SENDER)]
     if cached is not None and not askable:
         return _decide_without_emsp(cached, location, "its eMSP offers no real-time authorization")
     failures = []
@@ -204,7 +204,7 @@ def _ask_emsp(
     client = OcpiClient(
         connection, from_party=our_cpo, to_party=(emsp_party.country_code, emsp_party.party_id)
     )
-    url = connection.endpoint_url("tokens", SENDER).rstrip("/")
+    url = connection.endpoint_url(TOKENS.identifier, SENDER).rstrip("/")
     # Real time: a driver is waiting at the charge point, so no retries.
     return client.request(
         "POST",
