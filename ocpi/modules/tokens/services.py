@@ -23,6 +23,7 @@ from ocpi.modules.tokens.serializers import (
     TokenSerializer,
 )
 from ocpi.objects import UpsertResult, merge_patch, object_key, upsert_object
+from ocpi.sync.push import object_push
 from ocpi.transport.exceptions import (
     InvalidParameters,
     OcpiError,
@@ -98,8 +99,6 @@ def token_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
     with transaction.atomic():
         result = _upsert(data, document, source=None)
         if result.applied:
-            from ocpi.sync.push import object_push
-
             object_push(module=TOKENS, party=party, method="PUT", document=document, body=document)
     return result
 
