@@ -12,6 +12,7 @@ exists, so models and services are named by dotted path and looked up when used.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from django.apps import AppConfig, apps
@@ -19,6 +20,9 @@ from django.db.models import Model
 from django.utils.module_loading import import_string
 
 from ocpi.endpoints import RECEIVER, SENDER, VERSION, Endpoint
+
+if TYPE_CHECKING:
+    from ocpi.models import OwnParty
 
 
 def escaped_path(*segments) -> str:
@@ -64,11 +68,11 @@ class OcpiModule:
     schedules: dict[str, Schedule] = field(default_factory=dict)
 
     def endpoint(self, role: str, version: str = VERSION) -> Endpoint:
-        """Our one endpoint in interface role `role`."""
+        """Our endpoint in interface role `role` (ValueError unless the module has one)."""
         [found] = [e for e in self.endpoints.get(version, ()) if e.role == role]
         return found
 
-    def our_party(self, request, role: str):
+    def our_party(self, request, role: str) -> "OwnParty":
         """Our party the request addresses at our `role` interface: a request for a party we do
         not host in that role is refused (2001, naming the role)."""
         from ocpi.transport.parties import own_party  # models are loaded only after apps.py
@@ -83,6 +87,7 @@ class OcpiModule:
 
     @property
     def receiver_role(self) -> str:
+        """The party role that receives the module's objects."""
         return self.endpoint(RECEIVER).party_role
 
     def model(self) -> type[Model]:
