@@ -1,6 +1,8 @@
-from django.apps import AppConfig
+from ocpi import registry
+from ocpi.credentials.declaration import CREDENTIALS
 
 
-class OcpiConfig(AppConfig):
+class OcpiConfig(registry.OcpiModuleConfig):
     name = "ocpi"
     verbose_name = "OCPI"
+    declaration = CREDENTIALS

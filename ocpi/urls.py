@@ -1,16 +1,17 @@
-"""OCPI URLs: /ocpi/versions, /ocpi/2.2.1 and each module under /ocpi/2.2.1/{cpo,emsp}/."""
+"""OCPI URLs: /ocpi/versions, /ocpi/2.2.1 and, under it, the endpoints of every declared module."""
+
+import re
 
 from django.urls import include, path, re_path
 
-from ocpi.credentials.views import CredentialsView
-from ocpi.endpoints import MODULES
+from ocpi import registry
+from ocpi.endpoints import VERSION
 from ocpi.versions import VersionDetailsView, VersionsView
 
 app_name = "ocpi"
 
 urlpatterns = [
     re_path(r"^versions/?$", VersionsView.as_view(), name="versions"),
-    re_path(r"^2\.2\.1/?$", VersionDetailsView.as_view(), name="version-details"),
-    re_path(r"^2\.2\.1/credentials/?$", CredentialsView.as_view(), name="credentials"),
-    *[path("2.2.1/", include(f"ocpi.modules.{module}.urls")) for module in MODULES],
+    re_path(rf"^{re.escape(VERSION)}/?$", VersionDetailsView.as_view(), name="version-details"),
+    *[path(f"{VERSION}/", include(module.urls)) for module in registry.modules()],
 ]

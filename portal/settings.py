@@ -132,17 +132,10 @@ OCPI_TRAFFIC_RETENTION_DAYS = env.int("OCPI_TRAFFIC_RETENTION_DAYS", default=30)
 # Outbound calls to partners.
 OCPI_CLIENT_TIMEOUT = env.float("OCPI_CLIENT_TIMEOUT", default=15.0)
 OCPI_CLIENT_RETRIES = env.int("OCPI_CLIENT_RETRIES", default=3)
-# Synchronisation: seconds between pulls of each module from each partner (overrides merge into
-# the defaults), retries of a failed pull, and push deliveries (attempts, backoff base seconds:
-# attempt n waits base * 2**n).
-OCPI_PULL_INTERVALS = {
-    "locations": 900,
-    "tariffs": 3600,
-    "sessions": 600,
-    "cdrs": 1800,
-    "tokens": 3600,
-    **env.dict("OCPI_PULL_INTERVALS", cast={"value": int}, default={}),
-}
+# Synchronisation: seconds between pulls of a module from each partner (overriding the interval
+# the module declares), retries of a failed pull, and push deliveries (attempts, backoff base
+# seconds: attempt n waits base * 2**n).
+OCPI_PULL_INTERVALS = env.dict("OCPI_PULL_INTERVALS", cast={"value": int}, default={})
 OCPI_PULL_MAX_RETRIES = env.int("OCPI_PULL_MAX_RETRIES", default=5)
 OCPI_PUSH_MAX_ATTEMPTS = env.int("OCPI_PUSH_MAX_ATTEMPTS", default=10)
 OCPI_PUSH_BACKOFF_SECONDS = env.float("OCPI_PUSH_BACKOFF_SECONDS", default=1.0)

@@ -4,7 +4,7 @@ sent again."""
 from django.contrib import admin, messages
 
 from ocpi.sync.models import PushDelivery, SyncState
-from ocpi.sync.push import redeliver
+from ocpi.sync.push import push_deliveries_retry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -46,7 +46,7 @@ class PushDeliveryAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Send the selected failed deliveries again")
     def send_again(self, request, queryset):
-        count = redeliver(delivery_ids=list(queryset.values_list("pk", flat=True)))
+        count = push_deliveries_retry(delivery_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
             f"{count} failed deliveries queued again (not those a later change overtook).",

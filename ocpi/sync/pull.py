@@ -2,58 +2,58 @@
 
 Each (connection, module) keeps a watermark in SyncState: the time the last successful run
 started. The next run asks for `date_from` = watermark, follows the Link pages, and stores every
-object through the module's own `store_from_partner`, the same service its receiver uses. An
-object the module rejects is counted and logged; a failed call fails the run and leaves the
+object through the module's declared `store_from_partner`, the same service its receiver uses.
+An object the module rejects is counted and logged; a failed call fails the run and leaves the
 watermark where it was, so the next run asks again for everything since then.
 """
 
 import logging
 from datetime import UTC
-from importlib import import_module
 
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import APIException
 
+from ocpi import registry
 from ocpi.client import OcpiClient
 from ocpi.endpoints import SENDER
-from ocpi.models import COUNTERPART_ROLE, Connection, OwnParty
+from ocpi.models import Connection, OwnParty
+from ocpi.registry import OcpiModule
 from ocpi.sync.models import SyncState
+from ocpi.sync.selectors import pulled_modules
 
 logger = logging.getLogger(__name__)
-
-# Each module we pull, and the partner role whose sender interface offers it.
-PULLED_MODULES = {
-    "locations": "CPO",
-    "tariffs": "CPO",
-    "sessions": "CPO",
-    "cdrs": "CPO",
-    "tokens": "EMSP",
-}
 
 
 class PullNotPossible(Exception):
     """The connection cannot be pulled for this module (not registered, or no sender endpoint)."""
 
 
-def pulled_modules(connection: Connection) -> list[str]:
-    """The modules this partner offers a sender endpoint for, in PULLED_MODULES order."""
-    return [m for m in PULLED_MODULES if connection.endpoint_url(m, SENDER)]
+def module_pull_scheduled(*, connection_id: int, module: str) -> dict | None:
+    """The scheduled pull of one module from one partner; None when there is nothing to pull
+    (the partner is gone or suspended, or no longer sends the module)."""
+    connection = Connection.objects.filter(
+        pk=connection_id, status=Connection.Status.REGISTERED
+    ).first()
+    if connection is None or module not in pulled_modules(connection=connection):
+        return None
+    return module_pull(connection=connection, module=module)
 
 
-def pull_module(*, connection: Connection, module: str) -> dict:
+def module_pull(*, connection: Connection, module: str) -> dict:
     """Pull what changed in one module since the last successful run; returns the counts.
 
     Raises PullNotPossible, or OcpiClientError when a call to the partner fails.
     """
-    if module not in PULLED_MODULES:
+    declared = registry.module(module)
+    if declared is None or declared.objects is None:
         raise PullNotPossible(f"{module} is not a module we pull")
     if connection.status != Connection.Status.REGISTERED:
         raise PullNotPossible(f"Connection {connection} is {connection.status}, not registered")
     url = connection.endpoint_url(module, SENDER)
     if not url:
         raise PullNotPossible(f"Connection {connection} has no {module} SENDER endpoint")
-    store = import_module(f"ocpi.modules.{module}.services").store_from_partner
+    store = declared.store_from_partner()
 
     state, _ = SyncState.objects.get_or_create(connection=connection, module=module)
     started = timezone.now()
@@ -63,10 +63,10 @@ def pull_module(*, connection: Connection, module: str) -> dict:
     params = {"date_from": _ocpi_datetime(state.watermark)} if state.watermark else None
     counts = {"received": 0, "created": 0, "updated": 0, "unchanged": 0, "invalid": 0}
     try:
-        for page in _client(connection, module).get_pages(url, params):
+        for page in _client(connection, declared).get_pages(url, params):
             for document in page:
                 counts["received"] += 1
-                counts[_store_one(store, connection, module, document)] += 1
+                counts[_store_one(store, connection, declared, document)] += 1
     except Exception as exc:  # recorded for the partner page, whatever it was, then raised
         state.last_error = str(exc) or type(exc).__name__
         state.counts = counts
@@ -80,8 +80,9 @@ def pull_module(*, connection: Connection, module: str) -> dict:
     return counts
 
 
-def _store_one(store, connection: Connection, module: str, document) -> str:
+def _store_one(store, connection: Connection, declared: OcpiModule, document) -> str:
     """Store one pulled object; returns which count it belongs to."""
+    module = declared.identifier
     if not isinstance(document, dict):
         logger.warning("Invalid %s item pulled from %s: not an object", module, connection)
         return "invalid"
@@ -89,7 +90,7 @@ def _store_one(store, connection: Connection, module: str, document) -> str:
         with transaction.atomic():
             result = store(connection=connection, document=document)
     except APIException as exc:
-        object_id = document.get("id") or document.get("uid")
+        object_id = document.get(declared.objects.id_field)
         logger.warning(
             "Invalid %s object %r pulled from %s: %s", module, object_id, connection, exc.detail
         )
@@ -99,10 +100,10 @@ def _store_one(store, connection: Connection, module: str, document) -> str:
     return "updated" if result.applied else "unchanged"
 
 
-def _client(connection: Connection, module: str) -> OcpiClient:
-    sending_role = PULLED_MODULES[module]
-    our_party = OwnParty.objects.filter(role=COUNTERPART_ROLE[sending_role]).order_by("pk").first()
-    their_party = connection.parties.filter(role=sending_role).order_by("id").first()
+def _client(connection: Connection, declared: OcpiModule) -> OcpiClient:
+    """Our party that receives the module's objects calls the partner's party that sends them."""
+    our_party = OwnParty.objects.filter(role=declared.receiver_role).order_by("pk").first()
+    their_party = connection.parties.filter(role=declared.sender_role).order_by("id").first()
     return OcpiClient(
         connection,
         from_party=our_party,

@@ -1,26 +1,29 @@
 """Pushing changes of our own objects to partners' receiver endpoints.
 
 A change becomes one PushDelivery per partner connection, written in the caller's transaction and
-queued once it commits. Deliveries of one object (connection + object_key) reach the partner in
-the order they were made: whoever delivers takes the oldest pending one of that key, under a row
-lock, so two workers never send the same object at the same time. A failed attempt waits
-OCPI_PUSH_BACKOFF_SECONDS * 2**attempts; after OCPI_PUSH_MAX_ATTEMPTS the delivery is marked
-failed with the last error and the next change of the object goes ahead.
+queued once it commits. Where a change goes and which object it belongs to come from the
+module's declaration (`OcpiModule.object_path`, `OcpiModule.push_key`). Deliveries of one object
+(connection + object_key) reach the partner in the order they were made: whoever delivers takes
+the oldest pending one of that key, under a row lock, so two workers never send the same object
+at the same time. A failed attempt waits OCPI_PUSH_BACKOFF_SECONDS * 2**attempts; after
+OCPI_PUSH_MAX_ATTEMPTS the delivery is marked failed with the last error and the next change of
+the object goes ahead.
 """
 
 import logging
 from datetime import timedelta
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ocpi.client import OcpiClient, OcpiClientError
 from ocpi.endpoints import RECEIVER
 from ocpi.models import COUNTERPART_ROLE, Connection, OwnParty
+from ocpi.registry import OcpiModule
 from ocpi.sync.models import PushDelivery
+from ocpi.sync.tasks import deliver_push
 
 logger = logging.getLogger(__name__)
 
@@ -28,29 +31,34 @@ logger = logging.getLogger(__name__)
 BUSY_RETRY_SECONDS = 1.0
 
 
-def object_path(*segments: str) -> str:
-    """The path of one object under a partner's module URL, each segment escaped: ids are
-    CiStrings and may hold characters that mean something in a URL ('/', '?', '#', ' ')."""
-    return "".join("/" + quote(str(segment), safe="") for segment in segments)
-
-
-def push_change(
-    *, module: str, party: OwnParty, method: str, path: str, body: dict, object_key: str
+def object_push(
+    *,
+    module: OcpiModule,
+    party: OwnParty,
+    method: str,
+    document: dict,
+    body: dict,
+    parts: tuple[str, ...] = (),
 ) -> None:
-    """Queue one change for every registered partner that has a receiver endpoint for `module`.
+    """Queue one change of our object for every registered partner with a receiver endpoint
+    for `module`.
 
-    `path` is appended to the partner's endpoint URL ("/NL/TMC/LOC1", "" for a CDR POST).
+    `document` is the object as stored (it says where the change goes and which object it
+    belongs to); `body` is what is sent: the document, a PATCH, or {} for nothing (a DELETE).
+    `parts` address a part of the object, e.g. an EVSE's uid under its location.
     """
+    path = module.object_path(document, *parts)
+    object_key = module.push_key(document)
     deliveries = []
     for connection in Connection.objects.filter(status=Connection.Status.REGISTERED):
-        endpoint = connection.endpoint_url(module, RECEIVER)
+        endpoint = connection.endpoint_url(module.identifier, RECEIVER)
         if not endpoint:
             continue
         deliveries.append(
             PushDelivery.objects.create(
                 connection=connection,
                 party=party,
-                module=module,
+                module=module.identifier,
                 method=method,
                 url=endpoint.rstrip("/") + path,
                 body=body,
@@ -62,12 +70,10 @@ def push_change(
 
 
 def _queue(delivery_id: int) -> None:
-    from ocpi.sync.tasks import deliver_push  # the tasks module imports this one
-
     deliver_push.delay_on_commit(delivery_id)
 
 
-def deliver_object_queue(*, delivery_id: int) -> float | None:
+def push_delivery_send(*, delivery_id: int) -> float | None:
     """Deliver, oldest first, the pending deliveries of this delivery's object to its partner.
 
     Returns the seconds to wait before calling again when something is left to do (a failed
@@ -158,7 +164,7 @@ def _receiving_party(connection: Connection, party: OwnParty | None) -> tuple[st
     return (receiver.country_code, receiver.party_id) if receiver else None
 
 
-def queue_due_deliveries(*, older_than: timedelta) -> int:
+def push_deliveries_queue_due(*, older_than: timedelta) -> int:
     """Queue the oldest pending delivery of every object whose next attempt is due.
 
     The safety net for lost task messages and deliveries left behind when tasks ran eagerly.
@@ -181,13 +187,8 @@ def queue_due_deliveries(*, older_than: timedelta) -> int:
     return len(seen)
 
 
-def deliveries_for(connection: Connection, limit: int = 50) -> QuerySet[PushDelivery]:
-    """The partner's most recent push deliveries, newest first (for the partner page)."""
-    return PushDelivery.objects.filter(connection=connection).order_by("-id")[:limit]
-
-
 @transaction.atomic
-def redeliver(*, delivery_ids: list[int]) -> int:
+def push_deliveries_retry(*, delivery_ids: list[int]) -> int:
     """Give failed deliveries a fresh set of attempts; returns how many were queued again.
 
     A failed change is sent again only while no later change of the same object has reached the

@@ -1,29 +1,26 @@
-"""Celery tasks of synchronisation: thin, take ids, idempotent, retried with backoff."""
+"""Celery tasks of synchronisation: thin, take ids, idempotent, retried with backoff. Services
+are imported inside the tasks because the services queue these tasks."""
 
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 
-from ocpi import traffic
 from ocpi.client import OcpiClientError
-from ocpi.models import Connection
-from ocpi.sync import pull, push, schedules
 
 # A failed pull is tried again after 30 s, 60 s, 120 s, ... (up to OCPI_PULL_MAX_RETRIES times).
 PULL_RETRY_BASE_SECONDS = 30
+# Pending deliveries younger than this are left to the task queued when they were made.
+PUSH_SWEEP_AGE_SECONDS = 60
 
 
 @shared_task(bind=True, max_retries=None)
 def pull_partner_module(self, connection_id: int, module: str) -> dict | None:
-    """Scheduled pull of one module from one partner; a partner gone or suspended is skipped."""
-    connection = Connection.objects.filter(
-        pk=connection_id, status=Connection.Status.REGISTERED
-    ).first()
-    if connection is None or module not in pull.pulled_modules(connection):
-        return None
+    """Scheduled pull of one module from one partner."""
+    from ocpi.sync.pull import module_pull_scheduled
+
     try:
-        return pull.pull_module(connection=connection, module=module)
+        return module_pull_scheduled(connection_id=connection_id, module=module)
     except OcpiClientError as exc:
         raise self.retry(
             exc=exc,
@@ -35,7 +32,9 @@ def pull_partner_module(self, connection_id: int, module: str) -> dict | None:
 @shared_task(bind=True, max_retries=None)
 def deliver_push(self, delivery_id: int) -> None:
     """Deliver a push, and the older pending ones of the same object before it."""
-    wait = push.deliver_object_queue(delivery_id=delivery_id)
+    from ocpi.sync.push import push_delivery_send
+
+    wait = push_delivery_send(delivery_id=delivery_id)
     # Run eagerly (no broker) a retry would not wait: the sweep picks the delivery up instead.
     if wait is not None and not self.request.is_eager:
         raise self.retry(countdown=wait)
@@ -44,14 +43,20 @@ def deliver_push(self, delivery_id: int) -> None:
 @shared_task
 def retry_pending_pushes() -> int:
     """Periodic sweep: queue pending deliveries whose task was lost or never waited."""
-    return push.queue_due_deliveries(older_than=timedelta(minutes=1))
+    from ocpi.sync.push import push_deliveries_queue_due
+
+    return push_deliveries_queue_due(older_than=timedelta(seconds=PUSH_SWEEP_AGE_SECONDS))
 
 
 @shared_task
 def purge_traffic_log() -> int:
-    return traffic.purge_expired()
+    from ocpi.traffic import purge_expired
+
+    return purge_expired()
 
 
 @shared_task
 def refresh_schedules() -> dict:
-    return schedules.write_schedules()
+    from ocpi.sync.schedules import schedules_write
+
+    return schedules_write()

@@ -19,7 +19,7 @@ from ocpi.credentials.services import (
 )
 from ocpi.endpoints import versions_url
 from ocpi.models import Connection
-from ocpi.sync.push import deliveries_for
+from ocpi.sync.selectors import recent_push_deliveries
 from portal.web import selectors
 from portal.web.forms import HandshakeForm, TokenAForm
 from portal.web.services import ConnectionStateError, connection_resume, connection_suspend
@@ -114,7 +114,7 @@ def partner(request, connection_id: int):
             connection=connection, page_number=request.GET.get("page")
         ),
         "sync_states": selectors.connection_sync_states(connection=connection),
-        "deliveries": deliveries_for(connection),
+        "deliveries": recent_push_deliveries(connection=connection),
     }
     return render(request, "portal/partner.html", context)
 

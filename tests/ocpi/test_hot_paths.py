@@ -54,9 +54,9 @@ def test_a_cdr_post_commits_with_its_insert_before_billing_hears_of_it(
     assert response.status_code == 200
     ((cdr_id, in_transaction, stored),) = seen
     assert (cdr_id, in_transaction, stored.exists()) == ("CDR1", False, True)
-    # Authentication (the connection with its parties), the INSERT committing on its own (no
-    # BEGIN and COMMIT around it), the traffic log line.
-    assert len(statements) == 3
+    # Authentication (the connection with its parties), our eMSP party, the INSERT committing on
+    # its own (no BEGIN and COMMIT around it), the traffic log line.
+    assert len(statements) == 4
     assert ('INSERT INTO "ocpi_cdrs_cdr"', False) in statements
 
 

@@ -2,29 +2,21 @@
 
 import json
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-# Module -> its model (app label ocpi_<module>).
-MODELS = {
-    "locations": "Location",
-    "tariffs": "Tariff",
-    "sessions": "Session",
-    "cdrs": "Cdr",
-    "tokens": "Token",
-}
+from ocpi import registry
 
 
 class Command(BaseCommand):
     help = "Print a module's stored objects (ours and partners') as JSON lines."
 
     def add_arguments(self, parser):
-        parser.add_argument("module", choices=list(MODELS))
+        modules = [declared.identifier for declared in registry.modules_with_objects()]
+        parser.add_argument("module", choices=modules)
         parser.add_argument("--party", help="Only this party's objects, as CC-PID (e.g. NL-TMC)")
 
     def handle(self, *args, module, party, **options):
-        model = apps.get_model(f"ocpi_{module}", MODELS[module])
-        objects = model.objects.order_by("last_updated", "pk")
+        objects = registry.module(module).model().objects.order_by("last_updated", "pk")
         if party:
             country_code, separator, party_id = party.partition("-")
             if not separator or len(country_code) != 2 or len(party_id) != 3:

@@ -4,10 +4,12 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ocpi import registry
 from ocpi.client import OcpiClientError
 from ocpi.credentials.services import find_connection
 from ocpi.models import Connection
-from ocpi.sync.pull import PULLED_MODULES, PullNotPossible, pull_module, pulled_modules
+from ocpi.sync.pull import PullNotPossible, module_pull
+from ocpi.sync.selectors import pulled_modules
 
 
 class Command(BaseCommand):
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--module",
             action="append",
-            choices=list(PULLED_MODULES),
+            choices=[declared.identifier for declared in registry.modules_with_objects()],
             help="A module to pull (repeatable); default: every module the partner sends",
         )
 
@@ -28,9 +30,9 @@ class Command(BaseCommand):
         except Connection.DoesNotExist as exc:
             raise CommandError(str(exc)) from exc
         results = {}
-        for name in module or pulled_modules(connection):
+        for name in module or pulled_modules(connection=connection):
             try:
-                results[name] = pull_module(connection=connection, module=name)
+                results[name] = module_pull(connection=connection, module=name)
             except (PullNotPossible, OcpiClientError) as exc:
                 results[name] = {"error": str(exc)}
         self.stdout.write(json.dumps({"connection": connection.identifier, "modules": results}))

@@ -1,7 +1,9 @@
-from django.apps import AppConfig
+from ocpi import registry
+from ocpi.modules.cdrs.declaration import CDRS
 
 
-class ModuleConfig(AppConfig):
+class ModuleConfig(registry.OcpiModuleConfig):
     name = "ocpi.modules.cdrs"
     label = "ocpi_cdrs"
     verbose_name = "OCPI cdrs"
+    declaration = CDRS

@@ -10,10 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db import connection as database
 
 from ocpi.models import Connection, OwnParty
+from ocpi.modules.cdrs.declaration import CDRS
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.cdrs.serializers import CdrSerializer, LenientCdrSerializer, is_tolerated
 from ocpi.modules.cdrs.signals import cdr_stored
 from ocpi.objects import UpsertResult, object_key
+from ocpi.sync.push import object_push
 from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
 from ocpi.transport.parties import require_partner_party
 from ocpi.validation import check, error_list, require_own_party, require_storable
@@ -57,16 +59,7 @@ def cdr_create_own(*, party: OwnParty, document: dict) -> UpsertResult:
     with transaction.atomic():
         result = _insert(data=data, document=document, source=None, warnings=[])
         if result.created:
-            from ocpi.sync.push import push_change
-
-            push_change(
-                module="cdrs",
-                party=party,
-                method="POST",
-                path="",
-                body=document,
-                object_key=f"cdr:{party.code}:{result.instance.ocpi_id}",
-            )
+            object_push(module=CDRS, party=party, method="POST", document=document, body=document)
     return result
 
 

@@ -4,7 +4,6 @@ point adapter; our eMSP sends them to partner CPOs and receives results and prof
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,8 +18,9 @@ from ocpi.asyncresults import (
 )
 from ocpi.chargepoint_port import Outcome, get_adapter
 from ocpi.client import OcpiClient
-from ocpi.endpoints import RECEIVER, SENDER, VERSION
+from ocpi.endpoints import RECEIVER, SENDER
 from ocpi.models import Connection, OwnParty, Role
+from ocpi.modules.chargingprofiles.declaration import CHARGINGPROFILES
 from ocpi.modules.chargingprofiles.models import (
     ActiveChargingProfile,
     ChargingProfileRequest,
@@ -194,7 +194,7 @@ def active_charging_profile_deliver(*, request_id: int, profile: dict) -> None:
     request = ChargingProfileRequest.objects.select_related("connection", "party").get(
         pk=request_id
     )
-    url = request.connection.endpoint_url("chargingprofiles", SENDER)
+    url = request.connection.endpoint_url(CHARGINGPROFILES.identifier, SENDER)
     if not url:
         return  # the eMSP offers no Sender interface to receive it
     client = OcpiClient(request.connection, from_party=request.party)
@@ -205,7 +205,7 @@ def active_charging_profile_deliver(*, request_id: int, profile: dict) -> None:
 
 
 def result_url(request: ChargingProfileRequest) -> str:
-    return f"{settings.OCPI_BASE_URL}/ocpi/{VERSION}/emsp/chargingprofiles/{request.uid}"
+    return f"{CHARGINGPROFILES.endpoint(SENDER).url()}/{request.uid}"
 
 
 def charging_profile_set(
@@ -231,7 +231,7 @@ def charging_profile_clear(*, connection: Connection, session_id: str) -> Chargi
 def _send(
     connection: Connection, kind: str, session_id: str, parameters: dict
 ) -> ChargingProfileRequest:
-    url = connection.endpoint_url("chargingprofiles", RECEIVER)
+    url = connection.endpoint_url(CHARGINGPROFILES.identifier, RECEIVER)
     if not url:
         raise NoMatchingEndpoints(f"{connection} has no chargingprofiles receiver endpoint")
     party = OwnParty.objects.filter(role=Role.EMSP).order_by("pk").first()

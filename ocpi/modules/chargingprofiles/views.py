@@ -2,6 +2,8 @@
 
 from rest_framework.views import APIView
 
+from ocpi.endpoints import RECEIVER
+from ocpi.modules.chargingprofiles.declaration import CHARGINGPROFILES
 from ocpi.modules.chargingprofiles.models import ChargingProfileRequest
 from ocpi.modules.chargingprofiles.services import (
     active_charging_profile_receive,
@@ -9,7 +11,6 @@ from ocpi.modules.chargingprofiles.services import (
     charging_profile_result_receive,
 )
 from ocpi.transport.envelope import ocpi_response
-from ocpi.transport.parties import own_party
 
 Kind = ChargingProfileRequest.Kind
 
@@ -29,7 +30,7 @@ class ChargingProfileReceiverView(APIView):
     def _receive(self, request, kind: str, session_id: str, document: dict):
         stored = charging_profile_receive(
             connection=request.auth,
-            party=own_party(request, "CPO"),
+            party=CHARGINGPROFILES.our_party(request, RECEIVER),
             kind=kind,
             session_id=session_id,
             document=document,

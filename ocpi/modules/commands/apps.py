@@ -1,7 +1,9 @@
-from django.apps import AppConfig
+from ocpi import registry
+from ocpi.modules.commands.declaration import COMMANDS
 
 
-class ModuleConfig(AppConfig):
+class ModuleConfig(registry.OcpiModuleConfig):
     name = "ocpi.modules.commands"
     label = "ocpi_commands"
     verbose_name = "OCPI commands"
+    declaration = COMMANDS

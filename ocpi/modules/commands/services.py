@@ -8,7 +8,6 @@ token belongs to one of the sending connection's parties (an eMSP may use only i
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,8 +21,9 @@ from ocpi.asyncresults import (
     sent_request_for_update,
 )
 from ocpi.chargepoint_port import Outcome, get_adapter
-from ocpi.endpoints import RECEIVER, VERSION
+from ocpi.endpoints import RECEIVER, SENDER
 from ocpi.models import Connection, OwnParty, Role
+from ocpi.modules.commands.declaration import COMMANDS
 from ocpi.modules.commands.models import (
     Command,
     CommandResponseType,
@@ -190,7 +190,7 @@ def command_result_deliver(*, command_id: int) -> None:
 
 def result_url(command: Command) -> str:
     """Where the partner CPO POSTs the CommandResult: our Sender interface, naming the uid."""
-    return f"{settings.OCPI_BASE_URL}/ocpi/{VERSION}/emsp/commands/{command.command}/{command.uid}"
+    return f"{COMMANDS.endpoint(SENDER).url()}/{command.command}/{command.uid}"
 
 
 def send_command(*, connection: Connection, command: str, body: dict) -> Command:
@@ -200,7 +200,7 @@ def send_command(*, connection: Connection, command: str, body: dict) -> Command
     before the call, so that a result arriving before the response finds it.
     """
     command = command_type(command)
-    url = connection.endpoint_url("commands", RECEIVER)
+    url = connection.endpoint_url(COMMANDS.identifier, RECEIVER)
     if not url:
         raise NoMatchingEndpoints(f"{connection} has no commands receiver endpoint")
     party = _sending_party(body)

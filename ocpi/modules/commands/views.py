@@ -2,9 +2,10 @@
 
 from rest_framework.views import APIView
 
+from ocpi.endpoints import RECEIVER
+from ocpi.modules.commands.declaration import COMMANDS
 from ocpi.modules.commands.services import command_receive, command_result_receive
 from ocpi.transport.envelope import ocpi_response
-from ocpi.transport.parties import own_party
 from ocpi.transport.status import SUCCESS
 
 
@@ -14,7 +15,7 @@ class CommandReceiverView(APIView):
     def post(self, request, command: str):
         stored = command_receive(
             connection=request.auth,
-            party=own_party(request, "CPO"),
+            party=COMMANDS.our_party(request, RECEIVER),
             command=command,
             document=request.data,
         )

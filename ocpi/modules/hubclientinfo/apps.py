@@ -1,7 +1,9 @@
-from django.apps import AppConfig
+from ocpi import registry
+from ocpi.modules.hubclientinfo.declaration import HUBCLIENTINFO
 
 
-class ModuleConfig(AppConfig):
+class ModuleConfig(registry.OcpiModuleConfig):
     name = "ocpi.modules.hubclientinfo"
     label = "ocpi_hubclientinfo"
     verbose_name = "OCPI hubclientinfo"
+    declaration = HUBCLIENTINFO

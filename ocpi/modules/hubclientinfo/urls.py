@@ -1,20 +1,15 @@
 from django.urls import re_path
 
-from ocpi.endpoints import RECEIVER, Endpoint
+from ocpi.endpoints import VERSION
+from ocpi.modules.hubclientinfo.declaration import HUBCLIENTINFO
 from ocpi.modules.hubclientinfo.views import ClientInfoView
 
-# Every party connected to a hub receives ClientInfo, so both our roles offer the interface.
-ENDPOINTS = [
-    Endpoint("hubclientinfo", RECEIVER, "CPO", "cpo/hubclientinfo"),
-    Endpoint("hubclientinfo", RECEIVER, "EMSP", "emsp/hubclientinfo"),
-]
-
-PARTY = r"(?P<country_code>[^/]+)/(?P<party_id>[^/]+)"
-
+# One view serves the receiver interface of both our roles.
 urlpatterns = [
     re_path(
-        rf"^(?:cpo|emsp)/hubclientinfo/{PARTY}/?$",
+        endpoint.route(r"/(?P<country_code>[^/]+)/(?P<party_id>[^/]+)/?$"),
         ClientInfoView.as_view(),
         name="hubclientinfo",
-    ),
+    )
+    for endpoint in HUBCLIENTINFO.endpoints[VERSION]
 ]

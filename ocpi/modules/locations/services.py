@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ocpi.models import Connection, OwnParty
+from ocpi.modules.locations.declaration import LOCATIONS
 from ocpi.modules.locations.models import Location
 from ocpi.modules.locations.selectors import find_connector, find_evse
 from ocpi.modules.locations.serializers import (
@@ -21,7 +22,7 @@ from ocpi.modules.locations.serializers import (
     LocationSerializer,
 )
 from ocpi.objects import UpsertResult, object_key, upsert_object
-from ocpi.sync.push import object_path, push_change
+from ocpi.sync.push import object_push
 from ocpi.transport.exceptions import InvalidParameters, UnknownLocation
 from ocpi.transport.parties import require_partner_party
 from ocpi.types import STATUSES
@@ -33,8 +34,6 @@ from ocpi.validation import (
     validate_document,
     validate_patch,
 )
-
-MODULE = "locations"
 
 
 def store_from_partner(*, connection: Connection, document: dict) -> UpsertResult:
@@ -122,7 +121,9 @@ def location_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
     with transaction.atomic():
         result = _store_location(document, source=None)
         if result.applied:
-            _push(party, "PUT", document, path_ids=(document["id"],), body=document)
+            object_push(
+                module=LOCATIONS, party=party, method="PUT", document=document, body=document
+            )
     return result
 
 
@@ -144,12 +145,13 @@ def evse_status_set_own(
         evse["status"] = status
         evse["last_updated"] = now
         _save(location, raised_to=now)
-        _push(
-            party,
-            "PATCH",
-            location.document,
-            path_ids=(location.document["id"], evse["uid"]),
+        object_push(
+            module=LOCATIONS,
+            party=party,
+            method="PATCH",
+            document=location.document,
             body={"status": status, "last_updated": now},
+            parts=(evse["uid"],),
         )
     return location
 
@@ -238,16 +240,3 @@ def _raise_last_updated(parent: dict, child_last_updated: str) -> None:
 
 def _is_newer(stored: dict, last_updated: str) -> bool:
     return ocpi_time(stored.get("last_updated")) > ocpi_time(last_updated)
-
-
-def _push(party: OwnParty, method: str, document: dict, *, path_ids: tuple, body: dict) -> None:
-    """Queue the change for every partner; changes of one location reach a partner in order."""
-    country_code, party_id = document["country_code"], document["party_id"]
-    push_change(
-        module=MODULE,
-        party=party,
-        method=method,
-        path=object_path(country_code, party_id, *path_ids),
-        body=body,
-        object_key=":".join((MODULE, country_code, party_id, document["id"])).upper(),
-    )

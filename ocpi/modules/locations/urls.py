@@ -1,25 +1,20 @@
 from django.urls import re_path
 
-from ocpi.endpoints import RECEIVER, SENDER, Endpoint
+from ocpi.endpoints import RECEIVER, SENDER
 from ocpi.modules.locations import views
+from ocpi.modules.locations.declaration import LOCATIONS
 
-ENDPOINTS: list[Endpoint] = [
-    Endpoint("locations", SENDER, "CPO", "cpo/locations"),
-    Endpoint("locations", RECEIVER, "EMSP", "emsp/locations"),
-]
+sender = LOCATIONS.endpoint(SENDER)
+receiver = LOCATIONS.endpoint(RECEIVER)
 
-# {location_id}[/{evse_uid}[/{connector_id}]], with or without a trailing slash.
-_OBJECT_PATH = r"(?P<location_id>[^/]+)(?:/(?P<evse_uid>[^/]+)(?:/(?P<connector_id>[^/]+))?)?/?$"
+# /{location_id}[/{evse_uid}[/{connector_id}]], with or without a trailing slash.
+_OBJECT_PATH = r"/(?P<location_id>[^/]+)(?:/(?P<evse_uid>[^/]+)(?:/(?P<connector_id>[^/]+))?)?/?$"
 
 urlpatterns = [
-    re_path(r"^cpo/locations/?$", views.CpoLocationListView.as_view(), name="cpo-locations"),
+    re_path(sender.route(r"/?$"), views.CpoLocationListView.as_view(), name="cpo-locations"),
+    re_path(sender.route(_OBJECT_PATH), views.CpoLocationObjectView.as_view(), name="cpo-location"),
     re_path(
-        r"^cpo/locations/" + _OBJECT_PATH,
-        views.CpoLocationObjectView.as_view(),
-        name="cpo-location",
-    ),
-    re_path(
-        r"^emsp/locations/(?P<country_code>[^/]+)/(?P<party_id>[^/]+)/" + _OBJECT_PATH,
+        receiver.route(r"/(?P<country_code>[^/]+)/(?P<party_id>[^/]+)" + _OBJECT_PATH),
         views.EmspLocationObjectView.as_view(),
         name="emsp-location",
     ),

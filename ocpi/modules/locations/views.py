@@ -2,12 +2,14 @@
 
 from rest_framework.views import APIView
 
+from ocpi.endpoints import RECEIVER, SENDER
 from ocpi.modules.locations import selectors, services
+from ocpi.modules.locations.declaration import LOCATIONS
 from ocpi.modules.locations.models import Location
 from ocpi.objects import document_response, documents_page, object_key
 from ocpi.transport.envelope import ocpi_response
 from ocpi.transport.exceptions import UnknownLocation
-from ocpi.transport.parties import own_party, require_partner_party
+from ocpi.transport.parties import require_partner_party
 
 
 def _object_response(locations, location_id: str, evse_uid: str | None, connector_id: str | None):
@@ -28,7 +30,7 @@ class CpoLocationListView(APIView):
     """GET /cpo/locations: our CPO's locations, paginated, filtered by last_updated."""
 
     def get(self, request):
-        party = own_party(request, "CPO")
+        party = LOCATIONS.our_party(request, SENDER)
         return documents_page(request, selectors.own_locations(party=party))
 
 
@@ -36,7 +38,7 @@ class CpoLocationObjectView(APIView):
     """GET /cpo/locations/{location_id}[/{evse_uid}[/{connector_id}]]."""
 
     def get(self, request, location_id, evse_uid=None, connector_id=None):
-        party = own_party(request, "CPO")
+        party = LOCATIONS.our_party(request, SENDER)
         locations = selectors.own_locations(party=party).filter(ocpi_id=location_id.upper())
         return _object_response(locations, location_id, evse_uid, connector_id)
 
@@ -46,13 +48,13 @@ class EmspLocationObjectView(APIView):
     GET, PUT and PATCH by the CPO that owns the location."""
 
     def get(self, request, country_code, party_id, location_id, evse_uid=None, connector_id=None):
-        own_party(request, "EMSP")
+        LOCATIONS.our_party(request, RECEIVER)
         require_partner_party(request.auth, country_code, party_id)
         locations = Location.objects.filter(**object_key(country_code, party_id, location_id))
         return _object_response(locations, location_id, evse_uid, connector_id)
 
     def put(self, request, country_code, party_id, location_id, evse_uid=None, connector_id=None):
-        own_party(request, "EMSP")
+        LOCATIONS.our_party(request, RECEIVER)
         services.location_put_from_partner(
             connection=request.auth,
             country_code=country_code,
@@ -65,7 +67,7 @@ class EmspLocationObjectView(APIView):
         return ocpi_response()
 
     def patch(self, request, country_code, party_id, location_id, evse_uid=None, connector_id=None):
-        own_party(request, "EMSP")
+        LOCATIONS.our_party(request, RECEIVER)
         services.location_patch_from_partner(
             connection=request.auth,
             country_code=country_code,

@@ -1,7 +1,9 @@
-from django.apps import AppConfig
+from ocpi import registry
+from ocpi.modules.sessions.declaration import SESSIONS
 
 
-class ModuleConfig(AppConfig):
+class ModuleConfig(registry.OcpiModuleConfig):
     name = "ocpi.modules.sessions"
     label = "ocpi_sessions"
     verbose_name = "OCPI sessions"
+    declaration = SESSIONS

@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ocpi.models import Connection, OwnParty
+from ocpi.modules.sessions.declaration import SESSIONS
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.sessions.serializers import SessionSerializer
 from ocpi.objects import UpsertResult, merge_patch, object_key, upsert_object
+from ocpi.sync.push import object_push
 from ocpi.transport.exceptions import UnknownObject
 from ocpi.transport.parties import require_partner_party
 from ocpi.validation import checked_patch, checked_put, require_own_party, validate_document
@@ -45,7 +47,9 @@ def session_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
     with transaction.atomic():
         result = _upsert(data, document, source=None)
         if result.applied:
-            _push(party, "PUT", data["id"], document)
+            object_push(
+                module=SESSIONS, party=party, method="PUT", document=document, body=document
+            )
     return result
 
 
@@ -58,7 +62,13 @@ def session_patch_own(*, party: OwnParty, session_id: str, patch: dict) -> Upser
     with transaction.atomic():
         result = _patch(party.country_code, party.party_id, session_id, patch, source=None)
         if result.applied:
-            _push(party, "PATCH", str(result.instance.document["id"]), patch)
+            object_push(
+                module=SESSIONS,
+                party=party,
+                method="PATCH",
+                document=result.instance.document,
+                body=patch,
+            )
     return result
 
 
@@ -98,19 +108,6 @@ def _upsert(data: dict, document: dict, *, source: Connection | None) -> UpsertR
             "token_uid": token["uid"].upper(),
             "contract_id": token["contract_id"].upper(),
         },
-    )
-
-
-def _push(party: OwnParty, method: str, session_id: str, body: dict) -> None:
-    from ocpi.sync.push import object_path, push_change
-
-    push_change(
-        module="sessions",
-        party=party,
-        method=method,
-        path=object_path(party.country_code, party.party_id, session_id),
-        body=body,
-        object_key=f"session:{party.code}:{session_id.upper()}",
     )
 
 

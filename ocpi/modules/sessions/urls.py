@@ -1,13 +1,19 @@
 from django.urls import re_path
 
+from ocpi.endpoints import RECEIVER, SENDER
 from ocpi.modules.sessions import views
-
-ENDPOINTS = [views.CPO_SENDER, views.EMSP_RECEIVER]
+from ocpi.modules.sessions.declaration import SESSIONS
 
 urlpatterns = [
-    re_path(r"^cpo/sessions/?$", views.SessionListView.as_view(), name="sessions-sender"),
     re_path(
-        r"^emsp/sessions/(?P<country_code>[^/]+)/(?P<party_id>[^/]+)/(?P<session_id>[^/]+)/?$",
+        SESSIONS.endpoint(SENDER).route(r"/?$"),
+        views.SessionListView.as_view(),
+        name="sessions-sender",
+    ),
+    re_path(
+        SESSIONS.endpoint(RECEIVER).route(
+            r"/(?P<country_code>[^/]+)/(?P<party_id>[^/]+)/(?P<session_id>[^/]+)/?$"
+        ),
         views.SessionReceiverView.as_view(),
         name="sessions-receiver",
     ),

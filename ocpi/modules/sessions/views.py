@@ -2,22 +2,20 @@
 
 from rest_framework.views import APIView
 
-from ocpi.endpoints import RECEIVER, SENDER, Endpoint
+from ocpi.endpoints import RECEIVER, SENDER
 from ocpi.modules.sessions import selectors, services
+from ocpi.modules.sessions.declaration import SESSIONS
 from ocpi.objects import document_response, documents_page
 from ocpi.transport.envelope import ocpi_response
 from ocpi.transport.exceptions import UnknownObject
-from ocpi.transport.parties import own_party, require_partner_party
-
-CPO_SENDER = Endpoint("sessions", SENDER, "CPO", "cpo/sessions")
-EMSP_RECEIVER = Endpoint("sessions", RECEIVER, "EMSP", "emsp/sessions")
+from ocpi.transport.parties import require_partner_party
 
 
 class SessionListView(APIView):
     """GET /cpo/sessions: our CPO's sessions of the partner's drivers, paginated."""
 
     def get(self, request):
-        party = own_party(request, "CPO")
+        party = SESSIONS.our_party(request, SENDER)
         return documents_page(
             request, selectors.sessions_for_partner(party=party, connection=request.auth)
         )
@@ -27,6 +25,7 @@ class SessionReceiverView(APIView):
     """/emsp/sessions/{country_code}/{party_id}/{session_id}: a partner CPO's session."""
 
     def get(self, request, country_code, party_id, session_id):
+        SESSIONS.our_party(request, RECEIVER)
         require_partner_party(request.auth, country_code, party_id)
         response = document_response(
             selectors.session_by_key(
@@ -38,6 +37,7 @@ class SessionReceiverView(APIView):
         return response
 
     def put(self, request, country_code, party_id, session_id):
+        SESSIONS.our_party(request, RECEIVER)
         services.session_put_from_partner(
             connection=request.auth,
             country_code=country_code,
@@ -48,6 +48,7 @@ class SessionReceiverView(APIView):
         return ocpi_response()
 
     def patch(self, request, country_code, party_id, session_id):
+        SESSIONS.our_party(request, RECEIVER)
         services.session_patch_from_partner(
             connection=request.auth,
             country_code=country_code,

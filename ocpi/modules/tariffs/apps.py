@@ -1,7 +1,9 @@
-from django.apps import AppConfig
+from ocpi import registry
+from ocpi.modules.tariffs.declaration import TARIFFS
 
 
-class ModuleConfig(AppConfig):
+class ModuleConfig(registry.OcpiModuleConfig):
     name = "ocpi.modules.tariffs"
     label = "ocpi_tariffs"
     verbose_name = "OCPI tariffs"
+    declaration = TARIFFS

@@ -9,16 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from ocpi.models import Connection, OwnParty
+from ocpi.modules.tariffs.declaration import TARIFFS
 from ocpi.modules.tariffs.models import Tariff, TariffVersion
 from ocpi.modules.tariffs.serializers import TariffSerializer
 from ocpi.modules.tariffs.signals import tariff_stored
 from ocpi.objects import UpsertResult, object_key, upsert_object
-from ocpi.sync.push import object_path, push_change
+from ocpi.sync.push import object_push
 from ocpi.transport.exceptions import UnknownObject
 from ocpi.transport.parties import require_partner_party
 from ocpi.validation import checked_put, ocpi_time, require_own_party, validate_document
-
-MODULE = "tariffs"
 
 
 def store_from_partner(*, connection: Connection, document: dict) -> UpsertResult:
@@ -50,7 +49,7 @@ def tariff_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
     with transaction.atomic():
         result = _store_tariff(document, source=None)
         if result.applied:
-            _push(party, "PUT", document["id"], body=document)
+            object_push(module=TARIFFS, party=party, method="PUT", document=document, body=document)
     return result
 
 
@@ -58,7 +57,7 @@ def tariff_delete_own(*, party: OwnParty, tariff_id: str) -> Tariff:
     """Withdraw one of our CPO's tariffs (its history stays) and push the DELETE."""
     with transaction.atomic():
         tariff = _mark_deleted(party.country_code, party.party_id, tariff_id, own=True)
-        _push(party, "DELETE", tariff.document["id"], body={})
+        object_push(module=TARIFFS, party=party, method="DELETE", document=tariff.document, body={})
     return tariff
 
 
@@ -100,15 +99,3 @@ def _mark_deleted(country_code: str, party_id: str, tariff_id: str, *, own: bool
             tariff.deleted_at = timezone.now()
             tariff.save(update_fields=["deleted_at", "updated_at"])
     return tariff
-
-
-def _push(party: OwnParty, method: str, tariff_id: str, *, body: dict) -> None:
-    """Queue the change for every partner; changes of one tariff reach a partner in order."""
-    push_change(
-        module=MODULE,
-        party=party,
-        method=method,
-        path=object_path(party.country_code, party.party_id, tariff_id),
-        body=body,
-        object_key=":".join((MODULE, party.country_code, party.party_id, tariff_id)).upper(),
-    )

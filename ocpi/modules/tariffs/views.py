@@ -2,18 +2,20 @@
 
 from rest_framework.views import APIView
 
+from ocpi.endpoints import RECEIVER, SENDER
 from ocpi.modules.tariffs import selectors, services
+from ocpi.modules.tariffs.declaration import TARIFFS
 from ocpi.objects import document_response, documents_page
 from ocpi.transport.envelope import ocpi_response
 from ocpi.transport.exceptions import UnknownObject
-from ocpi.transport.parties import own_party, require_partner_party
+from ocpi.transport.parties import require_partner_party
 
 
 class CpoTariffListView(APIView):
     """GET /cpo/tariffs: our CPO's tariffs, paginated, filtered by last_updated."""
 
     def get(self, request):
-        party = own_party(request, "CPO")
+        party = TARIFFS.our_party(request, SENDER)
         return documents_page(request, selectors.own_tariffs(party=party))
 
 
@@ -22,7 +24,7 @@ class EmspTariffObjectView(APIView):
     that owns the tariff."""
 
     def get(self, request, country_code, party_id, tariff_id):
-        own_party(request, "EMSP")
+        TARIFFS.our_party(request, RECEIVER)
         require_partner_party(request.auth, country_code, party_id)
         response = document_response(
             selectors.current_tariffs(
@@ -34,7 +36,7 @@ class EmspTariffObjectView(APIView):
         return response
 
     def put(self, request, country_code, party_id, tariff_id):
-        own_party(request, "EMSP")
+        TARIFFS.our_party(request, RECEIVER)
         services.tariff_put_from_partner(
             connection=request.auth,
             country_code=country_code,
@@ -45,7 +47,7 @@ class EmspTariffObjectView(APIView):
         return ocpi_response()
 
     def delete(self, request, country_code, party_id, tariff_id):
-        own_party(request, "EMSP")
+        TARIFFS.our_party(request, RECEIVER)
         services.tariff_delete_from_partner(
             connection=request.auth,
             country_code=country_code,

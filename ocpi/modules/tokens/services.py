@@ -15,6 +15,7 @@ from ocpi.client import OcpiClient, OcpiClientError, OcpiReply
 from ocpi.endpoints import SENDER
 from ocpi.models import Connection, ConnectionParty, OwnParty
 from ocpi.modules.tokens import selectors
+from ocpi.modules.tokens.declaration import TOKENS
 from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.serializers import (
     AuthorizationInfoSerializer,
@@ -22,6 +23,7 @@ from ocpi.modules.tokens.serializers import (
     TokenSerializer,
 )
 from ocpi.objects import UpsertResult, merge_patch, object_key, upsert_object
+from ocpi.sync.push import object_push
 from ocpi.transport.exceptions import (
     InvalidParameters,
     OcpiError,
@@ -97,17 +99,7 @@ def token_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
     with transaction.atomic():
         result = _upsert(data, document, source=None)
         if result.applied:
-            from ocpi.sync.push import object_path, push_change
-
-            push_change(
-                module="tokens",
-                party=party,
-                method="PUT",
-                path=object_path(party.country_code, party.party_id, document["uid"])
-                + f"?type={data['type']}",
-                body=document,
-                object_key=f"token:{party.code}:{data['uid'].upper()}:{data['type']}",
-            )
+            object_push(module=TOKENS, party=party, method="PUT", document=document, body=document)
     return result
 
 
@@ -185,7 +177,7 @@ def authorize_token_remotely(
         if cached is not None
         else selectors.emsp_connections()
     )
-    askable = [(c, party) for c, party in emsps if c.endpoint_url("tokens", SENDER)]
+    askable = [(c, party) for c, party in emsps if c.endpoint_url(TOKENS.identifier, SENDER)]
     if cached is not None and not askable:
         return _decide_without_emsp(cached, location, "its eMSP offers no real-time authorization")
     failures = []
@@ -217,7 +209,7 @@ def _ask_emsp(
     client = OcpiClient(
         connection, from_party=our_cpo, to_party=(emsp_party.country_code, emsp_party.party_id)
     )
-    url = connection.endpoint_url("tokens", SENDER).rstrip("/")
+    url = connection.endpoint_url(TOKENS.identifier, SENDER).rstrip("/")
     # Real time: a driver is waiting at the charge point, so no retries.
     return client.request(
         "POST",

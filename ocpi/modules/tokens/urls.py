@@ -1,18 +1,22 @@
 from django.urls import re_path
 
+from ocpi.endpoints import RECEIVER, SENDER
 from ocpi.modules.tokens import views
+from ocpi.modules.tokens.declaration import TOKENS
 
-ENDPOINTS = [views.EMSP_SENDER, views.CPO_RECEIVER]
+sender = TOKENS.endpoint(SENDER)
 
 urlpatterns = [
-    re_path(r"^emsp/tokens/?$", views.TokenListView.as_view(), name="tokens-sender"),
+    re_path(sender.route(r"/?$"), views.TokenListView.as_view(), name="tokens-sender"),
     re_path(
-        r"^emsp/tokens/(?P<token_uid>[^/]+)/authorize/?$",
+        sender.route(r"/(?P<token_uid>[^/]+)/authorize/?$"),
         views.TokenAuthorizeView.as_view(),
         name="tokens-authorize",
     ),
     re_path(
-        r"^cpo/tokens/(?P<country_code>[^/]+)/(?P<party_id>[^/]+)/(?P<token_uid>[^/]+)/?$",
+        TOKENS.endpoint(RECEIVER).route(
+            r"/(?P<country_code>[^/]+)/(?P<party_id>[^/]+)/(?P<token_uid>[^/]+)/?$"
+        ),
         views.TokenReceiverView.as_view(),
         name="tokens-receiver",
     ),

@@ -3,16 +3,14 @@ receiver (GET/PUT/PATCH)."""
 
 from rest_framework.views import APIView
 
-from ocpi.endpoints import RECEIVER, SENDER, Endpoint
+from ocpi.endpoints import RECEIVER, SENDER
 from ocpi.modules.tokens import selectors, services
+from ocpi.modules.tokens.declaration import TOKENS
 from ocpi.modules.tokens.models import Token
 from ocpi.objects import document_response, documents_page
 from ocpi.transport.envelope import ocpi_response
 from ocpi.transport.exceptions import InvalidParameters, UnknownToken
-from ocpi.transport.parties import own_party, require_partner_party
-
-EMSP_SENDER = Endpoint("tokens", SENDER, "EMSP", "emsp/tokens")
-CPO_RECEIVER = Endpoint("tokens", RECEIVER, "CPO", "cpo/tokens")
+from ocpi.transport.parties import require_partner_party
 
 
 def token_type_param(request) -> str:
@@ -27,7 +25,7 @@ class TokenListView(APIView):
     """GET /emsp/tokens: our eMSP's tokens, paginated."""
 
     def get(self, request):
-        party = own_party(request, "EMSP")
+        party = TOKENS.our_party(request, SENDER)
         return documents_page(request, selectors.own_tokens(party=party))
 
 
@@ -47,6 +45,7 @@ class TokenReceiverView(APIView):
     """/cpo/tokens/{country_code}/{party_id}/{token_uid}[?type=]: a partner eMSP's token."""
 
     def get(self, request, country_code, party_id, token_uid):
+        TOKENS.our_party(request, RECEIVER)
         require_partner_party(request.auth, country_code, party_id)
         token_type = token_type_param(request)
         response = document_response(
@@ -64,6 +63,7 @@ class TokenReceiverView(APIView):
         return response
 
     def put(self, request, country_code, party_id, token_uid):
+        TOKENS.our_party(request, RECEIVER)
         services.token_put_from_partner(
             connection=request.auth,
             country_code=country_code,
@@ -75,6 +75,7 @@ class TokenReceiverView(APIView):
         return ocpi_response()
 
     def patch(self, request, country_code, party_id, token_uid):
+        TOKENS.our_party(request, RECEIVER)
         services.token_patch_from_partner(
             connection=request.auth,
             country_code=country_code,

@@ -9,7 +9,7 @@ from ocpi.client import OcpiClientError
 from ocpi.models import Connection
 from ocpi.modules.locations.models import Location
 from ocpi.sync.models import SyncState
-from ocpi.sync.pull import PullNotPossible, pull_module
+from ocpi.sync.pull import PullNotPossible, module_pull
 from ocpi.sync.tasks import pull_partner_module
 from tests.ocpi.sync.conftest import Answer, ocpi_answer
 
@@ -58,7 +58,7 @@ def no_client_retries(settings):
 
 def pull_at(moment, connection):
     with time_machine.travel(moment, tick=False):
-        return pull_module(connection=connection, module="locations")
+        return module_pull(connection=connection, module="locations")
 
 
 def test_a_pull_follows_every_link_page_and_stores_the_objects(remote_partner, partner_server):
@@ -164,12 +164,12 @@ def test_a_partner_without_a_sender_endpoint_or_not_registered_is_not_pulled(
     remote_partner.endpoints = [e for e in remote_partner.endpoints if e["role"] == "RECEIVER"]
     remote_partner.save()
     with pytest.raises(PullNotPossible, match="no locations SENDER endpoint"):
-        pull_module(connection=remote_partner, module="locations")
+        module_pull(connection=remote_partner, module="locations")
 
     remote_partner.status = Connection.Status.SUSPENDED
     remote_partner.save()
     with pytest.raises(PullNotPossible, match="suspended"):
-        pull_module(connection=remote_partner, module="locations")
+        module_pull(connection=remote_partner, module="locations")
     assert partner_server.calls == []
 
 

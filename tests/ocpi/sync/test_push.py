@@ -10,30 +10,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from ocpi.models import Connection
+from ocpi.modules.locations.declaration import LOCATIONS
+from ocpi.modules.tariffs.declaration import TARIFFS
 from ocpi.sync.models import PushDelivery
 from ocpi.sync.push import (
     BUSY_RETRY_SECONDS,
-    deliver_object_queue,
-    deliveries_for,
-    push_change,
-    queue_due_deliveries,
-    redeliver,
+    object_push,
+    push_deliveries_queue_due,
+    push_deliveries_retry,
+    push_delivery_send,
 )
+from ocpi.sync.selectors import recent_push_deliveries
 from tests.conftest import make_connection
 from tests.ocpi.sync.conftest import Answer, ocpi_answer
 
 LOCATION = {"country_code": "NL", "party_id": "TMC", "id": "LOC1", "name": "Depot"}
 
 
-def push_location(party, name="Depot", key="locations:NL:TMC:LOC1"):
-    push_change(
-        module="locations",
-        party=party,
-        method="PUT",
-        path="/NL/TMC/LOC1",
-        body={**LOCATION, "name": name},
-        object_key=key,
-    )
+def push_location(party, name="Depot", location_id="LOC1"):
+    document = {**LOCATION, "id": location_id, "name": name}
+    object_push(module=LOCATIONS, party=party, method="PUT", document=document, body=document)
 
 
 def later(seconds):
@@ -67,7 +63,7 @@ def test_a_change_is_delivered_to_the_partners_receiver_on_commit(
     assert delivery.status == PushDelivery.Status.DELIVERED
     assert delivery.attempts == 1
     assert delivery.delivered_at is not None
-    assert list(deliveries_for(remote_partner)) == [delivery]
+    assert list(recent_push_deliveries(connection=remote_partner)) == [delivery]
 
 
 def test_only_registered_partners_with_a_receiver_for_the_module_get_the_change(
@@ -101,19 +97,19 @@ def test_a_failed_attempt_waits_for_its_backoff_then_is_retried(
     delivery = PushDelivery.objects.get()
     partner_server.answer = lambda call: Answer(503, {"error": "busy"})
 
-    wait = deliver_object_queue(delivery_id=delivery.pk)
+    wait = push_delivery_send(delivery_id=delivery.pk)
 
     assert wait == pytest.approx(2, abs=0.5)  # backoff 1 s * 2**1
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (PushDelivery.Status.PENDING, 1)
     assert "503" in delivery.last_error
     # Not due yet: nothing is sent.
-    assert deliver_object_queue(delivery_id=delivery.pk) > 0
+    assert push_delivery_send(delivery_id=delivery.pk) > 0
     assert len(partner_server.calls) == 1
 
     partner_server.answer = lambda call: ocpi_answer()
     with later(3):
-        assert deliver_object_queue(delivery_id=delivery.pk) is None
+        assert push_delivery_send(delivery_id=delivery.pk) is None
 
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (PushDelivery.Status.DELIVERED, 2)
@@ -130,9 +126,9 @@ def test_after_the_last_attempt_the_delivery_fails_with_the_last_error(
 
     with time_machine.travel(timezone.now(), tick=False) as clock:
         for _attempt in range(3):
-            deliver_object_queue(delivery_id=delivery.pk)
+            push_delivery_send(delivery_id=delivery.pk)
             clock.shift(timedelta(minutes=1))
-        assert deliver_object_queue(delivery_id=delivery.pk) is None
+        assert push_delivery_send(delivery_id=delivery.pk) is None
 
     delivery.refresh_from_db()
     assert delivery.status == PushDelivery.Status.FAILED
@@ -148,7 +144,7 @@ def test_an_ocpi_error_status_is_a_failure_with_the_partners_message(
     delivery = PushDelivery.objects.get()
     partner_server.answer = lambda call: ocpi_answer(status_code=2001, message="name: too long")
 
-    deliver_object_queue(delivery_id=delivery.pk)
+    push_delivery_send(delivery_id=delivery.pk)
 
     delivery.refresh_from_db()
     assert delivery.status == PushDelivery.Status.PENDING
@@ -164,12 +160,12 @@ def test_changes_of_one_object_arrive_in_the_order_they_were_made(
     partner_server.answer = lambda call: Answer(503, {})
 
     # The task of the newer change runs first: it must send the older one, and stop there.
-    deliver_object_queue(delivery_id=second.pk)
+    push_delivery_send(delivery_id=second.pk)
     assert [c.body["name"] for c in partner_server.calls] == ["first"]
 
     partner_server.answer = lambda call: ocpi_answer()
     with later(10):
-        deliver_object_queue(delivery_id=second.pk)
+        push_delivery_send(delivery_id=second.pk)
 
     assert [c.body["name"] for c in partner_server.calls] == ["first", "first", "second"]
     assert set(PushDelivery.objects.values_list("status", flat=True)) == {"delivered"}
@@ -186,7 +182,7 @@ def test_a_failed_delivery_does_not_block_the_next_change_of_the_object(
         Answer(503, {}) if call.body["name"] == "first" else ocpi_answer()
     )
 
-    assert deliver_object_queue(delivery_id=first.pk) is None
+    assert push_delivery_send(delivery_id=first.pk) is None
 
     assert PushDelivery.objects.get(pk=first.pk).status == PushDelivery.Status.FAILED
     assert PushDelivery.objects.get(pk=second.pk).status == PushDelivery.Status.DELIVERED
@@ -195,14 +191,14 @@ def test_a_failed_delivery_does_not_block_the_next_change_of_the_object(
 def test_other_objects_are_not_held_up_by_a_failing_one(
     remote_partner, partner_server, own_parties, fast_retries
 ):
-    push_location(own_parties["CPO"], key="locations:NL:TMC:LOC1")
-    push_location(own_parties["CPO"], key="locations:NL:TMC:LOC2")
+    push_location(own_parties["CPO"], location_id="LOC1")
+    push_location(own_parties["CPO"], location_id="LOC2")
     first, other = PushDelivery.objects.order_by("id")
     partner_server.answer = lambda call: Answer(503, {})
-    deliver_object_queue(delivery_id=first.pk)
+    push_delivery_send(delivery_id=first.pk)
 
     partner_server.answer = lambda call: ocpi_answer()
-    assert deliver_object_queue(delivery_id=other.pk) is None
+    assert push_delivery_send(delivery_id=other.pk) is None
 
     assert PushDelivery.objects.get(pk=other.pk).status == PushDelivery.Status.DELIVERED
 
@@ -210,9 +206,9 @@ def test_other_objects_are_not_held_up_by_a_failing_one(
 def test_a_delivered_change_is_not_sent_again(remote_partner, partner_server, own_parties):
     push_location(own_parties["CPO"])
     delivery = PushDelivery.objects.get()
-    deliver_object_queue(delivery_id=delivery.pk)
+    push_delivery_send(delivery_id=delivery.pk)
 
-    assert deliver_object_queue(delivery_id=delivery.pk) is None
+    assert push_delivery_send(delivery_id=delivery.pk) is None
 
     assert len(partner_server.calls) == 1
 
@@ -222,9 +218,9 @@ def test_the_sweep_queues_due_deliveries_left_pending(
 ):
     push_location(own_parties["CPO"])  # outside a commit capture: its task never ran
 
-    assert queue_due_deliveries(older_than=timedelta(minutes=1)) == 0  # too young
+    assert push_deliveries_queue_due(older_than=timedelta(minutes=1)) == 0  # too young
     with later(120), django_capture_on_commit_callbacks(execute=True):
-        assert queue_due_deliveries(older_than=timedelta(minutes=1)) == 1
+        assert push_deliveries_queue_due(older_than=timedelta(minutes=1)) == 1
 
     assert PushDelivery.objects.get().status == PushDelivery.Status.DELIVERED
     assert len(partner_server.calls) == 1
@@ -234,19 +230,19 @@ def test_a_failed_delivery_can_be_sent_again_unless_a_later_change_overtook_it(
     remote_partner, partner_server, own_parties, fast_retries, django_capture_on_commit_callbacks
 ):
     fast_retries.OCPI_PUSH_MAX_ATTEMPTS = 1
-    push_location(own_parties["CPO"], name="first", key="locations:NL:TMC:LOC1")
-    push_location(own_parties["CPO"], name="second", key="locations:NL:TMC:LOC1")
-    push_location(own_parties["CPO"], name="alone", key="locations:NL:TMC:LOC2")
+    push_location(own_parties["CPO"], name="first", location_id="LOC1")
+    push_location(own_parties["CPO"], name="second", location_id="LOC1")
+    push_location(own_parties["CPO"], name="alone", location_id="LOC2")
     first, second, alone = PushDelivery.objects.order_by("id")
     partner_server.answer = lambda call: (
         ocpi_answer() if call.body["name"] == "second" else Answer(503, {})
     )
-    deliver_object_queue(delivery_id=first.pk)
-    deliver_object_queue(delivery_id=alone.pk)
+    push_delivery_send(delivery_id=first.pk)
+    push_delivery_send(delivery_id=alone.pk)
     partner_server.answer = lambda call: ocpi_answer()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert redeliver(delivery_ids=[first.pk, second.pk, alone.pk]) == 1
+        assert push_deliveries_retry(delivery_ids=[first.pk, second.pk, alone.pk]) == 1
 
     assert PushDelivery.objects.get(pk=first.pk).status == PushDelivery.Status.FAILED
     alone.refresh_from_db()
@@ -264,7 +260,7 @@ def test_an_object_another_worker_is_delivering_is_left_to_it(
         method="PUT",
         url=f"{partner_server.url}/emsp/locations/NL/TMC/LOC1",
         body=LOCATION,
-        object_key="locations:NL:TMC:LOC1",
+        object_key=LOCATIONS.push_key(LOCATION),
     )
     locked, release = threading.Event(), threading.Event()
 
@@ -282,27 +278,21 @@ def test_an_object_another_worker_is_delivering_is_left_to_it(
     thread.start()
     try:
         assert locked.wait(timeout=30)
-        assert deliver_object_queue(delivery_id=delivery.pk) == BUSY_RETRY_SECONDS
+        assert push_delivery_send(delivery_id=delivery.pk) == BUSY_RETRY_SECONDS
     finally:
         release.set()
         thread.join()
 
     assert partner_server.calls == []
-    assert deliver_object_queue(delivery_id=delivery.pk) is None
+    assert push_delivery_send(delivery_id=delivery.pk) is None
     assert len(partner_server.calls) == 1
 
 
 def test_a_delete_is_sent_without_a_body(remote_partner, partner_server, own_parties):
-    push_change(
-        module="tariffs",
-        party=own_parties["CPO"],
-        method="DELETE",
-        path="/NL/TMC/T1",
-        body={},
-        object_key="tariffs:NL:TMC:T1",
-    )
+    tariff = {"country_code": "NL", "party_id": "TMC", "id": "T1"}
+    object_push(module=TARIFFS, party=own_parties["CPO"], method="DELETE", document=tariff, body={})
 
-    deliver_object_queue(delivery_id=PushDelivery.objects.get().pk)
+    push_delivery_send(delivery_id=PushDelivery.objects.get().pk)
 
     [call] = partner_server.calls
     assert (call.method, call.path, call.body) == ("DELETE", "/emsp/tariffs/NL/TMC/T1", None)

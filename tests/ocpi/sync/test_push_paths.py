@@ -2,16 +2,16 @@
 
 from ocpi.modules.tariffs.services import tariff_save_own
 from ocpi.modules.tokens.services import token_save_own
+from ocpi.registry import escaped_path
 from ocpi.sync.models import PushDelivery
-from ocpi.sync.push import object_path
 from tests.conftest import make_connection
 from tests.ocpi.sync.conftest import partner_endpoints
 
 BASE = "http://partner.test/ocpi/2.2.1"
 
 
-def test_object_path_escapes_every_segment():
-    assert object_path("NL", "TMC", "A/B C?#") == "/NL/TMC/A%2FB%20C%3F%23"
+def test_escaped_path_escapes_every_segment():
+    assert escaped_path("NL", "TMC", "A/B C?#") == "/NL/TMC/A%2FB%20C%3F%23"
 
 
 def test_pushed_token_and_tariff_urls_keep_the_id_in_one_segment(own_parties):

@@ -15,8 +15,9 @@ from celery import Celery, signals
 from celery.contrib.testing.worker import start_worker
 from django.db import connection as db_connection
 
+from ocpi.modules.locations.declaration import LOCATIONS
 from ocpi.sync.models import PushDelivery
-from ocpi.sync.push import push_change
+from ocpi.sync.push import object_push
 from ocpi.sync.tasks import deliver_push
 from portal.celery import app as project_app
 from tests.ocpi.sync.conftest import Answer
@@ -76,14 +77,8 @@ def celery_worker(monkeypatch):
 
 
 def push_location(party):
-    push_change(
-        module="locations",
-        party=party,
-        method="PUT",
-        path="/NL/TMC/LOC1",
-        body={"country_code": "NL", "party_id": "TMC", "id": "LOC1"},
-        object_key="locations:NL:TMC:LOC1",
-    )
+    document = {"country_code": "NL", "party_id": "TMC", "id": "LOC1"}
+    object_push(module=LOCATIONS, party=party, method="PUT", document=document, body=document)
 
 
 def test_a_pushed_change_is_delivered_by_the_worker(

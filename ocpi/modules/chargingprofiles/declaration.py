@@ -1,0 +1,22 @@
+"""The chargingprofiles module: our CPO receives charging profiles, our eMSP sends them and
+receives their results (its Sender interface)."""
+
+from ocpi.endpoints import RECEIVER, SENDER, VERSION, Endpoint
+from ocpi.registry import OcpiModule, Schedule
+
+CHARGINGPROFILES = OcpiModule(
+    identifier="chargingprofiles",
+    endpoints={
+        VERSION: (
+            Endpoint(RECEIVER, "CPO", "cpo/chargingprofiles"),
+            Endpoint(SENDER, "EMSP", "emsp/chargingprofiles"),
+        ),
+    },
+    urls="ocpi.modules.chargingprofiles.urls",
+    # Requests whose result never came are marked TIMEOUT.
+    schedules={
+        "ocpi-chargingprofiles-expire": Schedule(
+            "ocpi.modules.chargingprofiles.tasks.charging_profile_requests_expire_task", 60
+        ),
+    },
+)

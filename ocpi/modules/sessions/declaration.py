@@ -1,0 +1,20 @@
+"""The sessions module: our CPO sends its sessions, our eMSP receives partner CPOs'."""
+
+from ocpi.endpoints import RECEIVER, SENDER, VERSION, Endpoint
+from ocpi.registry import OcpiModule, StoredObjects
+
+SESSIONS = OcpiModule(
+    identifier="sessions",
+    endpoints={
+        VERSION: (
+            Endpoint(SENDER, "CPO", "cpo/sessions"),
+            Endpoint(RECEIVER, "EMSP", "emsp/sessions"),
+        ),
+    },
+    urls="ocpi.modules.sessions.urls",
+    objects=StoredObjects(
+        model="ocpi_sessions.Session",
+        store_from_partner="ocpi.modules.sessions.services.store_from_partner",
+        pull_interval=600,
+    ),
+)
