@@ -25,7 +25,7 @@ from .tariff import (
     TariffElement,
     compile_tariff,
 )
-from .values import PricingInputError, is_json_object
+from .values import PricingInputError, is_json_object, ocpi_list
 from .zones import zone_from_cdr_location
 
 # Enough digits that sums and products of OCPI amounts stay exact; only the division of
@@ -119,9 +119,7 @@ def _zone_named(name: str) -> ZoneInfo:
 
 def _compile_all(cdr: Mapping, tariffs: Sequence[Tariff | Mapping] | None) -> list[Tariff]:
     if tariffs is None:
-        tariffs = cdr.get("tariffs") or []
-        if not isinstance(tariffs, list):
-            raise PricingInputError("tariffs: expected a list of Tariff objects")
+        tariffs = ocpi_list(cdr.get("tariffs"), "tariffs")
     return [tariff if isinstance(tariff, Tariff) else compile_tariff(tariff) for tariff in tariffs]
 
 

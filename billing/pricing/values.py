@@ -14,6 +14,16 @@ def is_json_object(value: object) -> bool:
     return type(value) is dict or isinstance(value, Mapping)
 
 
+def ocpi_list(value: object, field: str) -> list:
+    """An OCPI list field: empty, `null` and absent all mean no entries (the spec's
+    cardinality rule), so each comes back as an empty list."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PricingInputError(f"{field}: expected a list, got {type(value).__name__}")
+    return value
+
+
 def to_decimal(value: object, field: str) -> Decimal:
     """An OCPI number as an exact Decimal (floats go through their shortest repr)."""
     if type(value) is Decimal:
