@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from billing import selectors
 from billing.cdr_pricing.driver import DriverQuote, markup_quote, tariff_quote
-from billing.cdr_pricing.verdict import COST_TOTALS, Verdict, compare, price_of
+from billing.cdr_pricing.verdict import compare, price_of
 from billing.models import DriverContract, PricedCdr
+from billing.money import COST_TOTALS, round_ocpi
 from billing.pricing import DEFAULT_OPTIONS, PricingOptions, Tariff, compile_tariff, price_cdr
-from billing.pricing.result import round_money
 from billing.pricing.values import parse_datetime
 from billing.selectors import CdrInput, ObjectKey
 from ocpi.modules.locations.selectors import find_connector, find_evse
@@ -241,7 +241,7 @@ class CdrPricer:
         try:
             result = self.engine_price(document, choice, zone)
         except UnpriceableCdr as error:
-            row.update(verdict=Verdict.UNPRICEABLE, reason=str(error))
+            row.update(verdict=PricedCdr.Verdict.UNPRICEABLE, reason=str(error))
             return row
         ours = ocpi_totals(result)
         if document.get("credit") is True:
@@ -303,7 +303,7 @@ class CdrPricer:
             document = {**cdr.document, "currency": tariff.get("currency")}
             result = self.engine_price(document, choice, priced["time_zone"] or None)
             return tariff_quote(
-                tariff_cost_excl_vat=round_money(result.total_cost.excl_vat),
+                tariff_cost_excl_vat=round_ocpi(result.total_cost.excl_vat),
                 currency=str(tariff.get("currency")),
                 tariff_id=str(tariff.get("id")),
                 vat_rate=contract.vat_rate,
@@ -333,7 +333,7 @@ PRICED_CDR_AMOUNTS = [
 def ocpi_totals(result) -> dict[str, dict[str, Decimal] | Decimal]:
     """The engine's totals as an OCPI CDR states them: 4 decimals, Price objects."""
     totals = {total: getattr(result, total).rounded() for total in COST_TOTALS}
-    totals.update({total: round_money(getattr(result, total)) for total in VOLUME_TOTALS})
+    totals.update({total: round_ocpi(getattr(result, total)) for total in VOLUME_TOTALS})
     return totals
 
 

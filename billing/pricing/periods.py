@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
+from billing.money import ZERO
 from ocpi.types import CDR_DIMENSION_TYPES
 
 from .options import DurationOrigin, PricingOptions
-from .result import ZERO, PricingWarning
+from .result import PricingWarning
 from .values import PricingInputError, is_json_object, ocpi_list, parse_datetime, to_decimal
 
 # CdrDimensionType values of OCPI 2.2.1; anything else is reported and ignored.

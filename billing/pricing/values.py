@@ -2,7 +2,9 @@
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from billing.money import MoneyError, parse_decimal_strict
 
 
 class PricingInputError(ValueError):
@@ -25,19 +27,14 @@ def ocpi_list(value: object, field: str) -> list:
 
 
 def to_decimal(value: object, field: str) -> Decimal:
-    """An OCPI number as an exact Decimal (floats go through their shortest repr)."""
-    if type(value) is Decimal:
-        number = value
-    elif isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise PricingInputError(f"{field}: expected a number, got {value!r}")
-    else:
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise PricingInputError(f"{field}: expected a number, got {value!r}") from None
-    if not number.is_finite():
-        raise PricingInputError(f"{field}: expected a finite number, got {value!r}")
-    return number
+    """An OCPI number as an exact Decimal (floats go through their shortest repr), by the
+    money module's strict rule; a Decimal is taken as it is, as pricing reads many."""
+    if type(value) is Decimal and value.is_finite():
+        return value
+    try:
+        return parse_decimal_strict(value, field)
+    except MoneyError as error:
+        raise PricingInputError(str(error)) from None
 
 
 def parse_datetime(value: object, field: str) -> datetime:
