@@ -10,12 +10,12 @@ acceptable: the document itself is stored as received, unknown fields included.
 
 import functools
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
-from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from ocpi.models import OwnParty
+from ocpi.timestamps import TimestampError, parse_timestamp
 from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
 from ocpi.transport.parsers import nul_path
 from ocpi.transport.parties import require_same_key
@@ -124,12 +124,13 @@ class CoordinateInRange:
             )
 
 
-def ocpi_time(value) -> datetime:
-    """An OCPI DateTime as an aware datetime; without a zone it is UTC (types.asciidoc)."""
-    parsed = parse_datetime(value) if isinstance(value, str) else None
-    if parsed is None:
-        return datetime.min.replace(tzinfo=UTC)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def ocpi_time(value, field: str = "last_updated") -> datetime:
+    """An OCPI DateTime as an aware UTC datetime; anything else is answered 2001 naming the
+    field (ocpi.timestamps reads it)."""
+    try:
+        return parse_timestamp(value, field)
+    except TimestampError as error:
+        raise InvalidParameters(str(error)) from None
 
 
 # Classes shared by several modules.

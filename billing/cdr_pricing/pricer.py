@@ -22,9 +22,9 @@ from billing.cdr_pricing.verdict import compare, price_of
 from billing.models import DriverContract, PricedCdr
 from billing.money import COST_TOTALS, round_ocpi
 from billing.pricing import DEFAULT_OPTIONS, PricingOptions, Tariff, compile_tariff, price_cdr
-from billing.pricing.values import parse_datetime
 from billing.selectors import CdrInput, ObjectKey
 from ocpi.modules.locations.selectors import find_connector, find_evse
+from ocpi.timestamps import TimestampError, parse_timestamp
 
 VOLUME_TOTALS = ("total_energy", "total_time", "total_parking_time")
 Row = dict[str, object]
@@ -157,8 +157,8 @@ class CdrPricer:
                 problem="no tariff: the CDR embeds none, names none, and its connector none",
             )
         try:
-            start = parse_datetime(cdr.document.get("start_date_time"), "start_date_time")
-        except ValueError:
+            start = parse_timestamp(cdr.document.get("start_date_time"), "start_date_time")
+        except TimestampError:
             start = None
         versions = []
         for tariff_id in ids:

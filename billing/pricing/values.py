@@ -1,10 +1,11 @@
 """Conversions from OCPI JSON values to Python values, with errors that name the field."""
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from billing.money import MoneyError, parse_decimal_strict
+from ocpi.timestamps import TimestampError, parse_timestamp
 
 
 class PricingInputError(ValueError):
@@ -38,21 +39,11 @@ def to_decimal(value: object, field: str) -> Decimal:
 
 
 def parse_datetime(value: object, field: str) -> datetime:
-    """An OCPI DateTime as an aware UTC datetime; one without offset is UTC, as OCPI says."""
-    if type(value) is str and len(value) > 10:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise PricingInputError(f"{field}: not an OCPI DateTime: {value!r}") from None
-    elif isinstance(value, datetime):
-        moment = value
-    else:
-        raise PricingInputError(f"{field}: not an OCPI DateTime: {value!r}")
-    if moment.tzinfo is UTC:
-        return moment
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    """An OCPI DateTime as an aware UTC datetime, read by the one OCPI timestamp reader."""
+    try:
+        return parse_timestamp(value, field)
+    except TimestampError as error:
+        raise PricingInputError(str(error)) from None
 
 
 def parse_time_of_day(value: object, field: str) -> time:

@@ -27,6 +27,7 @@ from ocpi.modules.commands.services import command_result_report
 from ocpi.modules.locations.services import evse_status_set_own
 from ocpi.modules.sessions.services import session_patch_own, session_save_own
 from ocpi.modules.tariffs.selectors import tariffs_for_cdr
+from ocpi.timestamps import format_timestamp
 from ocpi.transport.exceptions import UnknownObject
 
 # Without a tariff on the connector, sessions are stated (free of charge) in this currency.
@@ -35,7 +36,7 @@ FOUR_DECIMALS = Decimal("0.0001")
 
 
 def ocpi_time(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_timestamp(moment)
 
 
 def ocpi_number(value: Decimal) -> float:

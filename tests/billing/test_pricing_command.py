@@ -131,7 +131,7 @@ def broken_cdr(change) -> dict:
         (
             broken_cdr(lambda c: c["charging_periods"][0].update(start_date_time="noonish")),
             [],
-            r"charging_periods\[0\]\.start_date_time: not an OCPI DateTime",
+            r"charging_periods\[0\]\.start_date_time: must be an RFC 3339 date-time",
         ),
         (TWENTY_KWH, ["--tz", "Mars/Olympus_Mons"], "unknown time zone 'Mars/Olympus_Mons'"),
         ([TWENTY_KWH, TWENTY_KWH], [], "expected one OCPI CDR object"),

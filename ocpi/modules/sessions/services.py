@@ -5,12 +5,12 @@ A PUT replaces a session; a PATCH changes the fields it carries and appends its
 """
 
 from django.db import transaction
-from django.utils import timezone
 
 from ocpi.models import Connection, OwnParty
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.sessions.serializers import SessionSerializer
 from ocpi.objects import UpsertResult, merge_patch, object_key, upsert_object
+from ocpi.timestamps import now_timestamp
 from ocpi.transport.exceptions import UnknownObject
 from ocpi.transport.parties import require_partner_party
 from ocpi.validation import checked_patch, checked_put, require_own_party, validate_document
@@ -115,4 +115,4 @@ def _push(party: OwnParty, method: str, session_id: str, body: dict) -> None:
 
 
 def _now() -> str:
-    return timezone.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return now_timestamp(milliseconds=True)

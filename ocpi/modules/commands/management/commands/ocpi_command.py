@@ -14,7 +14,6 @@ an APP_USER token of our eMSP.
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from ocpi.credentials.services import find_connection
 from ocpi.models import Connection, OwnParty, Role
@@ -22,6 +21,7 @@ from ocpi.modules.commands.models import Command as StoredCommand
 from ocpi.modules.commands.models import CommandType
 from ocpi.modules.commands.services import send_command
 from ocpi.modules.tokens.selectors import own_token
+from ocpi.timestamps import now_timestamp
 from ocpi.transport.exceptions import OcpiError
 
 
@@ -81,7 +81,7 @@ def token_document(uid: str, token_type: str) -> dict:
         "issuer": party.name,
         "valid": True,
         "whitelist": "ALLOWED",
-        "last_updated": timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "last_updated": now_timestamp(),
     }
 
 
