@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 
 from ocpi.timestamps import TimestampError, format_timestamp, parse_timestamp
 
+# Hypothesis takes naive bounds and adds the zone itself.
 moments = st.datetimes(
-    min_value=datetime(1970, 1, 1),
-    max_value=datetime(2999, 12, 31),
+    min_value=datetime(1970, 1, 1),  # noqa: DTZ001
+    max_value=datetime(2999, 12, 31),  # noqa: DTZ001
     timezones=st.integers(-14 * 60, 14 * 60).map(
         lambda minutes: timezone(timedelta(minutes=minutes))
     ),
