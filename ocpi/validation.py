@@ -201,24 +201,6 @@ class ChargingPeriodSerializer(serializers.Serializer):
     tariff_id = string(36, required=False)
 
 
-def error_list(detail, prefix: str = "") -> list[tuple[str, str]]:
-    """DRF's nested error detail as (dotted field path, message) pairs."""
-    if isinstance(detail, dict):
-        pairs = []
-        for key, value in detail.items():
-            path = prefix if key == "non_field_errors" else f"{prefix}{key}."
-            pairs.extend(error_list(value, path))
-        return pairs
-    if isinstance(detail, list):
-        if all(not isinstance(item, dict | list) for item in detail):
-            return [(prefix.rstrip("."), " ".join(str(item) for item in detail))]
-        pairs = []
-        for index, item in enumerate(detail):
-            pairs.extend(error_list(item, f"{prefix}{index}."))
-        return pairs
-    return [(prefix.rstrip("."), str(detail))]
-
-
 @functools.cache
 def schema(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
     """One validating instance per serializer class, built once.

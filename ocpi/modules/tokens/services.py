@@ -225,10 +225,7 @@ def _ask_emsp(
 def _authorization_from(connection: Connection, reply: OcpiReply) -> dict:
     """The eMSP's AuthorizationInfo, checked; its token is cached for the next time."""
     if not reply.ok:
-        raise UnableToUseClientApi(
-            f"{connection.name} answered HTTP {reply.http_status}, OCPI status "
-            f"{reply.ocpi_status}: {reply.status_message or 'no message'}"
-        )
+        raise UnableToUseClientApi(f"{connection.name} answered {reply.summary}")
     try:
         validate_document(AuthorizationInfoSerializer, reply.data)
     except InvalidParameters as exc:
