@@ -86,6 +86,15 @@ def _contract_id(document: dict) -> str:
     return str((document.get("cdr_token") or {}).get("contract_id") or "").upper()
 
 
+def cdr_tariffs(*, cdr: dict) -> list[dict]:
+    """The tariff documents that price a CDR document, stored or about to be: the one rule
+    (`CdrPricer.choose_tariffs`) that pricing applies, for one CDR."""
+    pricer = CdrPricer()
+    one = CdrInput(None, str(cdr.get("country_code", "")), str(cdr.get("party_id", "")), cdr)
+    pricer.load([one])
+    return pricer.choose_tariffs(one).documents
+
+
 class CdrPricer:
     def __init__(self, *, options: PricingOptions = DEFAULT_OPTIONS):
         self.options = options

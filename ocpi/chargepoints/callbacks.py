@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from billing.cdr_pricing.pricer import cdr_tariffs
 from billing.services import price_own_cdr_document
 from ocpi.chargepoints.selectors import find_connector, find_evse, own_location, own_session
 from ocpi.models import OwnParty
@@ -26,7 +27,6 @@ from ocpi.modules.commands.models import Command
 from ocpi.modules.commands.services import command_result_report
 from ocpi.modules.locations.services import evse_status_set_own
 from ocpi.modules.sessions.services import session_patch_own, session_save_own
-from ocpi.modules.tariffs.selectors import tariffs_for_cdr
 from ocpi.timestamps import format_timestamp
 from ocpi.transport.exceptions import UnknownObject
 
@@ -197,7 +197,7 @@ def _period_patch(session: dict, at: datetime, energy_kwh: Decimal) -> dict | No
 
 def _tariffs(party: OwnParty, where: dict, at: datetime) -> list[dict]:
     """Our tariffs for a connector as they were at `at`."""
-    return tariffs_for_cdr(
+    return cdr_tariffs(
         cdr={
             "country_code": party.country_code,
             "party_id": party.party_id,

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from billing.cdr_pricing.pricer import cdr_tariffs
 from billing.models import DriverContract, DriverPrice, PricedCdr
 from billing.services import UnpriceableCdr, cdr_price, price_own_cdr_document
 from ocpi.modules.cdrs import services as cdrs
@@ -227,6 +228,25 @@ def test_the_connector_tariff_of_the_stored_location_prices_a_cdr_naming_none(pa
     priced = store_cdr(cdr(tariff_id=None, total_cost=(6.00, 7.20)))
 
     assert (priced.tariff_source, priced.verdict) == ("STORED", "MATCH")
+
+
+def test_one_rule_names_the_tariffs_of_a_cdr_document(partner):
+    """The rule pricing applies, also for a CDR not stored yet: the CDR's own tariffs, else the
+    versions valid at its start of those its periods name, else of its connector's."""
+    tariffs.store_from_partner(connection=partner, document=energy_tariff(0.30))
+    tariffs.store_from_partner(
+        connection=partner, document=energy_tariff(0.50, last_updated="2025-06-01T00:00:00Z")
+    )
+    tariffs.store_from_partner(connection=partner, document=energy_tariff(0.90, tariff_id="T2"))
+    locations.store_from_partner(connection=partner, document=location(tariff_ids=("T1",)))
+
+    by_connector = cdr_tariffs(cdr=cdr(tariff_id=None))
+    by_period = cdr_tariffs(cdr=cdr(tariff_id="T2"))
+    own = cdr_tariffs(cdr=cdr(embedded=[energy_tariff(0.10, tariff_id="OWN")]))
+
+    assert [(t["id"], t["last_updated"]) for t in by_connector] == [("T1", "2025-01-01T00:00:00Z")]
+    assert [t["id"] for t in by_period] == ["T2"]
+    assert [t["id"] for t in own] == ["OWN"]
 
 
 def test_restrictions_are_read_in_the_stored_location_time_zone(partner, store_cdr):
