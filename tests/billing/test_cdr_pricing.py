@@ -166,6 +166,15 @@ def test_nothing_is_priced_before_commit(partner, django_capture_on_commit_callb
     assert callbacks and not PricedCdr.objects.exists()
 
 
+def test_the_largest_total_a_partner_may_state_is_priced_and_stored(store_cdr):
+    # OCPI validation accepts amounts below 10**13; our columns must hold them and a difference.
+    largest = 9_999_999_999_999.99
+    priced = store_cdr(cdr(embedded=[tariff()], tariff_id=None, total_cost=(largest, largest)))
+
+    assert priced.verdict == "MISMATCH"
+    assert priced.difference_excl_vat == Decimal("9999999999995.99")
+
+
 def test_a_mismatch_records_the_difference_and_the_dimensions(store_cdr):
     document = cdr(
         embedded=[tariff()],
