@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from billing.cdr_pricing.pricer import cdr_tariffs
-from billing.services import price_own_cdr_document
+from billing.services import cdr_document_price
 from ocpi.chargepoints.selectors import find_connector, find_evse, own_location, own_session
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.services import cdr_create_own
@@ -270,4 +270,4 @@ def _cdr_document(party: OwnParty, session: dict) -> dict:
         cdr["total_cost"] = {"excl_vat": 0, "incl_vat": 0}
         return cdr
     cdr["tariffs"] = tariffs
-    return price_own_cdr_document(cdr, tz=location.get("time_zone") or None)
+    return cdr_document_price(cdr, tz=location.get("time_zone") or None)

@@ -16,7 +16,7 @@ from django.db import transaction
 from billing.models import DriverContract
 from ocpi.chargepoints import callbacks
 from ocpi.chargepoints.simulator import SimulatorAdapter
-from ocpi.credentials.services import ensure_own_parties
+from ocpi.credentials.services import own_parties_ensure
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
@@ -58,7 +58,7 @@ def demo_load(
     *, seed: int, location_count: int, token_count: int, session_count: int
 ) -> DemoSummary:
     users = _ensure_users()
-    summary = DemoSummary(parties=ensure_own_parties())
+    summary = DemoSummary(parties=own_parties_ensure())
     cpo = _first_with_role(summary.parties, "CPO")
     emsp = _first_with_role(summary.parties, "EMSP")
     locations, tokens = [], []

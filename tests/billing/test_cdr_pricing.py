@@ -7,7 +7,7 @@ import pytest
 
 from billing.cdr_pricing.pricer import cdr_tariffs
 from billing.models import DriverContract, DriverPrice, PricedCdr
-from billing.services import UnpriceableCdr, cdr_price, price_own_cdr_document
+from billing.services import UnpriceableCdr, cdr_document_price, cdr_price
 from ocpi.modules.cdrs import services as cdrs
 from ocpi.modules.locations import services as locations
 from ocpi.modules.tariffs import services as tariffs
@@ -398,7 +398,7 @@ def test_our_own_cdr_gets_its_totals_from_the_engine(own_parties):
     del document["total_cost"]
 
     # 17:30 UTC is 18:30 in Amsterdam: the evening element applies
-    priced = price_own_cdr_document(document, tz="Europe/Amsterdam")
+    priced = cdr_document_price(document, tz="Europe/Amsterdam")
 
     assert priced["total_cost"] == {"excl_vat": 5.0, "incl_vat": 6.0}
     assert priced["total_energy_cost"] == {"excl_vat": 5.0, "incl_vat": 6.0}
@@ -413,4 +413,4 @@ def test_our_own_cdr_without_a_tariff_cannot_be_priced(own_parties):
     document = {**cdr(tariff_id="NONE"), **OWN}
 
     with pytest.raises(UnpriceableCdr, match="no tariff"):
-        price_own_cdr_document(copy.deepcopy(document))
+        cdr_document_price(copy.deepcopy(document))

@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from ocpi.client import OcpiClientError
-from ocpi.credentials.services import find_connection
+from ocpi.credentials.services import connection_find
 from ocpi.models import Connection
 from ocpi.sync.pull import PULLED_MODULES, PullNotPossible, pull_module, pulled_modules
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, partner, module, **options):
         try:
-            connection = find_connection(partner)
+            connection = connection_find(partner)
         except Connection.DoesNotExist as exc:
             raise CommandError(str(exc)) from exc
         results = {}

@@ -136,7 +136,7 @@ def location_references_from(body) -> dict | None:
     return body
 
 
-def authorize_token(*, token_uid: str, token_type: str, location_references: dict | None) -> dict:
+def token_authorize(*, token_uid: str, token_type: str, location_references: dict | None) -> dict:
     """Our eMSP's answer to a CPO asking whether one of our tokens may charge (AuthorizationInfo).
 
     Raises UnknownToken (2004) when the token is not ours.
@@ -162,7 +162,7 @@ def _authorization(token: Token, location_references: dict | None, *, reference=
     return info
 
 
-def authorize_token_remotely(
+def token_authorize_remotely(
     *, token_uid: str, token_type: str = "RFID", location: dict | None = None
 ) -> dict:
     """Our CPO asks the token's eMSP whether a token may charge; returns its AuthorizationInfo.
