@@ -11,7 +11,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils.dateparse import parse_datetime
 
 from billing.cdr_pricing.pricer import cdr_tariffs
 from billing.services import cdr_document_price
@@ -27,16 +26,12 @@ from ocpi.modules.commands.models import Command
 from ocpi.modules.commands.services import command_result_report
 from ocpi.modules.locations.services import evse_status_set_own
 from ocpi.modules.sessions.services import session_patch_own, session_save_own
-from ocpi.timestamps import format_timestamp
+from ocpi.timestamps import format_timestamp, parse_timestamp
 from ocpi.transport.exceptions import UnknownObject
 
 # Without a tariff on the connector, sessions are stated (free of charge) in this currency.
 DEFAULT_CURRENCY = "EUR"
 FOUR_DECIMALS = Decimal("0.0001")
-
-
-def ocpi_time(moment: datetime) -> str:
-    return format_timestamp(moment)
 
 
 def ocpi_number(value: Decimal) -> float:
@@ -104,7 +99,7 @@ def session_started(
         "country_code": party.country_code,
         "party_id": party.party_id,
         "id": session_id,
-        "start_date_time": ocpi_time(started_at),
+        "start_date_time": format_timestamp(started_at),
         "kwh": 0,
         "cdr_token": {
             name: token[name] for name in ("country_code", "party_id", "uid", "type", "contract_id")
@@ -116,7 +111,7 @@ def session_started(
         "currency": tariffs[0]["currency"] if tariffs else DEFAULT_CURRENCY,
         "charging_periods": [],
         "status": "ACTIVE",
-        "last_updated": ocpi_time(started_at),
+        "last_updated": format_timestamp(started_at),
     }
     if authorization_reference:
         document["authorization_reference"] = authorization_reference
@@ -149,9 +144,9 @@ def session_ended(
     ended_at = _whole_seconds(ended_at)
     session = _active_session(party, session_id)
     patch = _period_patch(session.document, ended_at, Decimal(energy_kwh)) or {
-        "last_updated": ocpi_time(ended_at)
+        "last_updated": format_timestamp(ended_at)
     }
-    patch.update({"status": "COMPLETED", "end_date_time": ocpi_time(ended_at)})
+    patch.update({"status": "COMPLETED", "end_date_time": format_timestamp(ended_at)})
     with transaction.atomic():
         completed = session_patch_own(party=party, session_id=session_id, patch=patch)
         document = completed.instance.document
@@ -174,7 +169,7 @@ def _active_session(party: OwnParty, session_id: str):
 
 
 def _period_patch(session: dict, at: datetime, energy_kwh: Decimal) -> dict | None:
-    previous_at = parse_datetime(session["last_updated"])
+    previous_at = parse_timestamp(session["last_updated"], "last_updated")
     if at <= previous_at:
         return None
     energy = energy_kwh - Decimal(str(session["kwh"]))
@@ -191,7 +186,7 @@ def _period_patch(session: dict, at: datetime, energy_kwh: Decimal) -> dict | No
         "charging_periods": [
             {"start_date_time": session["last_updated"], "dimensions": dimensions}
         ],
-        "last_updated": ocpi_time(at),
+        "last_updated": format_timestamp(at),
     }
 
 
@@ -201,7 +196,7 @@ def _tariffs(party: OwnParty, where: dict, at: datetime) -> list[dict]:
         cdr={
             "country_code": party.country_code,
             "party_id": party.party_id,
-            "start_date_time": ocpi_time(at),
+            "start_date_time": format_timestamp(at),
             "cdr_location": where,
         }
     )
@@ -209,8 +204,8 @@ def _tariffs(party: OwnParty, where: dict, at: datetime) -> list[dict]:
 
 def _cdr_document(party: OwnParty, session: dict) -> dict:
     """The CDR of a completed session: its periods, location, tariffs and priced totals."""
-    start = parse_datetime(session["start_date_time"])
-    end = parse_datetime(session["end_date_time"])
+    start = parse_timestamp(session["start_date_time"], "start_date_time")
+    end = parse_timestamp(session["end_date_time"], "end_date_time")
     location = own_location(party=party, location_id=session["location_id"]).document
     evse = find_evse(location, session["evse_uid"]) or {}
     connector = find_connector(evse, session["connector_id"]) or {}
