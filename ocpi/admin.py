@@ -1,5 +1,5 @@
-"""Admin for the OCPI core: our parties, partner connections and the traffic log, and how the
-modules' admins show a stored OCPI document (pretty_document).
+"""Admin for the OCPI core: our parties, partner connections and the traffic log, and the base
+of every module's admin of stored OCPI objects (OcpiObjectAdmin).
 
 Tokens never appear here: a connection stores only the hash of the partner's token and the
 encrypted token we send, and neither field is shown or editable.
@@ -25,6 +25,45 @@ def pretty_document(obj) -> str:
 
 
 pretty_document.short_description = "document"
+
+
+class OcpiObjectAdmin(admin.ModelAdmin):
+    """A stored OCPI object, read only: it changes over OCPI or through its module's services,
+    never by hand. Every module lists the key, its own `columns`, last_updated and the source,
+    and shows the same around its own `details` (its columns unless it names others), with the
+    document last."""
+
+    KEY = ["country_code", "party_id", "ocpi_id"]
+    columns: list = []
+    details: list | None = None
+    list_filter = ["country_code", "party_id", "source"]
+    search_fields = ["ocpi_id", "party_id"]
+    date_hierarchy = "last_updated"
+    list_select_related = ["source"]
+
+    def get_list_display(self, request):
+        return [*self.KEY, *self.columns, "last_updated", "source"]
+
+    def get_fields(self, request, obj=None):
+        details = self.columns if self.details is None else self.details
+        return [
+            *self.KEY,
+            *details,
+            "last_updated",
+            "source",
+            "created_at",
+            "updated_at",
+            pretty_document,
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(OwnParty)

@@ -1,9 +1,10 @@
 """The credentials handshake, both directions, and our own parties.
 
-As server (a partner calls our /ocpi/2.2.1/credentials): `accept_registration`, `accept_update`,
-`accept_unregistration`. As initiator (we call theirs): `register_with_partner`,
-`rotate_credentials`, `unregister`. Both directions discover the partner's API the same way
-(`discover_partner_api`): their versions, the highest version we share, its endpoints.
+As server (a partner calls our /ocpi/2.2.1/credentials): `credentials_registration_accept`,
+`credentials_update_accept`, `credentials_unregistration_accept`. As initiator (we call theirs):
+`connection_register`, `connection_credentials_rotate`, `connection_unregister`. Both directions
+discover the partner's API the same way (`discover_partner_api`): their versions, the highest
+version we share, its endpoints.
 """
 
 from dataclasses import dataclass
@@ -98,7 +99,7 @@ def parse_own_parties(value: str) -> list[tuple[str, str, str]]:
 
 
 @transaction.atomic
-def ensure_own_parties() -> list[OwnParty]:
+def own_parties_ensure() -> list[OwnParty]:
     """Create the parties OCPI_OWN_PARTIES names (existing ones are kept as they are)."""
     return [
         OwnParty.objects.get_or_create(
@@ -111,7 +112,7 @@ def ensure_own_parties() -> list[OwnParty]:
     ]
 
 
-def issue_token_a(*, name: str) -> tuple[Connection, str]:
+def connection_token_a_issue(*, name: str) -> tuple[Connection, str]:
     """A pending connection and its token A, to hand to a partner who will register with us."""
     token_a = tokens.new_token()
     connection = Connection(name=name)
@@ -120,7 +121,7 @@ def issue_token_a(*, name: str) -> tuple[Connection, str]:
     return connection, token_a
 
 
-def find_connection(identifier: str) -> Connection:
+def connection_find(identifier: str) -> Connection:
     """A connection by database id or by any CC-PID of its parties (registered ones first)."""
     identifier = identifier.strip()
     if identifier.isdigit():
@@ -268,7 +269,7 @@ def _accept(*, connection: Connection, document, plain_token: bool, expected_sta
     return our_credentials(token=token_c)
 
 
-def accept_registration(*, connection: Connection, document, plain_token: bool) -> dict:
+def credentials_registration_accept(*, connection: Connection, document, plain_token: bool) -> dict:
     """POST with token A: fetch their API with their token, store it, answer with token C."""
     if connection.status != Connection.Status.PENDING:
         raise NotAllowedNow("Already registered: PUT updates the credentials, DELETE ends them")
@@ -280,7 +281,7 @@ def accept_registration(*, connection: Connection, document, plain_token: bool) 
     )
 
 
-def accept_update(*, connection: Connection, document, plain_token: bool) -> dict:
+def credentials_update_accept(*, connection: Connection, document, plain_token: bool) -> dict:
     """PUT: fetch their API again with their new token, answer with a new token C."""
     if connection.status != Connection.Status.REGISTERED:
         raise NotAllowedNow("Not registered yet: POST registers")
@@ -292,7 +293,7 @@ def accept_update(*, connection: Connection, document, plain_token: bool) -> dic
     )
 
 
-def accept_unregistration(*, connection: Connection) -> None:
+def credentials_unregistration_accept(*, connection: Connection) -> None:
     """DELETE: the partner ends the connection."""
     if connection.status != Connection.Status.REGISTERED:
         raise NotAllowedNow("Not registered: nothing to unregister")
@@ -315,7 +316,7 @@ def _send_credentials(client: OcpiClient, method: str, url: str, token_b: str) -
         ) from exc
 
 
-def register_with_partner(
+def connection_register(
     *, versions_url: str, token_a: str, name: str | None = None, plain_token: bool = False
 ) -> Connection:
     """Register with a partner who gave us `token_a` and its versions URL.
@@ -349,7 +350,7 @@ def register_with_partner(
     return connection
 
 
-def rotate_credentials(*, connection: Connection) -> Connection:
+def connection_credentials_rotate(*, connection: Connection) -> Connection:
     """PUT fresh credentials (a new token B) to the partner and store the token C it answers."""
     if connection.status != Connection.Status.REGISTERED:
         raise HandshakeError("check", f"connection {connection.identifier} is {connection.status}")
@@ -373,7 +374,7 @@ def rotate_credentials(*, connection: Connection) -> Connection:
     return connection
 
 
-def unregister(*, connection: Connection) -> None:
+def connection_unregister(*, connection: Connection) -> None:
     """DELETE our credentials at the partner, then close the connection here in any case."""
     url = connection.endpoint_url("credentials", RECEIVER) or connection.endpoint_url(
         "credentials", SENDER

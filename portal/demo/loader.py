@@ -12,12 +12,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.dateparse import parse_datetime
 
 from billing.models import DriverContract
 from chargepoints import callbacks
 from chargepoints.simulator import SimulatorAdapter
-from ocpi.credentials.services import ensure_own_parties
+from ocpi.credentials.services import own_parties_ensure
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
@@ -28,6 +27,7 @@ from ocpi.modules.tariffs.services import tariff_save_own
 from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.services import token_save_own
 from ocpi.objects import OcpiObject
+from ocpi.timestamps import parse_timestamp
 from portal.demo import documents
 
 DEMO_USERS = {
@@ -58,7 +58,7 @@ def demo_load(
     *, seed: int, location_count: int, token_count: int, session_count: int
 ) -> DemoSummary:
     users = _ensure_users()
-    summary = DemoSummary(parties=ensure_own_parties())
+    summary = DemoSummary(parties=own_parties_ensure())
     cpo = _first_with_role(summary.parties, "CPO")
     emsp = _first_with_role(summary.parties, "EMSP")
     locations, tokens = [], []
@@ -149,7 +149,8 @@ def _save_changed(
     for document in documents:
         current = stored.get(document[id_field].upper())
         if current is None or (
-            current[0] != document and current[1] <= parse_datetime(document["last_updated"])
+            current[0] != document
+            and current[1] <= parse_timestamp(document["last_updated"], "last_updated")
         ):
             save(party=party, document=document)
             saved += 1

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from ocpi.credentials.services import (
     HandshakeError,
-    issue_token_a,
-    register_with_partner,
-    rotate_credentials,
-    unregister,
+    connection_credentials_rotate,
+    connection_register,
+    connection_token_a_issue,
+    connection_unregister,
 )
 from ocpi.endpoints import versions_url
 from ocpi.models import Connection
@@ -73,7 +73,7 @@ def partner_handshake(request):
     if not form.is_valid():
         return _partners_page(request, handshake_form=form, status=400)
     try:
-        connection = register_with_partner(
+        connection = connection_register(
             versions_url=form.cleaned_data["versions_url"],
             token_a=form.cleaned_data["token_a"],
             name=form.cleaned_data["name"] or None,
@@ -94,7 +94,7 @@ def partner_token_a(request):
     form = TokenAForm(request.POST)
     if not form.is_valid():
         return _partners_page(request, token_a_form=form, status=400)
-    connection, token = issue_token_a(name=form.cleaned_data["name"])
+    connection, token = connection_token_a_issue(name=form.cleaned_data["name"])
     return _partners_page(request, issued={"connection": connection, "token": token})
 
 
@@ -120,7 +120,7 @@ def partner(request, connection_id: int):
 
 
 def _rotate(connection: Connection) -> str:
-    rotate_credentials(connection=connection)
+    connection_credentials_rotate(connection=connection)
     return "Credentials rotated: both sides now use new tokens."
 
 
@@ -135,7 +135,7 @@ def _resume(connection: Connection) -> str:
 
 
 def _unregister(connection: Connection) -> str:
-    unregister(connection=connection)
+    connection_unregister(connection=connection)
     return "Unregistered: the partner's credentials and ours are gone."
 
 

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from billing.cdr_pricing.pricer import cdr_tariffs
 from billing.models import DriverContract, DriverPrice, PricedCdr
-from billing.services import UnpriceableCdr, cdr_price, price_own_cdr_document
+from billing.services import UnpriceableCdr, cdr_document_price, cdr_price
 from ocpi.modules.cdrs import services as cdrs
 from ocpi.modules.locations import services as locations
 from ocpi.modules.tariffs import services as tariffs
@@ -165,6 +166,15 @@ def test_nothing_is_priced_before_commit(partner, django_capture_on_commit_callb
     assert callbacks and not PricedCdr.objects.exists()
 
 
+def test_the_largest_total_a_partner_may_state_is_priced_and_stored(store_cdr):
+    # OCPI validation accepts amounts below 10**13; our columns must hold them and a difference.
+    largest = 9_999_999_999_999.99
+    priced = store_cdr(cdr(embedded=[tariff()], tariff_id=None, total_cost=(largest, largest)))
+
+    assert priced.verdict == "MISMATCH"
+    assert priced.difference_excl_vat == Decimal("9999999999995.99")
+
+
 def test_a_mismatch_records_the_difference_and_the_dimensions(store_cdr):
     document = cdr(
         embedded=[tariff()],
@@ -227,6 +237,25 @@ def test_the_connector_tariff_of_the_stored_location_prices_a_cdr_naming_none(pa
     priced = store_cdr(cdr(tariff_id=None, total_cost=(6.00, 7.20)))
 
     assert (priced.tariff_source, priced.verdict) == ("STORED", "MATCH")
+
+
+def test_one_rule_names_the_tariffs_of_a_cdr_document(partner):
+    """The rule pricing applies, also for a CDR not stored yet: the CDR's own tariffs, else the
+    versions valid at its start of those its periods name, else of its connector's."""
+    tariffs.store_from_partner(connection=partner, document=energy_tariff(0.30))
+    tariffs.store_from_partner(
+        connection=partner, document=energy_tariff(0.50, last_updated="2025-06-01T00:00:00Z")
+    )
+    tariffs.store_from_partner(connection=partner, document=energy_tariff(0.90, tariff_id="T2"))
+    locations.store_from_partner(connection=partner, document=location(tariff_ids=("T1",)))
+
+    by_connector = cdr_tariffs(cdr=cdr(tariff_id=None))
+    by_period = cdr_tariffs(cdr=cdr(tariff_id="T2"))
+    own = cdr_tariffs(cdr=cdr(embedded=[energy_tariff(0.10, tariff_id="OWN")]))
+
+    assert [(t["id"], t["last_updated"]) for t in by_connector] == [("T1", "2025-01-01T00:00:00Z")]
+    assert [t["id"] for t in by_period] == ["T2"]
+    assert [t["id"] for t in own] == ["OWN"]
 
 
 def test_restrictions_are_read_in_the_stored_location_time_zone(partner, store_cdr):
@@ -369,7 +398,7 @@ def test_our_own_cdr_gets_its_totals_from_the_engine(own_parties):
     del document["total_cost"]
 
     # 17:30 UTC is 18:30 in Amsterdam: the evening element applies
-    priced = price_own_cdr_document(document, tz="Europe/Amsterdam")
+    priced = cdr_document_price(document, tz="Europe/Amsterdam")
 
     assert priced["total_cost"] == {"excl_vat": 5.0, "incl_vat": 6.0}
     assert priced["total_energy_cost"] == {"excl_vat": 5.0, "incl_vat": 6.0}
@@ -384,4 +413,4 @@ def test_our_own_cdr_without_a_tariff_cannot_be_priced(own_parties):
     document = {**cdr(tariff_id="NONE"), **OWN}
 
     with pytest.raises(UnpriceableCdr, match="no tariff"):
-        price_own_cdr_document(copy.deepcopy(document))
+        cdr_document_price(copy.deepcopy(document))

@@ -123,16 +123,27 @@ def broken_cdr(change) -> dict:
     [
         (None, [], "cannot read CDR file"),
         ("{not json", [], "is not valid JSON"),
-        (broken_cdr(lambda c: c.pop("charging_periods")), [], "charging_periods: missing"),
+        (
+            broken_cdr(lambda c: c.update(charging_periods="all of them")),
+            [],
+            "charging_periods: expected a list",
+        ),
         (
             broken_cdr(lambda c: c["charging_periods"][0].update(start_date_time="noonish")),
             [],
-            r"charging_periods\[0\]\.start_date_time: not an OCPI DateTime",
+            r"charging_periods\[0\]\.start_date_time: must be an RFC 3339 date-time",
         ),
         (TWENTY_KWH, ["--tz", "Mars/Olympus_Mons"], "unknown time zone 'Mars/Olympus_Mons'"),
         ([TWENTY_KWH, TWENTY_KWH], [], "expected one OCPI CDR object"),
     ],
-    ids=["unreadable", "bad-json", "no-periods", "bad-datetime", "unknown-zone", "not-one-cdr"],
+    ids=[
+        "unreadable",
+        "bad-json",
+        "periods-not-a-list",
+        "bad-datetime",
+        "unknown-zone",
+        "not-one-cdr",
+    ],
 )
 def test_invalid_input_raises_a_command_error_naming_the_problem(
     tmp_path, cdr_content, extra, message

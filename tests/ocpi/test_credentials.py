@@ -11,14 +11,14 @@ import pytest
 from django.test import Client
 
 from ocpi import tokens
-from ocpi.credentials.services import issue_token_a
+from ocpi.credentials.services import connection_token_a_issue
 from ocpi.models import Connection
 from tests.instances import FAKE_PARTNER_TOKEN, FakePartner, envelope, free_port
 
 
 @pytest.fixture
 def token_a(own_parties):
-    _, token = issue_token_a(name="XYZ")
+    _, token = connection_token_a_issue(name="XYZ")
     return token
 
 

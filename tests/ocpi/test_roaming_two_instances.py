@@ -53,10 +53,10 @@ def dumped_ids(instance, module: str) -> set[str]:
 def authorize_at_cpo(cpo_instance, token_uid: str) -> dict:
     output = cpo_instance.shell(
         "import json\n"
-        "from ocpi.modules.tokens.services import authorize_token_remotely\n"
+        "from ocpi.modules.tokens.services import token_authorize_remotely\n"
         "from ocpi.transport.exceptions import OcpiError\n"
         "try:\n"
-        f"    info = authorize_token_remotely(token_uid={token_uid!r}, token_type='RFID',"
+        f"    info = token_authorize_remotely(token_uid={token_uid!r}, token_type='RFID',"
         " location={'location_id': 'PULL-1'})\n"
         "except OcpiError as error:\n"
         "    info = {'error': error.ocpi_status}\n"

@@ -8,12 +8,10 @@ import pytest
 from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 
-from ocpi.modules.locations.services import store_from_partner as store_location
 from ocpi.modules.tariffs.models import Tariff, TariffVersion
-from ocpi.modules.tariffs.selectors import tariff_versions_at, tariffs_for_cdr
+from ocpi.modules.tariffs.selectors import tariff_versions_at
 from ocpi.modules.tariffs.services import store_from_partner
 from ocpi.transport.exceptions import InvalidParameters, PartyMismatch
-from tests.ocpi.modules.test_locations import location
 
 EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared/reference/ocpi-examples/2.2.1"
 RECEIVER = "/ocpi/2.2.1/emsp/tariffs"
@@ -228,29 +226,6 @@ def test_store_from_partner_validates_and_checks_the_party(partner):
         store_from_partner(connection=partner, document=tariff(party_id="XYZ"))
     result = store_from_partner(connection=partner, document=tariff())
     assert result.created and result.instance.source == partner
-
-
-def test_tariffs_for_cdr_uses_the_versions_valid_at_session_start(partner):
-    store_location(connection=partner, document=location())  # its connector names T1
-    store_from_partner(connection=partner, document=tariff(last_updated="2024-01-01T00:00:00Z"))
-    store_from_partner(
-        connection=partner, document=tariff(last_updated="2024-02-01T00:00:00Z", price=0.40)
-    )
-    store_from_partner(
-        connection=partner,
-        document=tariff("T2", end_date_time="2024-01-10T00:00:00Z", price=9.99),
-    )
-    cdr = {
-        "country_code": "DE",
-        "party_id": "ABC",
-        "start_date_time": "2024-01-20T08:00:00Z",
-        "cdr_location": {"id": "LOC1", "evse_uid": "EVSE1", "connector_id": "1"},
-    }
-
-    assert tariffs_for_cdr(cdr=cdr) == [tariff(last_updated="2024-01-01T00:00:00Z")]
-    # Ids named in the CDR itself win; a tariff that ended before the session is left out.
-    named = {**cdr, "tariffs": [{"id": "T2"}, {"id": "T1"}]}
-    assert tariffs_for_cdr(cdr=named) == [tariff(last_updated="2024-01-01T00:00:00Z")]
 
 
 # Sender interface (our CPO).

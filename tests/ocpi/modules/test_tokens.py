@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ocpi import tokens
 from ocpi.models import Connection, OwnParty
 from ocpi.modules.tokens.models import Token
-from ocpi.modules.tokens.services import authorize_token_remotely, token_save_own
+from ocpi.modules.tokens.services import token_authorize_remotely, token_save_own
 from ocpi.sync.models import PushDelivery
 from ocpi.transport.exceptions import UnableToUseClientApi, UnknownToken
 from tests.conftest import make_connection
@@ -292,7 +292,7 @@ def emsp_over_http(live_server):
 def test_remote_authorization_asks_the_emsp_and_caches_its_token(emsp_over_http):
     token_save_own(party=emsp_over_http, document=token_document("RT1", party=("NL", "TME")))
 
-    info = authorize_token_remotely(token_uid="rt1", location={"location_id": "LOC1"})
+    info = token_authorize_remotely(token_uid="rt1", location={"location_id": "LOC1"})
 
     assert info["allowed"] == "ALLOWED"
     assert info["location"] == {"location_id": "LOC1"}
@@ -306,12 +306,12 @@ def test_remote_authorization_reports_a_blocked_token(emsp_over_http):
         party=emsp_over_http, document=token_document("RT2", party=("NL", "TME"), valid=False)
     )
 
-    assert authorize_token_remotely(token_uid="RT2")["allowed"] == "BLOCKED"
+    assert token_authorize_remotely(token_uid="RT2")["allowed"] == "BLOCKED"
 
 
 def test_a_token_no_emsp_knows_is_unknown(emsp_over_http):
     with pytest.raises(UnknownToken):
-        authorize_token_remotely(token_uid="NOBODY", token_type="APP_USER")
+        token_authorize_remotely(token_uid="NOBODY", token_type="APP_USER")
 
 
 def closed_port_url() -> str:
@@ -337,20 +337,20 @@ def cache_partner_token(connection: Connection, **changes):
 def test_an_unreachable_emsp_lets_an_allowed_offline_token_charge(unreachable_emsp):
     cache_partner_token(unreachable_emsp, whitelist="ALLOWED_OFFLINE")
 
-    assert authorize_token_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
+    assert token_authorize_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
 
 
 def test_an_unreachable_emsp_refuses_a_never_whitelisted_token(unreachable_emsp):
     cache_partner_token(unreachable_emsp, whitelist="NEVER")
 
     with pytest.raises(UnableToUseClientApi):
-        authorize_token_remotely(token_uid="012345678")
+        token_authorize_remotely(token_uid="012345678")
 
 
 def test_an_always_whitelisted_token_is_decided_without_asking(unreachable_emsp):
     cache_partner_token(unreachable_emsp, whitelist="ALWAYS")
 
-    assert authorize_token_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
+    assert token_authorize_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
 
 
 def test_admin_lists_tokens_and_shows_their_document(partner_client, admin_client):
@@ -391,19 +391,19 @@ def test_any_mangled_token_or_authorization_gets_an_ocpi_answer(partner_client, 
 def test_a_whitelisted_token_of_an_emsp_without_authorization_endpoint_is_decided_here(partner):
     cache_partner_token(partner, whitelist="ALLOWED")
 
-    assert authorize_token_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
+    assert token_authorize_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
 
 
 def test_a_never_whitelisted_token_of_an_emsp_without_authorization_endpoint_is_refused(partner):
     cache_partner_token(partner, whitelist="NEVER")
 
     with pytest.raises(UnableToUseClientApi, match="no real-time authorization"):
-        authorize_token_remotely(token_uid="012345678")
+        token_authorize_remotely(token_uid="012345678")
 
 
 def test_an_unknown_token_with_an_unreachable_emsp_is_not_called_unknown(unreachable_emsp):
     with pytest.raises(UnableToUseClientApi, match="Partner"):
-        authorize_token_remotely(token_uid="NEVER-SEEN")
+        token_authorize_remotely(token_uid="NEVER-SEEN")
 
 
 def test_version_details_offer_both_tokens_interfaces(partner_client):
