@@ -11,6 +11,7 @@ from django.test import Client
 from ocpi import tokens
 from ocpi.credentials.services import (
     HandshakeError,
+    accept_unregistration,
     ensure_own_parties,
     find_connection,
     register_with_partner,
@@ -222,7 +223,7 @@ def test_unregister_closes_here_even_when_the_partner_is_gone(partner_api):
 
 def test_find_connection_by_id_or_any_party_preferring_the_registered_one(own_parties):
     closed = make_connection("Old", "old-token", [("DE", "ABC", "CPO")])
-    Connection.objects.filter(pk=closed.pk).update(status=Connection.Status.CLOSED)
+    accept_unregistration(connection=closed)  # which releases DE-ABC for "New"
     current = make_connection("New", "new-token", [("DE", "ABC", "CPO"), ("DE", "ABE", "EMSP")])
 
     assert find_connection("de-abc") == current
