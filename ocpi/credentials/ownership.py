@@ -10,6 +10,7 @@ two registrations at the same moment cannot both pass the check.
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
 from django.db.models import Q
@@ -97,6 +98,19 @@ def connection_parties_check(*, connection: Connection, roles: Iterable[dict]) -
             problems.append(f"{party} belongs to another connection")
     if problems:
         raise PartyClaimed("; ".join(problems))
+
+
+def own_parties_check(*, parties: Iterable[tuple[str, str, str]]) -> None:
+    """ImproperlyConfigured if an open connection holds the code of one of our parties."""
+    codes = {_code(country_code, party_id) for country_code, party_id, _ in parties}
+    held = _holders(codes, besides=None).select_related("connection").order_by("id")
+    if held:
+        taken = ", ".join(
+            f"{row.country_code}-{row.party_id} (held by {row.connection})" for row in held
+        )
+        raise ImproperlyConfigured(
+            f"OCPI_OWN_PARTIES names a party code that belongs to a partner connection: {taken}"
+        )
 
 
 def connection_parties_claim(*, connection: Connection, roles: list[dict]) -> None:

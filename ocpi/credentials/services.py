@@ -20,6 +20,7 @@ from ocpi.credentials.ownership import (
     connection_parties_check,
     connection_parties_claim,
     connection_parties_release,
+    own_parties_check,
 )
 from ocpi.credentials.serializers import CredentialsIn
 from ocpi.endpoints import RECEIVER, SENDER, VERSION, versions_url
@@ -106,7 +107,10 @@ def parse_own_parties(value: str) -> list[tuple[str, str, str]]:
 
 @transaction.atomic
 def ensure_own_parties() -> list[OwnParty]:
-    """Create the parties OCPI_OWN_PARTIES names (existing ones are kept as they are)."""
+    """Create the parties OCPI_OWN_PARTIES names (existing ones are kept as they are); none may
+    be a partner connection's."""
+    wanted = parse_own_parties(settings.OCPI_OWN_PARTIES)
+    own_parties_check(parties=wanted)
     return [
         OwnParty.objects.get_or_create(
             country_code=country_code,
@@ -114,7 +118,7 @@ def ensure_own_parties() -> list[OwnParty]:
             role=role,
             defaults={"name": f"{country_code}-{party_id} {role}"},
         )[0]
-        for country_code, party_id, role in parse_own_parties(settings.OCPI_OWN_PARTIES)
+        for country_code, party_id, role in wanted
     ]
 
 

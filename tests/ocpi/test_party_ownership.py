@@ -9,6 +9,7 @@ import json
 import threading
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -18,11 +19,12 @@ from ocpi import tokens
 from ocpi.credentials.services import (
     HandshakeError,
     accept_unregistration,
+    ensure_own_parties,
     issue_token_a,
     register_with_partner,
     rotate_credentials,
 )
-from ocpi.models import Connection, ConnectionParty
+from ocpi.models import Connection, ConnectionParty, OwnParty
 from tests.conftest import PARTNER_TOKEN
 from tests.instances import FAKE_PARTNER_TOKEN, envelope
 
@@ -362,3 +364,15 @@ def test_our_rotation_answered_with_a_claim_keeps_the_tokens_but_not_the_claim(p
     assert tokens.token_matches(put["body"]["token"], connection.inbound_token_hash)
     assert connection.outbound_token == "rotated-c"
     assert [p.code for p in connection.parties.all()] == ["DE-XYZ"]
+
+
+# Our own parties ------------------------------------------------------------------------------
+
+
+def test_our_parties_may_not_take_a_code_a_partner_holds(partner, settings):
+    settings.OCPI_OWN_PARTIES = "NL-TMC:CPO,de-abc:EMSP"
+
+    with pytest.raises(ImproperlyConfigured, match=r"DE-ABC \(held by Partner\)"):
+        ensure_own_parties()
+
+    assert not OwnParty.objects.filter(party_id="ABC").exists()

@@ -28,9 +28,13 @@ def newcomer(partner) -> Connection:
     return make_connection("Newcomer", NEWCOMER_TOKEN, [("FR", "NEW", "EMSP")])
 
 
+def partner_client_for(token: str) -> Client:
+    return Client(HTTP_AUTHORIZATION=tokens.authorization_header(token, plain=False))
+
+
 def put_location(token: str, country_code: str, party_id: str):
     document = {**our_location_document(), "country_code": country_code, "party_id": party_id}
-    return Client(HTTP_AUTHORIZATION=tokens.authorization_header(token, plain=False)).put(
+    return partner_client_for(token).put(
         f"/ocpi/2.2.1/emsp/locations/{country_code}/{party_id}/LOC1",
         data=json.dumps(document),
         content_type="application/json",
@@ -66,6 +70,27 @@ def test_a_moved_party_belongs_to_its_new_connection_only(partner, newcomer):
     assert holders("DE", "ABC") == [("Newcomer", "CPO")]
     assert put_location(PARTNER_TOKEN, "DE", "ABC").status_code == 403
     assert put_location(NEWCOMER_TOKEN, "DE", "ABC").status_code == 200
+    # Nor can the old holder claim it back with its credentials.
+    reclaim = partner_client_for(PARTNER_TOKEN).put(
+        "/ocpi/2.2.1/credentials",
+        data=json.dumps(
+            {
+                "token": "partner-new-token",
+                "url": "https://partner.example.com/ocpi/versions",
+                "roles": [
+                    {
+                        "role": "CPO",
+                        "country_code": "DE",
+                        "party_id": "ABC",
+                        "business_details": {"name": "ABC"},
+                    }
+                ],
+            }
+        ),
+        content_type="application/json",
+    )
+    assert reclaim.status_code == 409
+    assert "party DE-ABC (CPO) belongs to another connection" in reclaim.json()["status_message"]
 
 
 def test_the_other_roles_of_the_code_move_along(own_parties):
