@@ -87,7 +87,10 @@ def connection_parties_check(*, connection: Connection, roles: Iterable[dict]) -
     codes = {(country_code, party_id) for country_code, party_id, _ in wanted}
     ours = {_code(p.country_code, p.party_id) for p in OwnParty.objects.filter(_code_filter(codes))}
     taken = {
-        _code(p.country_code, p.party_id) for p in _holders(codes, besides=connection).only("id")
+        _code(country_code, party_id)
+        for country_code, party_id in _holders(codes, besides=connection).values_list(
+            "country_code", "party_id"
+        )
     }
     problems = []
     for country_code, party_id, role in wanted:
