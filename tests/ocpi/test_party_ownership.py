@@ -11,6 +11,7 @@ import threading
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
+from django.db import connection as db_connection
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -271,23 +272,33 @@ class RendezvousRoutes(dict):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "second_role",
+    [
+        "EMSP",  # the very same party: the unique constraint alone would stop it
+        "CPO",  # the same code in another role: the lock on the code stops it
+    ],
+)
 def test_two_concurrent_registrations_claiming_one_party_exactly_one_wins(
-    fake_partner, own_parties
+    fake_partner, own_parties, second_role
 ):
     tokens_a = [issue_token_a(name=f"Racer {n}")[1] for n in range(2)]
+    claims = [fake_partner.credentials(), fake_partner.credentials()]
+    claims[1]["roles"][0]["role"] = second_role  # both claim DE-XYZ
     fake_partner.routes = RendezvousRoutes(fake_partner.routes, ("GET", "/ocpi/2.2.1"), 2)
     answers = []
 
-    def register(token):
+    def register(token, credentials):
         try:
-            response = send_credentials(token, fake_partner.credentials())
+            response = send_credentials(token, credentials)
             answers.append((response.status_code, response.json()["status_code"]))
         finally:
-            from django.db import connection
+            db_connection.close()
 
-            connection.close()
-
-    racers = [threading.Thread(target=register, args=(token,)) for token in tokens_a]
+    racers = [
+        threading.Thread(target=register, args=racer)
+        for racer in zip(tokens_a, claims, strict=True)
+    ]
     for racer in racers:
         racer.start()
     for racer in racers:
