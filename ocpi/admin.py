@@ -35,9 +35,17 @@ class OwnPartyAdmin(admin.ModelAdmin):
 
 
 class ConnectionPartyInline(admin.TabularInline):
+    """Read-only: parties change by the partner's credentials or by a recorded move
+    (ocpi_move_party, the partner page), never by hand."""
+
     model = ConnectionParty
     extra = 0
-    fields = ["country_code", "party_id", "role", "business_details"]
+    fields = ["country_code", "party_id", "role", "business_details", "released_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Connection)

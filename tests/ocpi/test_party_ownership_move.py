@@ -258,6 +258,14 @@ def test_the_admin_lists_the_moves_and_nobody_edits_them(admin_client, partner, 
     assert 'name="reason"' not in detail.content.decode()  # shown, not editable
 
 
+def test_the_admin_shows_a_connections_parties_but_does_not_edit_them(admin_client, partner):
+    page = admin_client.get(f"/admin/ocpi/connection/{partner.pk}/change/").content.decode()
+
+    assert "ABC" in page
+    assert 'name="parties-0-party_id"' not in page
+    assert 'name="parties-0-DELETE"' not in page
+
+
 def test_staff_move_a_party_from_the_partner_page(admin_client, partner, newcomer):
     page = admin_client.get(f"/partners/{newcomer.pk}/").content.decode()
     assert "Move a party here" in page
