@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ocpi.models import Connection, ConnectionParty, OwnParty, TrafficLog
+from ocpi.models import Connection, ConnectionParty, OwnParty, PartyMove, TrafficLog
 
 
 def pretty_document(obj) -> str:
@@ -74,9 +74,17 @@ class OwnPartyAdmin(admin.ModelAdmin):
 
 
 class ConnectionPartyInline(admin.TabularInline):
+    """Read-only: parties change by the partner's credentials or by a recorded move
+    (ocpi_move_party, the partner page), never by hand."""
+
     model = ConnectionParty
     extra = 0
-    fields = ["country_code", "party_id", "role", "business_details"]
+    fields = ["country_code", "party_id", "role", "business_details", "released_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Connection)
@@ -151,4 +159,25 @@ class TrafficLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartyMove)
+class PartyMoveAdmin(admin.ModelAdmin):
+    """Read-only: the record of parties staff moved between connections (ocpi_move_party, or
+    the partner page of the portal)."""
+
+    list_display = ["moved_at", "code", "role", "from_connection", "to_connection", "moved_by"]
+    list_filter = ["role", "to_connection"]
+    search_fields = ["country_code", "party_id", "reason", "moved_by"]
+    date_hierarchy = "moved_at"
+    list_select_related = ["from_connection", "to_connection"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -7,6 +7,7 @@ discover the partner's API the same way (`discover_partner_api`): their versions
 version we share, its endpoints.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,9 +16,16 @@ from django.db import transaction
 
 from ocpi import tokens
 from ocpi.client import OcpiClient, OcpiClientError
+from ocpi.credentials.ownership import (
+    PartyClaimed,
+    connection_parties_check,
+    connection_parties_claim,
+    connection_parties_release,
+    own_parties_check,
+)
 from ocpi.credentials.serializers import CredentialsIn
 from ocpi.endpoints import RECEIVER, SENDER, VERSION, versions_url
-from ocpi.models import Connection, ConnectionParty, OwnParty, Role
+from ocpi.models import Connection, OwnParty, Role
 from ocpi.transport.exceptions import (
     InvalidParameters,
     NoMatchingEndpoints,
@@ -100,7 +108,10 @@ def parse_own_parties(value: str) -> list[tuple[str, str, str]]:
 
 @transaction.atomic
 def own_parties_ensure() -> list[OwnParty]:
-    """Create the parties OCPI_OWN_PARTIES names (existing ones are kept as they are)."""
+    """Create the parties OCPI_OWN_PARTIES names (existing ones are kept as they are); none may
+    be a partner connection's."""
+    wanted = parse_own_parties(settings.OCPI_OWN_PARTIES)
+    own_parties_check(parties=wanted)
     return [
         OwnParty.objects.get_or_create(
             country_code=country_code,
@@ -108,7 +119,7 @@ def own_parties_ensure() -> list[OwnParty]:
             role=role,
             defaults={"name": f"{country_code}-{party_id} {role}"},
         )[0]
-        for country_code, party_id, role in parse_own_parties(settings.OCPI_OWN_PARTIES)
+        for country_code, party_id, role in wanted
     ]
 
 
@@ -215,7 +226,14 @@ def validated_credentials(document) -> dict:
 
 
 def _store_partner(connection: Connection, *, api: PartnerApi, credentials: dict) -> None:
-    """Their version, endpoints, token and roles, and the connection marked registered."""
+    """Their roles as the connection's parties (PartyClaimed if one is someone else's), their
+    version, endpoints and token, and the connection marked registered."""
+    connection_parties_claim(connection=connection, roles=credentials["roles"])
+    _store_api(connection, api=api, credentials=credentials)
+
+
+def _store_api(connection: Connection, *, api: PartnerApi, credentials: dict) -> None:
+    """Their version, endpoints and token, and the connection marked registered."""
     connection.version = api.version
     connection.version_url = api.version_url
     connection.endpoints = api.endpoints
@@ -225,32 +243,27 @@ def _store_partner(connection: Connection, *, api: PartnerApi, credentials: dict
         connection.name = credentials["roles"][0]["business_details"]["name"]
     connection.mark_registered()
     connection.save()
-    connection.parties.all().delete()
-    ConnectionParty.objects.bulk_create(
-        ConnectionParty(
-            connection=connection,
-            country_code=role["country_code"].upper(),
-            party_id=role["party_id"].upper(),
-            role=role["role"],
-            business_details=role["business_details"],
-        )
-        for role in credentials["roles"]
-    )
 
 
+@transaction.atomic
 def _close(connection: Connection) -> None:
-    """No more traffic either way: their token stops working here, ours is forgotten."""
+    """No more traffic either way: their token stops working here, ours is forgotten, and
+    their parties are free for another connection."""
     connection.status = Connection.Status.CLOSED
     connection.set_inbound_token(None)
     connection.outbound_token = ""
     connection.save()
+    connection_parties_release(connection=connection)
 
 
 # We are the server: the partner calls our credentials endpoint --------------------------------
 
 
 def _accept(*, connection: Connection, document, plain_token: bool, expected_status: str) -> dict:
+    """Their credentials stored and our new token C, or an OcpiError and nothing changed (their
+    token A or C still works). A party of someone else's is refused before we call them."""
     credentials = validated_credentials(document)
+    connection_parties_check(connection=connection, roles=credentials["roles"])
     connection.plain_token = plain_token
     try:
         api = discover_partner_api(
@@ -344,10 +357,22 @@ def connection_register(
         credentials = _send_credentials(client, "POST", api.credentials_url, token_b)
         with transaction.atomic():
             _store_partner(connection, api=api, credentials=credentials)
+    except PartyClaimed as exc:
+        # They registered us already: tell them it is off, as far as they listen.
+        _withdraw(connection, url=api.credentials_url, token=credentials["token"])
+        connection.delete()
+        raise HandshakeError("credentials", f"refused their roles: {exc.detail}") from exc
     except BaseException:
         connection.delete()
         raise
     return connection
+
+
+def _withdraw(connection: Connection, *, url: str, token: str) -> None:
+    """DELETE our registration at the partner, once; the registration is refused here
+    whatever it answers."""
+    with suppress(OcpiClientError):
+        OcpiClient(connection, token=token).call("DELETE", url, retries=0)
 
 
 def connection_credentials_rotate(*, connection: Connection) -> Connection:
@@ -369,8 +394,16 @@ def connection_credentials_rotate(*, connection: Connection) -> Connection:
         connection.inbound_token_hash = previous_hash
         connection.save(update_fields=["inbound_token_hash", "updated_at"])
         raise
-    with transaction.atomic():
-        _store_partner(connection, api=api, credentials=credentials)
+    try:
+        with transaction.atomic():
+            _store_partner(connection, api=api, credentials=credentials)
+    except PartyClaimed as exc:
+        # Both sides use the new tokens already; only the claim is refused.
+        with transaction.atomic():
+            _store_api(connection, api=api, credentials=credentials)
+        raise HandshakeError(
+            "credentials", f"new tokens kept, their parties unchanged: {exc.detail}"
+        ) from exc
     return connection
 
 

@@ -14,6 +14,11 @@ urlpatterns = [
     path("partners/token-a/", views.partner_token_a, name="partner-token-a"),
     path("partners/<int:connection_id>/", views.partner, name="partner"),
     path(
+        "partners/<int:connection_id>/move-party/",
+        views.partner_move_party,
+        name="partner-move-party",
+    ),
+    path(
         "partners/<int:connection_id>/<str:action>/",
         views.partner_action,
         name="partner-action",

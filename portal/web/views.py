@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from ocpi.credentials.ownership import PartyMoveError, party_move
 from ocpi.credentials.services import (
     HandshakeError,
     connection_credentials_rotate,
@@ -21,7 +22,7 @@ from ocpi.endpoints import versions_url
 from ocpi.models import Connection
 from ocpi.sync.selectors import recent_push_deliveries
 from portal.web import selectors
-from portal.web.forms import HandshakeForm, TokenAForm
+from portal.web.forms import HandshakeForm, PartyMoveForm, TokenAForm
 from portal.web.services import ConnectionStateError, connection_resume, connection_suspend
 
 
@@ -105,9 +106,7 @@ def _connection_or_404(connection_id: int) -> Connection:
         raise Http404("No such partner") from None
 
 
-@staff_required
-def partner(request, connection_id: int):
-    connection = _connection_or_404(connection_id)
+def _partner_page(request, connection: Connection, *, move_form=None, status=200):
     context = {
         "connection": connection,
         "traffic": selectors.connection_traffic_page(
@@ -115,8 +114,40 @@ def partner(request, connection_id: int):
         ),
         "sync_states": selectors.connection_sync_states(connection=connection),
         "deliveries": recent_push_deliveries(connection=connection),
+        "move_form": move_form or PartyMoveForm(),
     }
-    return render(request, "portal/partner.html", context)
+    return render(request, "portal/partner.html", context, status=status)
+
+
+@staff_required
+def partner(request, connection_id: int):
+    return _partner_page(request, _connection_or_404(connection_id))
+
+
+@staff_required
+@require_POST
+def partner_move_party(request, connection_id: int):
+    """Give a party to this partner, taking it from the connection that holds it (audited)."""
+    connection = _connection_or_404(connection_id)
+    form = PartyMoveForm(request.POST)
+    if form.is_valid():
+        country_code, party_id = form.cleaned_data["party"]
+        try:
+            moves = party_move(
+                country_code=country_code,
+                party_id=party_id,
+                role=form.cleaned_data["role"],
+                to_connection=connection,
+                reason=form.cleaned_data["reason"],
+                moved_by=request.user.get_username(),
+            )
+        except PartyMoveError as exc:
+            form.add_error(None, str(exc))
+        else:
+            moved = ", ".join(f"{move.code} {move.role}" for move in moves)
+            messages.success(request, f"Moved to {connection.name}: {moved}.")
+            return redirect("portal:partner", connection_id=connection.pk)
+    return _partner_page(request, connection, move_form=form, status=400)
 
 
 def _rotate(connection: Connection) -> str:

@@ -15,6 +15,7 @@ from ocpi.credentials.services import (
     connection_find,
     connection_register,
     connection_unregister,
+    credentials_unregistration_accept,
     own_parties_ensure,
 )
 from ocpi.models import Connection, OwnParty
@@ -222,7 +223,7 @@ def test_unregister_closes_here_even_when_the_partner_is_gone(partner_api):
 
 def test_find_connection_by_id_or_any_party_preferring_the_registered_one(own_parties):
     closed = make_connection("Old", "old-token", [("DE", "ABC", "CPO")])
-    Connection.objects.filter(pk=closed.pk).update(status=Connection.Status.CLOSED)
+    credentials_unregistration_accept(connection=closed)  # which releases DE-ABC for "New"
     current = make_connection("New", "new-token", [("DE", "ABC", "CPO"), ("DE", "ABE", "EMSP")])
 
     assert connection_find("de-abc") == current

@@ -19,11 +19,12 @@ def partner_server():
 
 @pytest.fixture
 def receiving_partner(own_parties, partner_server):
-    """A registered partner with an eMSP whose locations receiver is the partner server."""
+    """A registered partner with an eMSP (its own, DE-RCV: a party belongs to one connection)
+    whose locations receiver is the partner server."""
     return make_connection(
         "Receiving eMSP",
         "receiving-token",
-        [("DE", "ABE", "EMSP")],
+        [("DE", "RCV", "EMSP")],
         endpoints=partner_endpoints(partner_server.url),
     )
 
