@@ -4,12 +4,12 @@ import pytest
 from django.test import Client
 
 from ocpi import tokens
-from ocpi.models import Connection, ConnectionParty, OwnParty
+from ocpi.models import OwnParty
+from tests.support.connections import PARTNER_TOKEN, make_connection
 
-# Two real instances (cpo_instance, emsp_instance) for end-to-end tests over HTTP.
-pytest_plugins = ["tests.instances"]
-
-PARTNER_TOKEN = "partner-token-c-0123456789"
+# Partner platforms on loopback (partner_server, fake_partner) and two real instances
+# (cpo_instance, emsp_instance) for end-to-end tests over HTTP.
+pytest_plugins = ["tests.support.partners", "tests.support.instances"]
 
 
 @pytest.fixture
@@ -22,20 +22,6 @@ def own_parties(db):
             country_code="NL", party_id="TME", role="EMSP", name="Test Mobility eMSP"
         ),
     }
-
-
-def make_connection(name: str, token: str, parties: list[tuple[str, str, str]], **fields):
-    connection = Connection(
-        name=name, status=Connection.Status.REGISTERED, version="2.2.1", **fields
-    )
-    connection.set_inbound_token(token)
-    connection.outbound_token = "our-token-b-" + name
-    connection.save()
-    for country_code, party_id, role in parties:
-        ConnectionParty.objects.create(
-            connection=connection, country_code=country_code, party_id=party_id, role=role
-        )
-    return connection
 
 
 @pytest.fixture

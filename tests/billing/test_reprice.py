@@ -14,7 +14,7 @@ from billing.services import cdrs_reprice
 from ocpi.modules.cdrs import services as cdrs
 from ocpi.modules.tariffs import services as tariffs
 from tests.billing.test_cdr_pricing import CONTRACT_ID, cdr, energy_tariff, tariff
-from tests.conftest import make_connection
+from tests.support.connections import make_connection
 
 
 def reprice(*arguments) -> dict:

@@ -13,7 +13,7 @@ from django.test import Client
 from ocpi import tokens
 from ocpi.credentials.services import issue_token_a
 from ocpi.models import Connection
-from tests.instances import FAKE_PARTNER_TOKEN, FakePartner, envelope, free_port
+from tests.support.partners import FAKE_PARTNER_TOKEN, FakePartner, envelope, free_port
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from ocpi.credentials.services import (
     unregister,
 )
 from ocpi.models import Connection, OwnParty
-from tests.conftest import make_connection
-from tests.instances import FAKE_PARTNER_TOKEN, envelope, free_port
+from tests.support.connections import make_connection
+from tests.support.partners import FAKE_PARTNER_TOKEN, envelope, free_port
 
 TOKEN_A = "their-token-a"
 

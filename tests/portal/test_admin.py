@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from ocpi import traffic
 from ocpi.models import TrafficLog
-from tests.conftest import PARTNER_TOKEN
+from tests.support.connections import PARTNER_TOKEN
 
 
 @pytest.fixture

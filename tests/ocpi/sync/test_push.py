@@ -19,8 +19,8 @@ from ocpi.sync.push import (
     queue_due_deliveries,
     redeliver,
 )
-from tests.conftest import make_connection
-from tests.ocpi.sync.conftest import Answer, ocpi_answer
+from tests.support.connections import make_connection
+from tests.support.partners import Answer, ocpi_answer
 
 LOCATION = {"country_code": "NL", "party_id": "TMC", "id": "LOC1", "name": "Depot"}
 

@@ -4,8 +4,8 @@ from ocpi.modules.tariffs.services import tariff_save_own
 from ocpi.modules.tokens.services import token_save_own
 from ocpi.sync.models import PushDelivery
 from ocpi.sync.push import object_path
-from tests.conftest import make_connection
-from tests.ocpi.sync.conftest import partner_endpoints
+from tests.support.connections import make_connection
+from tests.support.partners import partner_endpoints
 
 BASE = "http://partner.test/ocpi/2.2.1"
 

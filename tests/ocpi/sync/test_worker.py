@@ -19,7 +19,7 @@ from ocpi.sync.models import PushDelivery
 from ocpi.sync.push import push_change
 from ocpi.sync.tasks import deliver_push
 from portal.celery import app as project_app
-from tests.ocpi.sync.conftest import Answer
+from tests.support.partners import Answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
