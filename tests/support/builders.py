@@ -161,7 +161,8 @@ def charging_period(start: str, kwh, **fields) -> dict:
 def session(
     session_id: str = "S1", *, party=("DE", "ABC"), token_party=("NL", "TME"), **fields
 ) -> dict:
-    """An active session of the CPO `party` at LOC1, 1.5 kWh into its first charging period."""
+    """An active session of the CPO `party` at `location()`'s LOC1, EVSE1, connector 1, 1.5 kWh
+    into its first charging period."""
     return {
         "country_code": party[0],
         "party_id": party[1],
@@ -171,7 +172,7 @@ def session(
         "cdr_token": cdr_token(token_party),
         "auth_method": "WHITELIST",
         "location_id": "LOC1",
-        "evse_uid": "E1-1",
+        "evse_uid": "EVSE1",
         "connector_id": "1",
         "currency": "EUR",
         "charging_periods": [charging_period(STAMP, 1.5)],
@@ -192,11 +193,12 @@ def cdr(
     hours: float = 1.0,
     tariff_id: str | None = "T1",
     location_id: str = "LOC1",
-    country: str = "NLD",
+    country: str = "DEU",
     **fields,
 ) -> dict:
-    """A CDR of the CPO `party`: one charging period of `energy` kWh over `hours` hours, priced
-    by tariff `tariff_id` (None: the period names no tariff); no tariff is embedded."""
+    """A CDR of the CPO `party` at `location()`'s connector: one charging period of `energy` kWh
+    over `hours` hours, priced by tariff `tariff_id` (None: the period names no tariff); no
+    tariff is embedded."""
     period = {
         "start_date_time": start,
         "dimensions": [{"type": "ENERGY", "volume": energy}, {"type": "TIME", "volume": hours}],
@@ -214,12 +216,12 @@ def cdr(
         "auth_method": "WHITELIST",
         "cdr_location": {
             "id": location_id,
-            "address": "Main street 1",
-            "city": "Utrecht",
+            "address": "Hauptstrasse 1",
+            "city": "Berlin",
             "country": country,
-            "coordinates": {"latitude": "52.090737", "longitude": "5.121420"},
-            "evse_uid": "E1-1",
-            "evse_id": f"{party[0]}*{party[1]}*E1*1",
+            "coordinates": {"latitude": "52.520008", "longitude": "13.404954"},
+            "evse_uid": "EVSE1",
+            "evse_id": f"{party[0]}*{party[1]}*EEVSE1",
             "connector_id": "1",
             "connector_standard": "IEC_62196_T2",
             "connector_format": "SOCKET",
