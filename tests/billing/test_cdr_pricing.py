@@ -180,15 +180,9 @@ def test_the_markup_applies_to_our_price_not_an_overcharge(store_cdr):
 
 
 def test_the_driver_price_by_our_emsp_tariff(store_cdr):
-    emsp_tariff = {
+    emsp_tariff = energy_tariff(0.45, tariff_id="DRIVER-FLEX") | {
         "country_code": "NL",
         "party_id": "TME",
-        "id": "DRIVER-FLEX",
-        "currency": "EUR",
-        "elements": [
-            {"price_components": [{"type": "ENERGY", "price": 0.45, "step_size": 1}]},
-        ],
-        "last_updated": "2025-01-01T00:00:00Z",
     }
     DriverContract.objects.create(
         contract_id=CONTRACT_ID,

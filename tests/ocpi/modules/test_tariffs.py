@@ -12,6 +12,7 @@ from ocpi.modules.tariffs.models import Tariff, TariffVersion
 from ocpi.modules.tariffs.selectors import tariff_versions_at, tariffs_for_cdr
 from ocpi.modules.tariffs.services import store_from_partner
 from ocpi.transport.exceptions import InvalidParameters, PartyMismatch
+from tests.support.builders import cdr as cdr_at_location
 from tests.support.builders import example, location, tariff
 
 RECEIVER = "/ocpi/2.2.1/emsp/tariffs"
@@ -202,12 +203,7 @@ def test_tariffs_for_cdr_uses_the_versions_valid_at_session_start(partner):
         connection=partner,
         document=tariff("T2", end_date_time="2024-01-10T00:00:00Z", price=9.99),
     )
-    cdr = {
-        "country_code": "DE",
-        "party_id": "ABC",
-        "start_date_time": "2024-01-20T08:00:00Z",
-        "cdr_location": {"id": "LOC1", "evse_uid": "EVSE1", "connector_id": "1"},
-    }
+    cdr = cdr_at_location(start="2024-01-20T08:00:00Z", end="2024-01-20T09:00:00Z")
 
     assert tariffs_for_cdr(cdr=cdr) == [tariff(last_updated="2024-01-01T00:00:00Z")]
     # Ids named in the CDR itself win; a tariff that ended before the session is left out.
