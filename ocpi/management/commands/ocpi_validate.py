@@ -6,6 +6,7 @@ against the URL or the stored object (ids, party, the object a PATCH applies to)
 """
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,9 +84,13 @@ KINDS = {
 }
 
 
+# Where the receivers' message names the next broken rule: "...; field.path: message".
+NEXT_PROBLEM = re.compile(r"; (?=[\w.]+: )")
+
+
 def problems_of(error: InvalidParameters) -> list[str]:
-    """One line per broken rule: the receivers join them as 'field.path: message; ...'."""
-    return str(error.detail).split("; ")
+    """One line per broken rule, each starting with its field path."""
+    return NEXT_PROBLEM.split(str(error.detail))
 
 
 class Command(BaseCommand):
@@ -96,7 +101,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("object", choices=list(KINDS), help="What each file holds")
+        parser.add_argument(
+            "kind",
+            metavar="OBJECT",
+            choices=list(KINDS),
+            help=f"What each file holds: {', '.join(KINDS)}",
+        )
         parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
         parser.add_argument(
             "--patch",
@@ -104,10 +114,10 @@ class Command(BaseCommand):
             help="The files hold PATCH bodies (locations, EVSEs, connectors, sessions, tokens)",
         )
 
-    def handle(self, *args, object, files, patch, **options):
-        check = KINDS[object].patch if patch else KINDS[object].document
+    def handle(self, *args, kind, files, patch, **options):
+        check = KINDS[kind].patch if patch else KINDS[kind].document
         if check is None:
-            raise CommandError(f"OCPI 2.2.1 has no PATCH of a {object}")
+            raise CommandError(f"OCPI 2.2.1 has no PATCH of a {kind}")
         refused = 0
         for path in files:
             try:
