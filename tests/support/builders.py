@@ -18,42 +18,6 @@ def example(name: str) -> dict:
     return json.loads((DOCUMENTS / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def our_location_document() -> dict:
-    """Our CPO's (NL-TMC) location LOC1: one EVSE (EVSE1) with one 11 kW Type 2 socket (1)."""
-    return {
-        "country_code": "NL",
-        "party_id": "TMC",
-        "id": "LOC1",
-        "publish": True,
-        "address": "Stationsplein 1",
-        "city": "Utrecht",
-        "country": "NLD",
-        "coordinates": {"latitude": "52.08917", "longitude": "5.11012"},
-        "time_zone": "Europe/Amsterdam",
-        "evses": [
-            {
-                "uid": "EVSE1",
-                "evse_id": "NL*TMC*E1",
-                "status": "AVAILABLE",
-                "connectors": [
-                    {
-                        "id": "1",
-                        "standard": "IEC_62196_T2",
-                        "format": "SOCKET",
-                        "power_type": "AC_3_PHASE",
-                        "max_voltage": 230,
-                        "max_amperage": 16,
-                        "max_electric_power": 11000,
-                        "last_updated": "2026-01-01T00:00:00Z",
-                    }
-                ],
-                "last_updated": "2026-01-01T00:00:00Z",
-            }
-        ],
-        "last_updated": "2026-01-01T00:00:00Z",
-    }
-
-
 def connector(connector_id: str = "1", last_updated: str = STAMP, **fields) -> dict:
     """An 11 kW Type 2 socket priced by tariff T1."""
     return {
@@ -237,17 +201,38 @@ def cdr(
     }
 
 
-def partner_token(**overrides) -> dict:
+def partner_token(**fields) -> dict:
     """A token of the partner's eMSP (DE-ABE): an app user's."""
-    return {
-        "country_code": "DE",
-        "party_id": "ABE",
+    app_user = {
         "uid": "APP0001",
         "type": "APP_USER",
         "contract_id": "DE-ABE-C00001-1",
         "issuer": "ABE Mobility",
-        "valid": True,
-        "whitelist": "ALLOWED",
         "last_updated": "2026-01-01T00:00:00Z",
-        **overrides,
     }
+    return token(**{**app_user, **fields})
+
+
+def our_location_document() -> dict:
+    """Our CPO's (NL-TMC) location LOC1 in Utrecht: one EVSE (EVSE1) with one 11 kW Type 2
+    socket (1)."""
+    stamp = "2026-01-01T00:00:00Z"
+    return location(
+        "LOC1",
+        stamp,
+        country_code="NL",
+        party_id="TMC",
+        address="Stationsplein 1",
+        city="Utrecht",
+        country="NLD",
+        coordinates={"latitude": "52.08917", "longitude": "5.11012"},
+        time_zone="Europe/Amsterdam",
+        evses=[
+            evse(
+                "EVSE1",
+                stamp,
+                evse_id="NL*TMC*E1",
+                connectors=[connector("1", stamp, max_electric_power=11000)],
+            )
+        ],
+    )
