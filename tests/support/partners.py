@@ -2,8 +2,9 @@
 
 - `PartnerServer` (fixture `partner_server`): answers every call with `answer(call)`, a function
   the test sets (an OCPI success by default), and records each call as a `ReceivedCall`.
-- `FakePartner` (fixture `fake_partner`): answers from a table of `routes` (method, path) and
-  already serves versions and version details, as a partner we register with does.
+- `FakePartner` (fixture `fake_partner`), a PartnerServer that answers from a table of `routes`
+  (method, path) and already serves versions and version details, as a partner we register
+  with does.
 """
 
 import json
@@ -33,6 +34,7 @@ def free_port() -> int:
 @dataclass
 class ReceivedCall:
     method: str
+    target: str  # the path with its query string, as sent
     path: str
     query: dict
     headers: dict
@@ -46,10 +48,17 @@ class Answer:
     headers: dict = field(default_factory=dict)
 
 
+def envelope(data, status_code=1000, message=None) -> dict:
+    """An OCPI response body as a partner sends it."""
+    body = {"data": data, "status_code": status_code, "timestamp": "2026-01-01T00:00:00Z"}
+    if message:
+        body["status_message"] = message
+    return body
+
+
 def ocpi_answer(data=None, *, status_code=1000, message="", http_status=200, headers=None):
-    body = {"status_code": status_code, "status_message": message, "data": data}
-    body["timestamp"] = "2026-01-01T00:00:00Z"
-    return Answer(http_status, body, headers or {})
+    """An Answer whose body is an OCPI envelope."""
+    return Answer(http_status, envelope(data, status_code, message), headers or {})
 
 
 class PartnerServer:
@@ -68,6 +77,7 @@ class PartnerServer:
                 parts = urlsplit(self.path)
                 call = ReceivedCall(
                     method=self.command,
+                    target=self.path,
                     path=parts.path,
                     query={k: v[0] for k, v in parse_qs(parts.query).items()},
                     headers=dict(self.headers),
@@ -75,7 +85,9 @@ class PartnerServer:
                 )
                 server.calls.append(call)
                 answer = server.answer(call)
-                payload = json.dumps(answer.body).encode()
+                # A str body is sent as it is (a partner answering with broken JSON).
+                body = answer.body if isinstance(answer.body, str) else json.dumps(answer.body)
+                payload = body.encode()
                 self.send_response(answer.http_status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
@@ -124,50 +136,13 @@ def partner_endpoints(base_url: str) -> list[dict]:
     return endpoints
 
 
-def envelope(data, status_code=1000, message=None) -> dict:
-    """An OCPI response body as a partner sends it."""
-    body = {"data": data, "status_code": status_code, "timestamp": "2026-01-01T00:00:00Z"}
-    if message:
-        body["status_message"] = message
-    return body
-
-
-class FakePartner:
-    """A partner platform on loopback: answers from `routes` and remembers every request."""
+class FakePartner(PartnerServer):
+    """A partner platform we register with: it serves its versions and version details, answers
+    from `routes` ((method, path with query) -> (HTTP status, body)), 404 to anything else."""
 
     def __init__(self):
-        partner = self
-        self.requests = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode() if length else ""
-                partner.requests.append(
-                    {
-                        "method": self.command,
-                        "path": self.path,
-                        "authorization": self.headers.get("Authorization", ""),
-                        "body": json.loads(body) if body else None,
-                    }
-                )
-                http_status, answer = partner.routes.get(
-                    (self.command, self.path), (404, {"status_code": 2000})
-                )
-                payload = answer if isinstance(answer, str) else json.dumps(answer)
-                self.send_response(http_status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload.encode())))
-                self.end_headers()
-                self.wfile.write(payload.encode())
-
-            do_GET = do_POST = do_PUT = do_DELETE = _answer
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().__init__()
+        self.answer = self.answer_from_routes
         self.versions_url = f"{self.url}/ocpi/versions"
         self.credentials_url = f"{self.url}/ocpi/2.2.1/credentials"
         self.routes = {
@@ -202,6 +177,25 @@ class FakePartner:
             ),
         }
 
+    def answer_from_routes(self, call: ReceivedCall) -> Answer:
+        http_status, body = self.routes.get(
+            (call.method, call.target), (404, {"status_code": 2000})
+        )
+        return Answer(http_status, body)
+
+    @property
+    def requests(self) -> list[dict]:
+        """Every request received, in order: method, path (with query), authorization, body."""
+        return [
+            {
+                "method": call.method,
+                "path": call.target,
+                "authorization": call.headers.get("Authorization", ""),
+                "body": call.body,
+            }
+            for call in self.calls
+        ]
+
     def credentials(self, token: str = FAKE_PARTNER_TOKEN) -> dict:
         """The Credentials object this partner sends: one eMSP, DE-XYZ, with a logo."""
         return {
@@ -223,16 +217,6 @@ class FakePartner:
 
     def requests_to(self, path: str) -> list[dict]:
         return [r for r in self.requests if r["path"] == path]
-
-    def __enter__(self):
-        threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        ).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
