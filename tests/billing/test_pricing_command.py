@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from billing.pricing import price_cdr
-from tests.billing import D, cdr, element, energy, period, tariff
+from tests.support.engine import D, cdr, element, energy, period, tariff
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.json"))
 TWENTY_KWH = cdr(period("2024-05-02T10:00:00Z", energy=20), end="2024-05-02T11:00:00Z")

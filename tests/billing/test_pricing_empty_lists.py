@@ -7,7 +7,7 @@ out, and expects one and the same result.
 import pytest
 
 from billing.pricing import price_cdr
-from tests.billing import D, cdr, codes, element, energy, flat, period, price, tariff
+from tests.support.engine import D, cdr, codes, element, energy, flat, period, price, tariff
 
 EMPTY, NULL, ABSENT = "empty", "null", "absent"
 FORMS = [EMPTY, NULL, ABSENT]

@@ -3,7 +3,7 @@
 import pytest
 
 from billing.pricing import PricingInputError, price_cdr
-from tests.billing import D, cdr, codes, element, energy, period, price, tariff
+from tests.support.engine import D, cdr, codes, element, energy, period, price, tariff
 
 CHEAP = tariff(element(energy("0.20")), id="CHEAP")
 DEAR = tariff(element(energy("0.50")), id="DEAR")

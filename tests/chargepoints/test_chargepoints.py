@@ -18,8 +18,9 @@ from ocpi.modules.locations.models import Location
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.tariffs.services import tariff_save_own
 from ocpi.objects import upsert_object
-from tests.instances import COMMAND_TIMEOUT_SECONDS, PROJECT_DIR
-from tests.ocpi.conftest import partner_token, results_received
+from tests.support.builders import partner_token
+from tests.support.instances import COMMAND_TIMEOUT_SECONDS, PROJECT_DIR
+from tests.support.partners import results_received
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

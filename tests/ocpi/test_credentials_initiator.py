@@ -19,8 +19,8 @@ from ocpi.credentials.services import (
     own_parties_ensure,
 )
 from ocpi.models import Connection, OwnParty
-from tests.conftest import make_connection
-from tests.instances import FAKE_PARTNER_TOKEN, envelope, free_port
+from tests.support.connections import make_connection
+from tests.support.partners import FAKE_PARTNER_TOKEN, envelope, free_port
 
 TOKEN_A = "their-token-a"
 

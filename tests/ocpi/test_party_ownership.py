@@ -26,8 +26,8 @@ from ocpi.credentials.services import (
     own_parties_ensure,
 )
 from ocpi.models import Connection, ConnectionParty, OwnParty
-from tests.conftest import PARTNER_TOKEN
-from tests.instances import FAKE_PARTNER_TOKEN, envelope
+from tests.support.connections import PARTNER_TOKEN
+from tests.support.partners import FAKE_PARTNER_TOKEN, envelope
 
 CREDENTIALS_PATH = "/ocpi/2.2.1/credentials"
 

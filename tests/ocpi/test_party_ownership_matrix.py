@@ -36,8 +36,8 @@ from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.services import store_from_partner as token_store
 from ocpi.modules.tokens.services import token_save_own
 from ocpi.objects import upsert_object
-from tests.conftest import make_connection
-from tests.ocpi.conftest import our_location_document, partner_token
+from tests.support.builders import our_location_document, partner_token
+from tests.support.connections import make_connection
 
 OWN, OTHER, OURS = "own", "other", "ours"
 KINDS = [OWN, OTHER, OURS]

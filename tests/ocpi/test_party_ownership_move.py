@@ -16,8 +16,8 @@ from ocpi import tokens
 from ocpi.credentials.ownership import PartyMoveError, party_move
 from ocpi.credentials.services import credentials_unregistration_accept
 from ocpi.models import Connection, ConnectionParty, PartyMove
-from tests.conftest import PARTNER_TOKEN, make_connection
-from tests.ocpi.conftest import our_location_document
+from tests.support.builders import our_location_document
+from tests.support.connections import PARTNER_TOKEN, make_connection
 
 NEWCOMER_TOKEN = "newcomer-token-0123456789"
 

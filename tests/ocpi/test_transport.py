@@ -15,7 +15,7 @@ from ocpi import tokens
 from ocpi.credentials.services import connection_token_a_issue
 from ocpi.models import TrafficLog
 from ocpi.transport.envelope import ocpi_response
-from tests.instances import FAKE_PARTNER_TOKEN
+from tests.support.partners import FAKE_PARTNER_TOKEN
 
 
 class FailingOcpiView(APIView):

@@ -8,7 +8,7 @@ from ocpi import traffic
 from ocpi.admin import OcpiObjectAdmin
 from ocpi.models import TrafficLog
 from ocpi.objects import OcpiObject
-from tests.conftest import PARTNER_TOKEN
+from tests.support.connections import PARTNER_TOKEN
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import requests
 
 from ocpi import tokens
 from ocpi.models import Connection
-from tests.instances import envelope
+from tests.support.partners import envelope
 
 
 def test_handshake_with_an_unreachable_partner_names_the_failing_step(

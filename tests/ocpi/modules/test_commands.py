@@ -15,8 +15,8 @@ from django.utils import timezone
 from ocpi.chargepoint_port import ChargePointAdapter, Outcome
 from ocpi.modules.commands.models import Command
 from ocpi.modules.commands.services import command_execute, command_send, commands_expire
-from tests.instances import envelope
-from tests.ocpi.conftest import RESULT_PATH, partner_token, results_received
+from tests.support.builders import partner_token
+from tests.support.partners import RESULT_PATH, envelope, results_received
 
 
 class ScriptedAdapter(ChargePointAdapter):

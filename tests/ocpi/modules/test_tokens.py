@@ -1,43 +1,24 @@
 """The tokens module: our eMSP's tokens and their real-time authorization, our CPO's token cache
 and its real-time authorization requests to partner eMSPs (over real HTTP)."""
 
-import json
 import socket
-from pathlib import Path
 
 import pytest
-from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ocpi import tokens
 from ocpi.models import Connection, OwnParty
 from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.services import token_authorize_remotely, token_save_own
 from ocpi.sync.models import PushDelivery
 from ocpi.transport.exceptions import UnableToUseClientApi, UnknownToken
-from tests.conftest import make_connection
-from tests.ocpi.conftest import JSON_VALUES
+from tests.support.builders import example
+from tests.support.builders import token as token_document
+from tests.support.connections import make_connection
+from tests.support.strategies import JSON_VALUES
 
-SPEC_EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared/reference/ocpi-examples/2.2.1"
 RECEIVER = "/ocpi/2.2.1/cpo/tokens"
 SENDER = "/ocpi/2.2.1/emsp/tokens"
-
-
-def token_document(uid="012345678", *, party=("DE", "ABE"), **changes):
-    document = {
-        "country_code": party[0],
-        "party_id": party[1],
-        "uid": uid,
-        "type": "RFID",
-        "contract_id": f"{party[0]}{party[1]}C12345678",
-        "issuer": "Test Mobility",
-        "valid": True,
-        "whitelist": "ALLOWED",
-        "last_updated": "2024-01-01T10:00:00Z",
-    }
-    document.update(changes)
-    return document
 
 
 def put(client, document, query=""):
@@ -142,18 +123,14 @@ def test_invalid_token_is_refused_naming_the_field(partner_client, change, field
     assert field in response.json()["status_message"]
 
 
-@pytest.mark.parametrize(
-    "name", ["token_example_1_app_user.json", "token_example_2_full_rfid.json"]
-)
-def test_the_spec_example_tokens_are_received(own_parties, name):
-    example = json.loads((SPEC_EXAMPLES / name).read_text())
-    make_connection("Spec eMSP", "spec-token", [("DE", "TNM", "EMSP")])
-    client = Client(HTTP_AUTHORIZATION=tokens.authorization_header("spec-token", plain=False))
+@pytest.mark.parametrize("name", ["token_app_user", "token_rfid"])
+def test_tokens_of_every_kind_are_received(partner_client, name):
+    document = example(name)
 
-    response = put(client, example, f"?type={example['type']}")
+    response = put(partner_client, document, f"?type={document['type']}")
 
     assert response.json()["status_code"] == 1000
-    assert Token.objects.get().document == example
+    assert Token.objects.get().document == document
 
 
 # Our eMSP's sender: our tokens and their real-time authorization
