@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "ocpi.modules.hubclientinfo",
     "ocpi.sync",
     "billing",
+    "billing.invoices",
     "portal",
 ]
 
@@ -87,6 +88,15 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded and generated files (issued documents' PDFs); served only through views that check
+# who asks, never as public media.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Mail (invoices): printed on the console unless a backend is configured.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="billing@localhost")
 
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"

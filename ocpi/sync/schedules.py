@@ -25,6 +25,8 @@ PUSH_SWEEP_SECONDS = 60
 REFRESH_SECONDS = 300
 TRAFFIC_PURGE_SECONDS = 24 * 3600
 EXPIRY_SWEEP_SECONDS = 60
+# Invoice runs are started when their period is over; looking every hour resumes one stopped.
+INVOICE_RUNS_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ def wanted_schedules() -> dict[str, Schedule]:
             "ocpi.modules.chargingprofiles.tasks.charging_profile_requests_expire_task",
             [],
             EXPIRY_SWEEP_SECONDS,
+        ),
+        "billing-invoice-runs": Schedule(
+            "billing.invoices.tasks.invoice_runs_due_task", [], INVOICE_RUNS_SECONDS
         ),
     }
     registered = Connection.objects.filter(status=Connection.Status.REGISTERED).order_by("pk")

@@ -37,8 +37,8 @@ def test_every_registered_partner_gets_a_pull_per_module_it_sends(own_parties, s
     pending.status = Connection.Status.PENDING
     pending.save()
 
-    # one pull, the push sweep, the purge, the rewrite, the two expiry sweeps
-    assert write()["created"] == 6
+    # one pull, the push sweep, the purge, the rewrite, the two expiry sweeps, the invoice runs
+    assert write()["created"] == 7
 
     assert pull_rows() == {f"ocpi-pull:{cpo_only.pk}:locations": ([cpo_only.pk, "locations"], 300)}
     sweep = PeriodicTask.objects.get(name="ocpi-push-retry")
@@ -61,7 +61,7 @@ def test_writing_again_changes_nothing_then_follows_intervals_and_connections(
     assert len(pull_rows()) == 5
     count_before = PeriodicTask.objects.count()
 
-    assert write() == {"created": 0, "updated": 0, "unchanged": 10, "removed": 0}
+    assert write() == {"created": 0, "updated": 0, "unchanged": 11, "removed": 0}
     assert PeriodicTask.objects.count() == count_before
 
     settings.OCPI_PULL_INTERVALS = {**settings.OCPI_PULL_INTERVALS, "tariffs": 7200}

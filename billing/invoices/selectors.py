@@ -1,0 +1,149 @@
+"""Reads for billing documents: what is billed, what is left to bill, and who may see what."""
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, QuerySet, Sum
+
+from billing.invoices.models import BillingAccount, Document, DocumentLine, Issuer
+from billing.models import DriverContract
+from ocpi.modules.cdrs.models import Cdr
+
+ZERO = Decimal(0)
+
+
+def _billed(ledger: str):
+    """A non-credit line bills the CDR, unless a credit note cancelled it in full."""
+    return Exists(
+        DocumentLine.objects.filter(cdr=OuterRef("pk"), ledger=ledger, credit=False).exclude(
+            Exists(DocumentLine.objects.filter(credits_line=OuterRef("pk"), full_credit=True))
+        )
+    )
+
+
+def _with_remaining(rows: list[DocumentLine]) -> list[DocumentLine]:
+    """Each line with what it still bills (`remaining_net`, `remaining_tax`) after the credit
+    lines against it, and whether one of them cancelled it (`fully_credited`)."""
+    credited: dict[int, list] = defaultdict(lambda: [ZERO, ZERO, False])
+    credits = DocumentLine.objects.filter(credits_line__in=[row.pk for row in rows]).values_list(
+        "credits_line_id", "net", "tax", "full_credit"
+    )
+    for line_id, net, tax, full in credits:
+        credited[line_id][0] += net
+        credited[line_id][1] += tax
+        credited[line_id][2] |= full
+    for row in rows:
+        net, tax, full = credited[row.pk]
+        row.remaining_net, row.remaining_tax, row.fully_credited = (
+            row.net - net,
+            row.tax - tax,
+            full,
+        )
+    return rows
+
+
+def lines_with_remaining(*, document: Document) -> list[DocumentLine]:
+    return _with_remaining(list(document.lines.filter(credit=False).order_by("position")))
+
+
+def active_driver_lines(*, account: BillingAccount) -> list[DocumentLine]:
+    """The issued invoice lines that bill the account's CDRs now (not cancelled in full)."""
+    rows = (
+        DocumentLine.objects.filter(
+            document__account=account,
+            document__status=Document.Status.ISSUED,
+            ledger=DocumentLine.Ledger.DRIVER,
+            credit=False,
+            cdr__isnull=False,
+        )
+        .exclude(Exists(DocumentLine.objects.filter(credits_line=OuterRef("pk"), full_credit=True)))
+        .select_related("document", "cdr__driver_price")
+        .order_by("document_id", "position")
+    )
+    return _with_remaining(list(rows))
+
+
+def driver_cdrs_to_bill(*, contract: DriverContract, before: datetime) -> QuerySet[Cdr]:
+    """The contract's CDRs (not credit CDRs) that ended before `before` and are not billed."""
+    return (
+        Cdr.objects.filter(contract_id=contract.contract_id, credit=False, end_date_time__lt=before)
+        .exclude(_billed(DocumentLine.Ledger.DRIVER))
+        .select_related("driver_price", "priced")
+        .order_by("start_date_time", "pk")
+    )
+
+
+def unreplaced_full_credit_id(*, cdr: Cdr, ledger: str) -> int | None:
+    """The credit line that cancelled the CDR's last line in full and is not billed again yet."""
+    return (
+        DocumentLine.objects.filter(cdr=cdr, ledger=ledger, credit=True, full_credit=True)
+        .filter(replaced_by__isnull=True)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def own_cdrs_for_statement(*, issuer: Issuer, reference: str) -> QuerySet[Cdr]:
+    """Our CPO's CDRs stamped with a statement's reference, not on a statement yet."""
+    party = issuer.own_party
+    return (
+        Cdr.objects.filter(
+            source=None,
+            country_code=party.country_code,
+            party_id=party.party_id,
+            credit=False,
+            document__invoice_reference_id=reference,
+        )
+        .exclude(_billed(DocumentLine.Ledger.PARTNER))
+        .select_related("priced")
+        .order_by("start_date_time", "pk")
+    )
+
+
+def partner_cdrs_to_settle(*, account: BillingAccount, before: datetime) -> QuerySet[Cdr]:
+    """A partner CPO's CDRs that ended before `before` and are on no statement yet."""
+    return (
+        Cdr.objects.filter(
+            source=account.connection_id,
+            country_code=account.country_code,
+            party_id=account.party_id,
+            credit=False,
+            end_date_time__lt=before,
+        )
+        .exclude(_billed(DocumentLine.Ledger.PARTNER))
+        .select_related("priced")
+        .order_by("start_date_time", "pk")
+    )
+
+
+def accounts_due(*, frequency: str, account_id: int | None = None) -> QuerySet[BillingAccount]:
+    """Active accounts billed at this frequency (partners monthly); or the one asked for."""
+    if account_id is not None:
+        return BillingAccount.objects.filter(pk=account_id)
+    return BillingAccount.objects.filter(active=True, frequency=frequency).order_by("pk")
+
+
+def cdr_billed_balance(*, cdr: Cdr, ledger: str = DocumentLine.Ledger.DRIVER) -> Decimal:
+    """What issued documents bill for a CDR: invoiced minus credited, excl. VAT."""
+    rows = DocumentLine.objects.filter(
+        cdr=cdr, ledger=ledger, document__status=Document.Status.ISSUED
+    )
+    invoiced = rows.filter(credit=False).aggregate(total=Sum("net"))["total"] or ZERO
+    credited = rows.filter(credit=True).aggregate(total=Sum("net"))["total"] or ZERO
+    return invoiced - credited
+
+
+def driver_documents(*, user) -> QuerySet[Document]:
+    """The issued invoices and credit notes of the user's driver contracts, newest first."""
+    return (
+        Document.objects.filter(account__contract__user=user, status=Document.Status.ISSUED)
+        .select_related("file")
+        .order_by("-issue_date", "-pk")
+    )
+
+
+def driver_document_get(*, user, document_id: int) -> Document:
+    """One of the user's issued documents; Document.DoesNotExist for anyone else's."""
+    return driver_documents(user=user).get(pk=document_id)
