@@ -232,7 +232,7 @@ def document(
         payment=payment,
         references=references,
         notes=notes,
-        footer="Test Mobility eMSP B.V., Stationsplein 1, 1012 AB Amsterdam",
+        footer="Questions about a session? support@testmobility.example",
         buyer_reference=buyer_reference,
         rules_version="1",
         template_version="1",
