@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from weasyprint import HTML, Attachment
+from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.urls import URLFetcher
 
 from billing.charts import Bar, bar_chart_svg
@@ -201,7 +202,7 @@ def _issued_at(snapshot: DocumentSnapshot) -> datetime:
     return datetime.combine(snapshot.issue_date, time(0), tzinfo=UTC)
 
 
-def _facturx_xmp() -> bytes:
+def _facturx_descriptions() -> str:
     """The Factur-X XMP: the PDF/A extension schema that declares `fx`, and its values."""
     properties = "".join(
         f"<rdf:li rdf:parseType='Resource'><pdfaProperty:name>{name}</pdfaProperty:name>"
@@ -216,7 +217,6 @@ def _facturx_xmp() -> bytes:
         )
     )
     return (
-        "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
         "<rdf:Description rdf:about='' "
         "xmlns:pdfaExtension='http://www.aiim.org/pdfa/ns/extension/' "
         "xmlns:pdfaSchema='http://www.aiim.org/pdfa/ns/schema#' "
@@ -232,8 +232,18 @@ def _facturx_xmp() -> bytes:
         f"<fx:DocumentFileName>{FACTURX_FILENAME}</fx:DocumentFileName>"
         "<fx:Version>1.0</fx:Version>"
         f"<fx:ConformanceLevel>{FACTURX_CONFORMANCE}</fx:ConformanceLevel>"
-        "</rdf:Description></rdf:RDF>"
-    ).encode()
+        "</rdf:Description>"
+    )
+
+
+class FacturXMetadata(DocumentMetadata):
+    """WeasyPrint's XMP with the Factur-X descriptions inside its one rdf:RDF element."""
+
+    def generate_rdf_metadata(self, variant, version, conformance):
+        rdf = super().generate_rdf_metadata(variant, version, conformance)
+        closing = b"</rdf:RDF>"
+        assert rdf.endswith(closing), "WeasyPrint's XMP no longer ends with its rdf:RDF"
+        return rdf[: -len(closing)] + _facturx_descriptions().encode() + closing
 
 
 def signed_data_filename(line: Line) -> str:
@@ -284,14 +294,13 @@ def render_pdf(snapshot: DocumentSnapshot) -> bytes:
     html = HTML(string=render_html(snapshot), url_fetcher=NO_FETCHING)
     document = html.render()
     issued = _issued_at(snapshot).isoformat()
-    metadata = document.metadata
+    metadata = document.metadata = FacturXMetadata(**vars(document.metadata))
     metadata.title = f"{_titles_in(snapshot)} {snapshot.number}"
     metadata.authors = [snapshot.seller.name]
     metadata.created = issued
     metadata.modified = issued
     metadata.lang = snapshot.language
     metadata.attachments = _attachments(snapshot, xml)
-    metadata.xmp_metadata = [_facturx_xmp()]
     identifier = hashlib.md5(
         f"{snapshot.number}|{snapshot.issue_date}".encode(), usedforsecurity=False
     ).hexdigest()
