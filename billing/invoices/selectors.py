@@ -147,3 +147,26 @@ def driver_documents(*, user) -> QuerySet[Document]:
 def driver_document_get(*, user, document_id: int) -> Document:
     """One of the user's issued documents; Document.DoesNotExist for anyone else's."""
     return driver_documents(user=user).get(pk=document_id)
+
+
+def invoice_run_summary(*, run) -> dict:
+    """A run's progress: accounts done, failed and pending, documents issued, CDRs held back."""
+    from billing.invoices.models import InvoiceRunItem
+
+    run.refresh_from_db()
+    items = list(run.items.values("status", "documents_issued", "held_back", "error"))
+    by_status = {status: 0 for status in InvoiceRunItem.Status.values}
+    for item in items:
+        by_status[item["status"]] += 1
+    return {
+        "run": run.pk,
+        "period": run.period,
+        "status": run.status,
+        "accounts": len(items),
+        "done": by_status[InvoiceRunItem.Status.DONE],
+        "failed": by_status[InvoiceRunItem.Status.FAILED],
+        "pending": by_status[InvoiceRunItem.Status.PENDING],
+        "documents_issued": sum(item["documents_issued"] for item in items),
+        "held_back": [cdr for item in items for cdr in item["held_back"]],
+        "errors": [item["error"] for item in items if item["error"]],
+    }

@@ -8,6 +8,7 @@ Rendering the PDF and e-mailing it happen after the commit, in a task.
 """
 
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -717,3 +718,35 @@ def runs_due_start(*, today: date | None = None) -> list[InvoiceRun]:
             invoice_run_item_task.delay(item_id)
         runs.append(run)
     return runs
+
+
+class DryRunRollback(Exception):
+    """Raised inside a dry run's transaction to roll back all it did."""
+
+
+def invoice_run(
+    *, period: str, account_id: int | None = None, dry_run: bool = False, progress=None
+) -> dict:
+    """Start (or resume) a run and bill its pending accounts one by one in this process.
+
+    `progress(done, total, summary)` is called after each account. With `dry_run`, everything
+    is done inside one transaction that is rolled back: the summary says what a run would
+    issue and hold back, and nothing is numbered, stored or sent.
+    """
+    summary: dict = {}
+    try:
+        with transaction.atomic() if dry_run else nullcontext():
+            run = invoice_run_start(period=period, account_id=account_id)
+            pending = list(
+                run.items.filter(status=InvoiceRunItem.Status.PENDING).values_list("pk", flat=True)
+            )
+            for done, item_id in enumerate(pending, 1):
+                invoice_run_item_process(item_id=item_id)
+                if progress is not None:
+                    progress(done, len(pending), selectors.invoice_run_summary(run=run))
+            summary = selectors.invoice_run_summary(run=run)
+            if dry_run:
+                raise DryRunRollback
+    except DryRunRollback:
+        summary["dry_run"] = True
+    return summary
