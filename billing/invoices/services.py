@@ -664,7 +664,7 @@ def invoice_run_item_process(*, item_id: int) -> InvoiceRunItem:
     try:
         with transaction.atomic():
             item = (
-                InvoiceRunItem.objects.select_for_update(skip_locked=True)
+                InvoiceRunItem.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("run", "account__issuer__own_party", "account__contract")
                 .filter(pk=item_id, status=InvoiceRunItem.Status.PENDING)
                 .first()

@@ -154,3 +154,10 @@ def store_cdr(partner, django_capture_on_commit_callbacks):
             return cdrs.store_from_partner(connection=partner, document=document).instance
 
     return store
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Rendered PDFs are stored under a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
