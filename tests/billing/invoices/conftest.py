@@ -81,6 +81,7 @@ def cdr_document(
     price_per_kwh: float = 0.30,
     contract_id: str = CONTRACT_ID,
     party: tuple[str, str] = ("DE", "ABC"),
+    emsp: tuple[str, str] = ("NL", "TME"),
     **extra,
 ) -> dict:
     """A partner CPO's CDR with its tariff embedded (so it is priced): energy at a price."""
@@ -103,8 +104,8 @@ def cdr_document(
         "start_date_time": start,
         "end_date_time": end,
         "cdr_token": {
-            "country_code": "NL",
-            "party_id": "TME",
+            "country_code": emsp[0],
+            "party_id": emsp[1],
             "uid": "012345678",
             "type": "RFID",
             "contract_id": contract_id,
