@@ -153,7 +153,6 @@ def invoice_run_summary(*, run) -> dict:
     """A run's progress: accounts done, failed and pending, documents issued, CDRs held back."""
     from billing.invoices.models import InvoiceRunItem
 
-    run.refresh_from_db()
     items = list(run.items.values("status", "documents_issued", "held_back", "error"))
     by_status = {status: 0 for status in InvoiceRunItem.Status.values}
     for item in items:

@@ -744,6 +744,7 @@ def invoice_run(
                 invoice_run_item_process(item_id=item_id)
                 if progress is not None:
                     progress(done, len(pending), selectors.invoice_run_summary(run=run))
+            run.refresh_from_db()
             summary = selectors.invoice_run_summary(run=run)
             if dry_run:
                 raise DryRunRollback
