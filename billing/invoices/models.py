@@ -410,9 +410,6 @@ class DocumentLine(models.Model):
                 name="cdr_billed_once_per_ledger",
             ),
             models.UniqueConstraint(fields=["document", "position"], name="line_position_unique"),
-            models.CheckConstraint(
-                name="line_net_plus_tax", condition=Q(gross=models.F("net") + models.F("tax"))
-            ),
         ]
 
     def __str__(self):

@@ -168,6 +168,8 @@ def document_draft_create(
     rows = []
     for position, draft in enumerate(draft_lines, 1):
         line = replace(draft.line, position=position)
+        if line.net + line.tax != line.gross:
+            raise ValueError(f"line {position}: gross {line.gross} is not net + tax")
         rows.append(
             DocumentLine(
                 document=document,

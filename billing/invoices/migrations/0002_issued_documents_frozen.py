@@ -1,4 +1,5 @@
-"""PostgreSQL refuses to change or delete an issued document, its lines, or its stored PDF.
+"""PostgreSQL refuses to change or delete an issued document, its lines, or its stored PDF,
+and a line whose gross is not its net plus its tax.
 
 The models refuse it too; these triggers hold for raw SQL and bulk updates as well. The e-mail
 state of a stored PDF (`emailed_at`, attempts, error) stays writable. SQLite (`make run`) has
@@ -37,6 +38,10 @@ BEGIN
     ) THEN
         RAISE EXCEPTION 'an issued document gets no new or moved lines'
             USING ERRCODE = 'restrict_violation';
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.gross <> NEW.net + NEW.tax THEN
+        RAISE EXCEPTION 'line gross % is not net % + tax %', NEW.gross, NEW.net, NEW.tax
+            USING ERRCODE = 'check_violation';
     END IF;
     IF TG_OP = 'DELETE' THEN
         RETURN OLD;
