@@ -110,7 +110,7 @@ def _duration(seconds: int) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
-def _session(line: Line, formats: Formats, units: dict[str, str]) -> dict:
+def _session(line: Line, formats: Formats, units: dict[str, str], categories: dict) -> dict:
     same_day = line.start.date() == line.end.date()
     return {
         "line": line,
@@ -120,7 +120,9 @@ def _session(line: Line, formats: Formats, units: dict[str, str]) -> dict:
         "energy": formats.kwh(line.energy_kwh),
         "sub_lines": [
             {
-                "description": sub_line.description,
+                # The catalogue has the names lines use (Energy, Charging time, Session fee,
+                # Parking time, Reservation); any other name is printed as written.
+                "description": _(sub_line.description),
                 "quantity": formats.kwh(sub_line.quantity)
                 if sub_line.unit == "KWH"
                 else formats.quantity(sub_line.quantity),
@@ -131,6 +133,7 @@ def _session(line: Line, formats: Formats, units: dict[str, str]) -> dict:
             for sub_line in line.sub_lines
         ],
         "net": formats.money(line.net),
+        "category": categories.get(line.tax_category, line.tax_category),
         "rate": formats.percent(line.tax_rate),
         "tax": formats.money(line.tax),
         "gross": formats.money(line.gross),
@@ -168,7 +171,7 @@ def document_context(snapshot: DocumentSnapshot) -> dict:
             {"number": reference.number, "date": formats.date(reference.issue_date)}
             for reference in snapshot.references
         ],
-        "sessions": [_session(line, formats, units) for line in snapshot.lines],
+        "sessions": [_session(line, formats, units, categories) for line in snapshot.lines],
         "total_energy": formats.kwh(sum((line.energy_kwh for line in snapshot.lines), Decimal(0))),
         "metered": [line for line in snapshot.lines if line.metering],
         "chart": chart,
