@@ -26,6 +26,7 @@ from typing import Literal
 from lxml import etree
 
 from billing.invoices.snapshot import (
+    Dimension,
     DocumentKind,
     DocumentSnapshot,
     Line,
@@ -142,13 +143,19 @@ class CiiLine:
     session: Line
 
 
+def afir_ordered(sub_lines: tuple[SubLine, ...]) -> tuple[SubLine, ...]:
+    """A session's price dimensions as AFIR lists them: kWh, minute, session, other."""
+    rank = {dimension: index for index, dimension in enumerate(Dimension.AFIR_ORDER)}
+    return tuple(sorted(sub_lines, key=lambda sub_line: rank.get(sub_line.dimension, len(rank))))
+
+
 def cii_lines(snapshot: DocumentSnapshot) -> list[CiiLine]:
     """The document's EN 16931 lines, in order: each session's dimensions in AFIR order."""
     lines = []
     for line in snapshot.lines:
-        sub_lines = line.sub_lines or (
+        sub_lines = afir_ordered(line.sub_lines) or (
             SubLine(
-                dimension="ENERGY",
+                dimension=Dimension.ENERGY,
                 description=line.description,
                 quantity=line.energy_kwh,
                 unit="KWH",

@@ -25,7 +25,7 @@ from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.urls import URLFetcher
 
 from billing.charts import Bar, bar_chart_svg
-from billing.invoices.einvoice import FACTURX_FILENAME, validated_cii_xml
+from billing.invoices.einvoice import FACTURX_FILENAME, afir_ordered, validated_cii_xml
 from billing.invoices.snapshot import DocumentKind, DocumentSnapshot, Line, TaxCategory
 
 TEMPLATE = "billing/invoice.html"
@@ -130,7 +130,7 @@ def _session(line: Line, formats: Formats, units: dict[str, str], categories: di
                 "unit_price": formats.unit_price(sub_line.unit_price),
                 "net": formats.money(sub_line.net),
             }
-            for sub_line in line.sub_lines
+            for sub_line in afir_ordered(line.sub_lines)
         ],
         "net": formats.money(line.net),
         "category": categories.get(line.tax_category, line.tax_category),
