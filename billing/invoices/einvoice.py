@@ -17,6 +17,7 @@ Mapping choices (docs/einvoice.md has the full table):
 
 import functools
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -73,11 +74,20 @@ class EInvoiceError(ValueError):
 # --- writing -------------------------------------------------------------------------------
 
 
+# Characters XML 1.0 cannot carry (C0 controls but tab and newlines, surrogates, U+FFFE/FFFF).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML cannot carry; partners' ids and names may hold them."""
+    return NOT_XML.sub("", text)
+
+
 def _el(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
     prefix, name = tag.split(":")
     element = etree.SubElement(parent, f"{{{NSMAP[prefix]}}}{name}", attributes)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

@@ -25,7 +25,12 @@ from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.urls import URLFetcher
 
 from billing.charts import Bar, bar_chart_svg
-from billing.invoices.einvoice import FACTURX_FILENAME, afir_ordered, validated_cii_xml
+from billing.invoices.einvoice import (
+    FACTURX_FILENAME,
+    afir_ordered,
+    validated_cii_xml,
+    xml_text,
+)
 from billing.invoices.snapshot import DocumentKind, DocumentSnapshot, Line, TaxCategory
 
 TEMPLATE = "billing/invoice.html"
@@ -198,7 +203,9 @@ def document_context(snapshot: DocumentSnapshot) -> dict:
 def render_html(snapshot: DocumentSnapshot) -> str:
     """The document's page as HTML, in its language."""
     with translation.override(snapshot.language):
-        return render_to_string(TEMPLATE, document_context(snapshot))
+        html = render_to_string(TEMPLATE, document_context(snapshot))
+    # Partners' text may hold control characters or lone surrogates no PDF text can carry.
+    return xml_text(html)
 
 
 def _issued_at(snapshot: DocumentSnapshot) -> datetime:
