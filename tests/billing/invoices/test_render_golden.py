@@ -10,6 +10,7 @@ import pytest
 from babel.numbers import parse_decimal
 from django.utils import translation
 from django.utils.translation import gettext
+from facturx import get_xml_from_pdf
 from lxml import etree
 from pypdf import PdfReader
 
@@ -71,8 +72,11 @@ def test_pdf_passes_the_pdfa_structure_xsd_and_schematron(name):
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_embedded_xml_is_the_documents_e_invoice(name):
     pdf, _ = rendered(name)
+    xml = cii_xml(SCENARIOS[name]())
 
-    assert attachments(pdf)[FACTURX_FILENAME] == cii_xml(SCENARIOS[name]())
+    assert attachments(pdf)[FACTURX_FILENAME] == xml
+    # An independent Factur-X reader finds the same XML and accepts it against the XSD.
+    assert get_xml_from_pdf(pdf, check_xsd=True) == (FACTURX_FILENAME, xml)
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
