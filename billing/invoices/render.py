@@ -158,6 +158,8 @@ def document_context(snapshot: DocumentSnapshot) -> dict:
     units = _unit_labels()
     categories = _category_labels()
     energy = energy_per_day(snapshot)
+    # A credit note gives money back for sessions already shown; a chart of nothing says nothing.
+    show_energy = snapshot.kind != DocumentKind.CREDIT_NOTE and any(kwh > 0 for _day, kwh in energy)
     chart = bar_chart_svg(
         [Bar(label=formats.short_date(day), value=kwh) for day, kwh in energy],
         title=_("Energy per day"),
@@ -178,6 +180,7 @@ def document_context(snapshot: DocumentSnapshot) -> dict:
         "sessions": [_session(line, formats, units, categories) for line in snapshot.lines],
         "total_energy": formats.kwh(sum((line.energy_kwh for line in snapshot.lines), Decimal(0))),
         "metered": [line for line in snapshot.lines if line.metering],
+        "show_energy": show_energy,
         "chart": chart,
         "energy_table": [(formats.short_date(day), formats.kwh(kwh)) for day, kwh in energy],
         "tax_rows": [

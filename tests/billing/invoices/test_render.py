@@ -154,3 +154,11 @@ def test_partner_supplied_text_never_breaks_the_pdf(address, evse_id):
     pdf = render_pdf(dataclasses.replace(snapshot, lines=(snapshot.lines[0], roaming)))
 
     assert fatal(check_pdf(pdf)) == []
+
+
+def test_credit_notes_and_sessions_without_energy_show_no_energy_chart():
+    with_energy = text_of(render_pdf(build.domestic_driver()))
+    credit = text_of(render_pdf(build.credit_note()))
+
+    assert "\nDay kWh\n" in with_energy
+    assert "\nDay kWh\n" not in credit
