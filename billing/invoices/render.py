@@ -25,12 +25,16 @@ from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.urls import URLFetcher
 
 from billing.charts import Bar, bar_chart_svg
-from billing.invoices.einvoice import FACTURX_FILENAME, validated_cii_xml
+from billing.invoices.einvoice import (
+    FACTURX_FILENAME,
+    afir_ordered,
+    validated_cii_xml,
+    xml_text,
+)
 from billing.invoices.snapshot import DocumentKind, DocumentSnapshot, Line, TaxCategory
 
 TEMPLATE = "billing/invoice.html"
 PDF_VARIANT = "pdf/a-3b"
-LANGUAGES = ("en", "de", "nl", "fr")
 FACTURX_URN = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
 FACTURX_CONFORMANCE = "EN 16931"
 # Nothing in a billing document is fetched: the page, its style and its chart are inline.
@@ -110,7 +114,7 @@ def _duration(seconds: int) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
-def _session(line: Line, formats: Formats, units: dict[str, str]) -> dict:
+def _session(line: Line, formats: Formats, units: dict[str, str], categories: dict) -> dict:
     same_day = line.start.date() == line.end.date()
     return {
         "line": line,
@@ -120,7 +124,9 @@ def _session(line: Line, formats: Formats, units: dict[str, str]) -> dict:
         "energy": formats.kwh(line.energy_kwh),
         "sub_lines": [
             {
-                "description": sub_line.description,
+                # The catalogue has the names lines use (Energy, Charging time, Session fee,
+                # Parking time, Reservation); any other name is printed as written.
+                "description": _(sub_line.description),
                 "quantity": formats.kwh(sub_line.quantity)
                 if sub_line.unit == "KWH"
                 else formats.quantity(sub_line.quantity),
@@ -128,9 +134,10 @@ def _session(line: Line, formats: Formats, units: dict[str, str]) -> dict:
                 "unit_price": formats.unit_price(sub_line.unit_price),
                 "net": formats.money(sub_line.net),
             }
-            for sub_line in line.sub_lines
+            for sub_line in afir_ordered(line.sub_lines)
         ],
         "net": formats.money(line.net),
+        "category": categories.get(line.tax_category, line.tax_category),
         "rate": formats.percent(line.tax_rate),
         "tax": formats.money(line.tax),
         "gross": formats.money(line.gross),
@@ -151,6 +158,8 @@ def document_context(snapshot: DocumentSnapshot) -> dict:
     units = _unit_labels()
     categories = _category_labels()
     energy = energy_per_day(snapshot)
+    # A credit note gives money back for sessions already shown; a chart of nothing says nothing.
+    show_energy = snapshot.kind != DocumentKind.CREDIT_NOTE and any(kwh > 0 for _day, kwh in energy)
     chart = bar_chart_svg(
         [Bar(label=formats.short_date(day), value=kwh) for day, kwh in energy],
         title=_("Energy per day"),
@@ -168,9 +177,10 @@ def document_context(snapshot: DocumentSnapshot) -> dict:
             {"number": reference.number, "date": formats.date(reference.issue_date)}
             for reference in snapshot.references
         ],
-        "sessions": [_session(line, formats, units) for line in snapshot.lines],
+        "sessions": [_session(line, formats, units, categories) for line in snapshot.lines],
         "total_energy": formats.kwh(sum((line.energy_kwh for line in snapshot.lines), Decimal(0))),
         "metered": [line for line in snapshot.lines if line.metering],
+        "show_energy": show_energy,
         "chart": chart,
         "energy_table": [(formats.short_date(day), formats.kwh(kwh)) for day, kwh in energy],
         "tax_rows": [
@@ -195,7 +205,9 @@ def document_context(snapshot: DocumentSnapshot) -> dict:
 def render_html(snapshot: DocumentSnapshot) -> str:
     """The document's page as HTML, in its language."""
     with translation.override(snapshot.language):
-        return render_to_string(TEMPLATE, document_context(snapshot))
+        html = render_to_string(TEMPLATE, document_context(snapshot))
+    # Partners' text may hold control characters or lone surrogates no PDF text can carry.
+    return xml_text(html)
 
 
 def _issued_at(snapshot: DocumentSnapshot) -> datetime:
@@ -294,12 +306,11 @@ def render_pdf(snapshot: DocumentSnapshot) -> bytes:
     html = HTML(string=render_html(snapshot), url_fetcher=NO_FETCHING)
     document = html.render()
     issued = _issued_at(snapshot).isoformat()
+    # Title and language come from the page's <title> and <html lang>.
     metadata = document.metadata = FacturXMetadata(**vars(document.metadata))
-    metadata.title = f"{_titles_in(snapshot)} {snapshot.number}"
     metadata.authors = [snapshot.seller.name]
     metadata.created = issued
     metadata.modified = issued
-    metadata.lang = snapshot.language
     metadata.attachments = _attachments(snapshot, xml)
     identifier = hashlib.md5(
         f"{snapshot.number}|{snapshot.issue_date}".encode(), usedforsecurity=False
@@ -307,8 +318,3 @@ def render_pdf(snapshot: DocumentSnapshot) -> bytes:
     return document.write_pdf(
         pdf_variant=PDF_VARIANT, pdf_identifier=identifier.encode(), finisher=_single_af_entries
     )
-
-
-def _titles_in(snapshot: DocumentSnapshot) -> str:
-    with translation.override(snapshot.language):
-        return _titles()[snapshot.kind]
