@@ -16,7 +16,6 @@ from billing.invoices.snapshot import DocumentKind, TaxCategory
 from billing.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("nl", "Nederlands"), ("fr", "Français")]
-NUMBER_FIELDS = ("year", "number")
 
 
 class ImmutableDocument(Exception):

@@ -31,8 +31,6 @@ from billing.invoices.models import (
 from billing.invoices.snapshot import (
     DocumentKind,
     line_from_json,
-    snapshot_dumps,
-    snapshot_from_json,
     snapshot_to_json,
 )
 from billing.models import DriverContract
@@ -116,11 +114,6 @@ def document_issue(*, document_id: int) -> Document:
 
     document_deliver_task.delay_on_commit(document.pk)
     return document
-
-
-def snapshot_text(document: Document) -> str:
-    """The issued snapshot as canonical JSON text (what the PDF is rendered from)."""
-    return snapshot_dumps(snapshot_from_json(document.snapshot))
 
 
 # -- drafts ----------------------------------------------------------------------------------
