@@ -172,6 +172,17 @@ class BillingAccount(Address):
         self.country_code, self.party_id = self.country_code.upper(), self.party_id.upper()
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        if self.kind == self.Kind.DRIVER and (self.contract_id is None or self.connection_id):
+            raise ValidationError({"contract": "A driver account names a contract, no connection"})
+        if self.kind == self.Kind.PARTNER and (
+            self.contract_id or self.connection_id is None or not self.party_id
+        ):
+            raise ValidationError(
+                {"connection": "A partner account names a connection and a party, no contract"}
+            )
+
     @property
     def party_code(self) -> str:
         return f"{self.country_code}-{self.party_id}" if self.party_id else ""

@@ -74,6 +74,25 @@ def driver_cdrs_to_bill(*, contract: DriverContract, before: datetime) -> QueryS
     )
 
 
+def credit_cdr_driver_amounts(*, cdrs: list[Cdr]) -> dict[tuple[str, str, str], Decimal]:
+    """Per CDR (country code, party id, id): the sum of the driver prices of the credit CDRs
+    that credit it (negative amounts)."""
+    if not cdrs:
+        return {}
+    rows = (
+        Cdr.objects.filter(
+            credit=True,
+            country_code__in={cdr.country_code for cdr in cdrs},
+            party_id__in={cdr.party_id for cdr in cdrs},
+            credit_reference_id__in={cdr.ocpi_id for cdr in cdrs},
+            driver_price__isnull=False,
+        )
+        .values_list("country_code", "party_id", "credit_reference_id")
+        .annotate(total=Sum("driver_price__excl_vat"))
+    )
+    return {(cc, pid, credited): total for cc, pid, credited, total in rows}
+
+
 def unreplaced_full_credit_id(*, cdr: Cdr, ledger: str) -> int | None:
     """The credit line that cancelled the CDR's last line in full and is not billed again yet."""
     return (
@@ -119,10 +138,14 @@ def partner_cdrs_to_settle(*, account: BillingAccount, before: datetime) -> Quer
 
 
 def accounts_due(*, frequency: str, account_id: int | None = None) -> QuerySet[BillingAccount]:
-    """Active accounts billed at this frequency (partners monthly); or the one asked for."""
+    """Active accounts billed at this frequency (partner statements are monthly); or the one
+    asked for."""
     if account_id is not None:
         return BillingAccount.objects.filter(pk=account_id)
-    return BillingAccount.objects.filter(active=True, frequency=frequency).order_by("pk")
+    accounts = BillingAccount.objects.filter(active=True, frequency=frequency)
+    if frequency != BillingAccount.Frequency.MONTHLY:
+        accounts = accounts.filter(kind=BillingAccount.Kind.DRIVER)
+    return accounts.order_by("pk")
 
 
 def cdr_billed_balance(*, cdr: Cdr, ledger: str = DocumentLine.Ledger.DRIVER) -> Decimal:

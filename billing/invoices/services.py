@@ -15,7 +15,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from billing.invoices import build, lines, selectors, vat
@@ -255,23 +254,19 @@ def invoice_cancel(*, document_id: int, reason: str = "Cancellation") -> Documen
     return credit_note_create(original=original, credits=credits)
 
 
-def driver_price_target(cdr: Cdr) -> Decimal | None:
-    """What the driver owes for a CDR now (excl. VAT): its driver price, less what credit CDRs
-    for it give back. None when it has no driver price."""
-    price = getattr(cdr, "driver_price", None)
-    if price is None:
-        return None
-    credited = (
-        Cdr.objects.filter(
-            credit=True,
-            country_code=cdr.country_code,
-            party_id=cdr.party_id,
-            credit_reference_id=cdr.ocpi_id,
-            driver_price__isnull=False,
-        ).aggregate(total=Sum("driver_price__excl_vat"))["total"]
-        or ZERO
-    )
-    return round_minor(price.excl_vat + credited, price.currency)
+def driver_price_targets(cdrs: list[Cdr]) -> dict[int, Decimal | None]:
+    """What the driver owes now for each CDR (excl. VAT): its driver price, less what credit
+    CDRs for it give back; None for a CDR without a driver price."""
+    credited = selectors.credit_cdr_driver_amounts(cdrs=cdrs)
+    targets: dict[int, Decimal | None] = {}
+    for cdr in cdrs:
+        price = getattr(cdr, "driver_price", None)
+        if price is None:
+            targets[cdr.pk] = None
+            continue
+        given_back = credited.get((cdr.country_code, cdr.party_id, cdr.ocpi_id), ZERO)
+        targets[cdr.pk] = round_minor(price.excl_vat + given_back, price.currency)
+    return targets
 
 
 def driver_credits_create(*, account: BillingAccount) -> list[Document]:
@@ -281,8 +276,10 @@ def driver_credits_create(*, account: BillingAccount) -> list[Document]:
     anew by the next invoice. A credit CDR from the CPO makes its CDR cost less.
     """
     by_document: dict[int, list[Credit]] = {}
-    for line in selectors.active_driver_lines(account=account):
-        target = driver_price_target(line.cdr)
+    active = selectors.active_driver_lines(account=account)
+    targets = driver_price_targets([line.cdr for line in active])
+    for line in active:
+        target = targets[line.cdr_id]
         if target is None or target == line.remaining_net:
             continue
         currency = line.document.currency
@@ -363,10 +360,14 @@ def driver_invoices_create(
     result = AccountBilling(documents=driver_credits_create(account=account))
     issuer, contract = account.issuer, account.contract
     per_currency: dict[str, list[DraftLine]] = {}
-    for cdr in selectors.driver_cdrs_to_bill(
-        contract=contract, before=_period_end_moment(issuer, period_end)
-    ):
-        target = driver_price_target(cdr)
+    cdrs = list(
+        selectors.driver_cdrs_to_bill(
+            contract=contract, before=_period_end_moment(issuer, period_end)
+        )
+    )
+    targets = driver_price_targets(cdrs)
+    for cdr in cdrs:
+        target = targets[cdr.pk]
         if target is None or target < 0:
             why = "no driver price" if target is None else "credited more than charged"
             reason = getattr(getattr(cdr, "priced", None), "reason", "")

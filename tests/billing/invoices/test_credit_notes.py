@@ -14,6 +14,7 @@ from billing.invoices.models import Document, DocumentLine
 from billing.invoices.snapshot import DocumentKind, snapshot_from_json
 from billing.models import DriverPrice
 from billing.money import round_minor
+from ocpi.modules.cdrs.models import Cdr
 from tests.billing.invoices.conftest import cdr_document
 
 OCTOBER = services.period_parse("2026-10")
@@ -139,25 +140,51 @@ def test_a_cdr_is_billed_once_even_when_a_second_line_is_forced(driver_account, 
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(markups=st.lists(st.sampled_from(["0", "5", "10", "33", "100", "250"]), max_size=4))
-def test_invoiced_minus_credited_is_the_current_driver_price(driver_account, store_cdr, markups):
-    """Whatever sequence of re-prices (and a credit CDR at the end, sometimes), each run leaves
-    every CDR billed at exactly its current price, excl. and incl. VAT."""
-    cdr_id = f"CDR-{Document.objects.count()}-{len(markups)}-{'-'.join(markups)}"[:36]
-    reprice_to = driver_account.contract
-    reprice_to.markup_percent = Decimal(10)
-    reprice_to.save()
+@given(
+    markups=st.lists(st.sampled_from(["0", "5", "10", "33", "100", "250"]), max_size=4),
+    credit_cdr=st.booleans(),
+)
+def test_invoiced_minus_credited_is_the_current_driver_price(
+    driver_account, store_cdr, markups, credit_cdr
+):
+    """Whatever sequence of re-prices, and a credit CDR from the CPO at the end or not, each
+    run leaves the CDR billed at exactly what the driver owes now, excl. and incl. VAT."""
+    contract = driver_account.contract
+    contract.markup_percent = Decimal(10)
+    contract.save()
+    cdr_id = f"C{Document.objects.count()}-{len(markups)}-{'-'.join(markups)}"[:30]
     cdr = store_cdr(cdr_document(cdr_id))
     periods = iter(services.period_parse(f"2027-{month:02d}") for month in range(1, 13))
     bill(driver_account)
-    for markup in markups:
-        price = reprice(driver_account, cdr, markup=markup)
-        bill(driver_account, next(periods))
 
+    def owed() -> Decimal:
+        return services.driver_price_targets(
+            [Cdr.objects.select_related("driver_price").get(pk=cdr.pk)]
+        )[cdr.pk]
+
+    def assert_billed_as_owed():
         rows = DocumentLine.objects.filter(cdr=cdr, document__status=Document.Status.ISSUED)
-        invoiced = rows.filter(credit=False)
-        credited = rows.filter(credit=True)
+        invoiced, credited = rows.filter(credit=False), rows.filter(credit=True)
+        price = owed()
         assert sum(r.net for r in invoiced) - sum(r.net for r in credited) == price
         rate = rows.first().tax_rate
         expected_tax = round_minor(price * rate / 100, "EUR")
         assert sum(r.tax for r in invoiced) - sum(r.tax for r in credited) == expected_tax
+
+    assert_billed_as_owed()
+    for markup in markups:
+        reprice(driver_account, cdr, markup=markup)
+        bill(driver_account, next(periods))
+        assert_billed_as_owed()
+    if credit_cdr:
+        store_cdr(
+            cdr_document(
+                f"{cdr_id}-CR",
+                credit=True,
+                credit_reference_id=cdr_id,
+                total_cost={"excl_vat": -6.0, "incl_vat": -6.0},
+            )
+        )
+        bill(driver_account, next(periods))
+        assert owed() == 0
+        assert_billed_as_owed()
