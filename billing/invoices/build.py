@@ -27,6 +27,13 @@ TEMPLATE_VERSION = "1"
 ZERO = Decimal(0)
 
 
+def is_self_billed(document: Document) -> bool:
+    """Written by us as the buyer (a self-billed statement, or a credit note correcting one):
+    the partner is the seller."""
+    corrected = document.corrects
+    return DocumentKind.SELF_BILLED in (document.kind, corrected.kind if corrected else None)
+
+
 def issuer_party(issuer: Issuer) -> Party:
     return Party(
         name=issuer.name,
@@ -79,8 +86,8 @@ def _notes(document: Document, lines) -> tuple[str, ...]:
     if document.kind == DocumentKind.CREDIT_NOTE and document.corrects is not None:
         original = document.corrects
         notes.append(f"Credit note for {original.number} of {original.issue_date.isoformat()}")
-    if document.kind == DocumentKind.SELF_BILLED:
-        notes.append("Self-billed invoice: issued by the buyer on behalf of the seller")
+    if is_self_billed(document):
+        notes.append("Self-billed: issued by the buyer on behalf of the seller")
     if document.statement_reference:
         notes.append(
             f"Statement reference (CDR invoice_reference_id): {document.statement_reference}"
@@ -98,7 +105,7 @@ def _notes(document: Document, lines) -> tuple[str, ...]:
 
 def _payment(document: Document, issue_date: date) -> PaymentDetails:
     issuer, account = document.issuer, document.account
-    if document.kind == DocumentKind.SELF_BILLED:
+    if is_self_billed(document):
         return PaymentDetails(terms="Paid by the buyer by bank transfer")
     if document.kind == DocumentKind.CREDIT_NOTE:
         return PaymentDetails(
@@ -118,7 +125,7 @@ def document_snapshot(document: Document, *, number: str, issue_date: date) -> D
 
     lines = snapshot_lines(document)
     seller, buyer = issuer_party(document.issuer), account_party(document.account)
-    if document.kind == DocumentKind.SELF_BILLED:
+    if is_self_billed(document):
         seller, buyer = buyer, seller
     references = ()
     if document.corrects is not None:

@@ -47,18 +47,18 @@ def lines_with_remaining(*, document: Document) -> list[DocumentLine]:
     return _with_remaining(list(document.lines.filter(credit=False).order_by("position")))
 
 
-def active_driver_lines(*, account: BillingAccount) -> list[DocumentLine]:
-    """The issued invoice lines that bill the account's CDRs now (not cancelled in full)."""
+def active_lines(*, account: BillingAccount, ledger: str) -> list[DocumentLine]:
+    """The issued lines that bill the account's CDRs now (not cancelled in full)."""
     rows = (
         DocumentLine.objects.filter(
             document__account=account,
             document__status=Document.Status.ISSUED,
-            ledger=DocumentLine.Ledger.DRIVER,
+            ledger=ledger,
             credit=False,
             cdr__isnull=False,
         )
         .exclude(Exists(DocumentLine.objects.filter(credits_line=OuterRef("pk"), full_credit=True)))
-        .select_related("document", "cdr__driver_price")
+        .select_related("document", "cdr__driver_price", "cdr__priced")
         .order_by("document_id", "position")
     )
     return _with_remaining(list(rows))
@@ -74,9 +74,9 @@ def driver_cdrs_to_bill(*, contract: DriverContract, before: datetime) -> QueryS
     )
 
 
-def credit_cdr_driver_amounts(*, cdrs: list[Cdr]) -> dict[tuple[str, str, str], Decimal]:
-    """Per CDR (country code, party id, id): the sum of the driver prices of the credit CDRs
-    that credit it (negative amounts)."""
+def credit_cdr_amounts(*, cdrs: list[Cdr], amount: str) -> dict[tuple[str, str, str], Decimal]:
+    """Per CDR (country code, party id, id): the sum of `amount` (a column path, e.g.
+    "driver_price__excl_vat") over the credit CDRs that credit it (negative amounts)."""
     if not cdrs:
         return {}
     rows = (
@@ -85,10 +85,10 @@ def credit_cdr_driver_amounts(*, cdrs: list[Cdr]) -> dict[tuple[str, str, str], 
             country_code__in={cdr.country_code for cdr in cdrs},
             party_id__in={cdr.party_id for cdr in cdrs},
             credit_reference_id__in={cdr.ocpi_id for cdr in cdrs},
-            driver_price__isnull=False,
+            **{f"{amount}__isnull": False},
         )
         .values_list("country_code", "party_id", "credit_reference_id")
-        .annotate(total=Sum("driver_price__excl_vat"))
+        .annotate(total=Sum(amount))
     )
     return {(cc, pid, credited): total for cc, pid, credited, total in rows}
 

@@ -257,7 +257,7 @@ def invoice_cancel(*, document_id: int, reason: str = "Cancellation") -> Documen
 def driver_price_targets(cdrs: list[Cdr]) -> dict[int, Decimal | None]:
     """What the driver owes now for each CDR (excl. VAT): its driver price, less what credit
     CDRs for it give back; None for a CDR without a driver price."""
-    credited = selectors.credit_cdr_driver_amounts(cdrs=cdrs)
+    credited = selectors.credit_cdr_amounts(cdrs=cdrs, amount="driver_price__excl_vat")
     targets: dict[int, Decimal | None] = {}
     for cdr in cdrs:
         price = getattr(cdr, "driver_price", None)
@@ -269,23 +269,35 @@ def driver_price_targets(cdrs: list[Cdr]) -> dict[int, Decimal | None]:
     return targets
 
 
-def driver_credits_create(*, account: BillingAccount) -> list[Document]:
-    """Credit notes for the account's invoiced CDRs that now cost less, or more, than billed.
+def partner_price_targets(cdrs: list[Cdr], *, ours: bool) -> dict[int, Decimal]:
+    """What a statement bills for each CDR now (excl. VAT): for our CPO's CDRs (`ours`), our
+    price; for a partner CPO's, its price less what its credit CDRs for it give back."""
+    credited = {} if ours else selectors.credit_cdr_amounts(cdrs=cdrs, amount="total_cost_excl_vat")
+    targets = {}
+    for cdr in cdrs:
+        priced = getattr(cdr, "priced", None)
+        amount = cdr.total_cost_excl_vat
+        if ours and priced is not None and priced.total_cost_excl_vat is not None:
+            amount = priced.total_cost_excl_vat
+        given_back = credited.get((cdr.country_code, cdr.party_id, cdr.ocpi_id), ZERO)
+        targets[cdr.pk] = round_minor(amount + given_back, cdr.currency)
+    return targets
 
-    Less: the difference is credited. More: the line is credited in full and the CDR billed
-    anew by the next invoice. A credit CDR from the CPO makes its CDR cost less.
+
+def corrections_create(*, lines: list[DocumentLine], targets: dict) -> list[Document]:
+    """Credit notes for billed CDRs whose amount (`targets`, by CDR id) is now other than billed.
+
+    Less: the difference is credited (with the VAT difference). More: the line is credited in
+    full and the CDR billed anew by the next document. One credit note per corrected document.
     """
     by_document: dict[int, list[Credit]] = {}
-    active = selectors.active_driver_lines(account=account)
-    targets = driver_price_targets([line.cdr for line in active])
-    for line in active:
-        target = targets[line.cdr_id]
+    for line in lines:
+        target = targets.get(line.cdr_id)
         if target is None or target == line.remaining_net:
             continue
-        currency = line.document.currency
-        if target < line.remaining_net and target >= 0:
+        if 0 <= target < line.remaining_net:
             rule = vat.TaxRule(line.tax_category, line.tax_rate)
-            _net, tax_now, _gross = rule.amounts(target, currency)
+            _net, tax_now, _gross = rule.amounts(target, line.document.currency)
             credit = Credit(
                 line,
                 line.remaining_net - target,
@@ -298,11 +310,27 @@ def driver_credits_create(*, account: BillingAccount) -> list[Document]:
                 line, line.remaining_net, line.remaining_tax, full=True, why="Price correction"
             )
         by_document.setdefault(line.document_id, []).append(credit)
-    notes = []
-    for document_id, credits in by_document.items():
-        original = Document.objects.get(pk=document_id)
-        notes.append(credit_note_create(original=original, credits=credits))
-    return notes
+    return [
+        credit_note_create(original=Document.objects.get(pk=document_id), credits=credits)
+        for document_id, credits in by_document.items()
+    ]
+
+
+def driver_credits_create(*, account: BillingAccount) -> list[Document]:
+    """Credit notes for the account's invoiced CDRs whose driver price changed since (a
+    re-price, or a credit CDR from the CPO)."""
+    lines = selectors.active_lines(account=account, ledger=DocumentLine.Ledger.DRIVER)
+    targets = driver_price_targets([line.cdr for line in lines])
+    return corrections_create(lines=lines, targets=targets)
+
+
+def partner_credits_create(*, account: BillingAccount) -> list[Document]:
+    """Credit notes for the CDRs on a partner's statements whose price changed since (our CPO's
+    CDRs re-priced; a partner CPO's credited by its credit CDRs)."""
+    lines = selectors.active_lines(account=account, ledger=DocumentLine.Ledger.PARTNER)
+    ours = account.issuer.own_party.role == "CPO"
+    targets = partner_price_targets([line.cdr for line in lines], ours=ours)
+    return corrections_create(lines=lines, targets=targets)
 
 
 # -- driver invoices -------------------------------------------------------------------------
@@ -475,7 +503,7 @@ def statements_create(
     period's end, at its price where ours agrees; those whose price differs (MISMATCH) are
     listed as disputed, with the difference, and left for a later statement.
     """
-    result = AccountBilling()
+    result = AccountBilling(documents=partner_credits_create(account=account))
     issuer = account.issuer
     cpo_side = issuer.own_party.role == "CPO"
     if cpo_side:
@@ -494,21 +522,22 @@ def statements_create(
         buyer = (issuer.country, issuer.vat_id)
     per_currency: dict[str, list[DraftLine]] = {}
     disputed: dict[str, list[dict]] = {}
+    cdrs = list(cdrs)
+    targets = partner_price_targets(cdrs, ours=cpo_side)
     for cdr in cdrs:
         priced = getattr(cdr, "priced", None)
         currency = cdr.currency
-        if cpo_side:
-            net = (
-                priced.total_cost_excl_vat
-                if priced and priced.total_cost_excl_vat is not None
-                else cdr.total_cost_excl_vat
-            )
-        elif priced is None or priced.verdict == "UNPRICEABLE":
-            result.held_back.append(
-                {"cdr_id": cdr.ocpi_id, "reason": f"not priced: {priced.reason if priced else ''}"}
-            )
+        net = targets[cdr.pk]
+        if net < 0:
+            result.held_back.append({"cdr_id": cdr.ocpi_id, "reason": "credited more than charged"})
             continue
-        elif priced.verdict == "MISMATCH":
+        # A partner CPO's CDR is paid at its price only where ours agrees.
+        verdict = priced.verdict if priced is not None else "UNPRICEABLE"
+        if not cpo_side and verdict == "UNPRICEABLE":
+            reason = priced.reason if priced is not None else "not priced yet"
+            result.held_back.append({"cdr_id": cdr.ocpi_id, "reason": f"unpriceable: {reason}"})
+            continue
+        if not cpo_side and verdict == "MISMATCH":
             disputed.setdefault(currency, []).append(
                 {
                     "cdr_id": cdr.ocpi_id,
@@ -518,8 +547,6 @@ def statements_create(
                 }
             )
             continue
-        else:
-            net = cdr.total_cost_excl_vat
         try:
             rule = _partner_rule(account, cdr, seller_country, buyer)
         except vat.NoVatRate as error:
@@ -536,7 +563,14 @@ def statements_create(
             roaming=not cpo_side,
         )
         per_currency.setdefault(currency, []).append(
-            DraftLine(line=line, ledger=DocumentLine.Ledger.PARTNER, cdr_id=cdr.pk)
+            DraftLine(
+                line=line,
+                ledger=DocumentLine.Ledger.PARTNER,
+                cdr_id=cdr.pk,
+                replaces_id=selectors.unreplaced_full_credit_id(
+                    cdr=cdr, ledger=DocumentLine.Ledger.PARTNER
+                ),
+            )
         )
     for currency, draft_lines in per_currency.items():
         draft = document_draft_create(

@@ -124,3 +124,29 @@ def test_our_emsp_statement_pays_the_undisputed_and_lists_the_disputed(
         if row["status"] == "disputed"
     ]
     assert [(row["cdr_id"], row["difference"]) for row in disputed_rows] == [("OVER", "1.50")]
+
+
+def test_a_credit_cdr_after_the_statement_is_credited_against_it(emsp_issuer, partner, store_cdr):
+    account = partner_account(emsp_issuer, partner, ("DE", "ABC"))
+    store_cdr(cdr_document("AGREED"))
+    [statement] = services.statements_create(
+        account=account, period="2026-10", period_start=OCTOBER.start, period_end=OCTOBER.end
+    ).documents
+    store_cdr(
+        cdr_document(
+            "AGREED-CREDIT",
+            credit=True,
+            credit_reference_id="AGREED",
+            total_cost={"excl_vat": -6.0, "incl_vat": -6.0},
+            start="2026-11-03T10:00:00Z",
+        )
+    )
+
+    november = services.period_parse("2026-11")
+    [note] = services.statements_create(
+        account=account, period="2026-11", period_start=november.start, period_end=november.end
+    ).documents
+
+    assert note.kind == DocumentKind.CREDIT_NOTE and note.corrects == statement
+    assert note.total_net == statement.total_net == Decimal("6.00")
+    assert snapshot_from_json(note.snapshot).seller.ocpi_party == "DE-ABC"  # still the CPO
