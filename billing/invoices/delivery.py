@@ -30,7 +30,7 @@ class DeliveryError(Exception):
 
 def document_pdf_store(*, document: Document) -> DocumentFile:
     """The document's stored PDF, rendered now if it has none yet."""
-    from billing.invoices.render import render_pdf
+    from billing.invoices.render import render_pdf  # late: WeasyPrint is slow to import
 
     existing = DocumentFile.objects.filter(document=document).first()
     if existing is not None:

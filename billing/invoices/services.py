@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from billing.invoices import build, lines, selectors, vat
+from billing.invoices import build, einvoice, lines, selectors, vat
 from billing.invoices.models import (
     BillingAccount,
     Document,
@@ -29,6 +29,8 @@ from billing.invoices.models import (
 )
 from billing.invoices.snapshot import (
     DocumentKind,
+    DocumentSnapshot,
+    Line,
     line_from_json,
     snapshot_to_json,
 )
@@ -36,6 +38,7 @@ from billing.models import DriverContract
 from billing.money import round_minor
 from billing.pricing import DEFAULT_OPTIONS, compile_tariff, price_cdr
 from billing.pricing.result import round_money
+from billing.pricing.values import parse_datetime
 from ocpi.modules.cdrs.models import Cdr
 
 logger = logging.getLogger(__name__)
@@ -56,11 +59,9 @@ def issue_day(issuer: Issuer) -> date:
     return timezone.now().astimezone(ZoneInfo(issuer.time_zone)).date()
 
 
-def einvoice_findings(snapshot) -> list:
-    """What the EN 16931 check finds in the document's e-invoice (CII XML)."""
-    from billing.invoices.einvoice import cii_xml, validate_cii
-
-    return validate_cii(cii_xml(snapshot))
+def einvoice_findings(snapshot: DocumentSnapshot) -> list[einvoice.Finding]:
+    """The fatal findings of the EN 16931 check of the document's e-invoice (CII XML)."""
+    return einvoice.fatal(einvoice.validate_cii(einvoice.cii_xml(snapshot)))
 
 
 def _number_take(*, issuer: Issuer, kind: str, year: int) -> str:
@@ -89,7 +90,7 @@ def document_issue(*, document_id: int) -> Document:
         raise DocumentNotIssuable(f"{document} has no lines")
     issue_date = issue_day(document.issuer)
     preview = build.document_snapshot(document, number=DRAFT_NUMBER, issue_date=issue_date)
-    fatal = [f for f in einvoice_findings(preview) if f.severity == "fatal"]
+    fatal = einvoice_findings(preview)
     if fatal:
         document.findings = [
             {"rule_id": f.rule_id, "message": f.message, "location": f.location} for f in fatal
@@ -122,7 +123,7 @@ def document_issue(*, document_id: int) -> Document:
 class DraftLine:
     """A line to put on a draft: its snapshot Line and what the database row keeps."""
 
-    line: object  # snapshot Line
+    line: Line
     ledger: str
     cdr_id: int | None
     credit: bool = False
@@ -284,14 +285,14 @@ def partner_price_targets(cdrs: list[Cdr], *, ours: bool) -> dict[int, Decimal]:
     return targets
 
 
-def corrections_create(*, lines: list[DocumentLine], targets: dict) -> list[Document]:
+def corrections_create(*, billed: list[DocumentLine], targets: dict) -> list[Document]:
     """Credit notes for billed CDRs whose amount (`targets`, by CDR id) is now other than billed.
 
     Less: the difference is credited (with the VAT difference). More: the line is credited in
     full and the CDR billed anew by the next document. One credit note per corrected document.
     """
     by_document: dict[int, list[Credit]] = {}
-    for line in lines:
+    for line in billed:
         target = targets.get(line.cdr_id)
         if target is None or target == line.remaining_net:
             continue
@@ -319,18 +320,18 @@ def corrections_create(*, lines: list[DocumentLine], targets: dict) -> list[Docu
 def driver_credits_create(*, account: BillingAccount) -> list[Document]:
     """Credit notes for the account's invoiced CDRs whose driver price changed since (a
     re-price, or a credit CDR from the CPO)."""
-    lines = selectors.active_lines(account=account, ledger=DocumentLine.Ledger.DRIVER)
-    targets = driver_price_targets([line.cdr for line in lines])
-    return corrections_create(lines=lines, targets=targets)
+    billed = selectors.active_lines(account=account, ledger=DocumentLine.Ledger.DRIVER)
+    targets = driver_price_targets([line.cdr for line in billed])
+    return corrections_create(billed=billed, targets=targets)
 
 
 def partner_credits_create(*, account: BillingAccount) -> list[Document]:
     """Credit notes for the CDRs on a partner's statements whose price changed since (our CPO's
     CDRs re-priced; a partner CPO's credited by its credit CDRs)."""
-    lines = selectors.active_lines(account=account, ledger=DocumentLine.Ledger.PARTNER)
+    billed = selectors.active_lines(account=account, ledger=DocumentLine.Ledger.PARTNER)
     ours = account.issuer.own_party.role == "CPO"
-    targets = partner_price_targets([line.cdr for line in lines], ours=ours)
-    return corrections_create(lines=lines, targets=targets)
+    targets = partner_price_targets([line.cdr for line in billed], ours=ours)
+    return corrections_create(billed=billed, targets=targets)
 
 
 # -- driver invoices -------------------------------------------------------------------------
@@ -360,6 +361,22 @@ def driver_weights(cdr: Cdr, contract: DriverContract) -> dict[str, Decimal]:
     }
     weights["total_fixed_cost"] += contract.session_fee
     return weights
+
+
+def line_tax_rule(
+    *, cdr: Cdr, seller_country: str, buyer_country: str, buyer_vat_id: str
+) -> vat.TaxRule:
+    """The VAT of a CDR's line: that of where and when (the local day it ended) it charged,
+    or reverse charge. Raises vat.NoVatRate."""
+    location = cdr.document.get("cdr_location") or {}
+    zone = ZoneInfo(lines.cdr_time_zone(cdr.document, getattr(cdr, "priced", None)))
+    return vat.tax_rule(
+        charging_country=vat.country_alpha2(location.get("country")),
+        on=cdr.end_date_time.astimezone(zone).date(),
+        seller_country=seller_country,
+        buyer_country=buyer_country,
+        buyer_vat_id=buyer_vat_id,
+    )
 
 
 @dataclass
@@ -405,11 +422,8 @@ def driver_invoices_create(
             continue
         currency = cdr.driver_price.currency
         try:
-            rule = vat.tax_rule(
-                charging_country=vat.country_alpha2(
-                    (cdr.document.get("cdr_location") or {}).get("country")
-                ),
-                on=cdr.end_date_time.date(),
+            rule = line_tax_rule(
+                cdr=cdr,
                 seller_country=issuer.country,
                 buyer_country=account.country,
                 buyer_vat_id=account.vat_id,
@@ -466,26 +480,12 @@ def statement_reference_id(*, cpo: str, emsp: str, period: str) -> str:
 def cdr_statement_reference(*, cpo: str, document: dict, time_zone: str | None) -> str:
     """The statement reference of our CPO's CDR: its eMSP and the month the session ended in,
     in the charging location's time zone."""
-    from billing.pricing.values import parse_datetime
-
     token = document.get("cdr_token") or {}
     end = parse_datetime(document.get("end_date_time"), "end_date_time")
     zone = time_zone or lines.cdr_time_zone(document, None)
     month = end.astimezone(ZoneInfo(zone)).strftime("%Y-%m")
     emsp = f"{token.get('country_code', '')}-{token.get('party_id', '')}"
     return statement_reference_id(cpo=cpo, emsp=emsp, period=month)
-
-
-def _partner_rule(account: BillingAccount, cdr: Cdr, seller_country: str, buyer: tuple):
-    return vat.tax_rule(
-        charging_country=vat.country_alpha2(
-            (cdr.document.get("cdr_location") or {}).get("country")
-        ),
-        on=cdr.end_date_time.date(),
-        seller_country=seller_country,
-        buyer_country=buyer[0],
-        buyer_vat_id=buyer[1],
-    )
 
 
 def statements_create(
@@ -548,7 +548,12 @@ def statements_create(
             )
             continue
         try:
-            rule = _partner_rule(account, cdr, seller_country, buyer)
+            rule = line_tax_rule(
+                cdr=cdr,
+                seller_country=seller_country,
+                buyer_country=buyer[0],
+                buyer_vat_id=buyer[1],
+            )
         except vat.NoVatRate as error:
             result.held_back.append({"cdr_id": cdr.ocpi_id, "reason": str(error)})
             continue
