@@ -1,12 +1,16 @@
 """What a driver or a partner reads in a billing document's PDF, and that it never changes."""
 
 import dataclasses
+import gettext
 import io
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
+from babel.messages.pofile import read_po
+from django.conf import settings as django_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -162,3 +166,18 @@ def test_credit_notes_and_sessions_without_energy_show_no_energy_chart():
 
     assert "\nDay kWh\n" in with_energy
     assert "\nDay kWh\n" not in credit
+
+
+@pytest.mark.parametrize("language", ["de", "nl", "fr"])
+def test_every_word_of_the_document_is_translated_and_compiled(language):
+    folder = Path(django_settings.BASE_DIR) / "locale" / language / "LC_MESSAGES"
+    with open(folder / "django.po", "rb") as source:
+        catalogue = read_po(source)
+    with open(folder / "django.mo", "rb") as compiled:
+        translations = gettext.GNUTranslations(compiled)
+
+    messages = [message for message in catalogue if message.id]
+    assert messages
+    for message in messages:
+        assert message.string, f"{message.id!r} has no {language} translation"
+        assert translations.gettext(message.id) == message.string, "run compilemessages"
