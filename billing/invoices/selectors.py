@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from billing.invoices.models import BillingAccount, Document, DocumentLine, Issuer
 from billing.models import DriverContract
@@ -192,3 +192,13 @@ def invoice_run_summary(*, run) -> dict:
         "held_back": [cdr for item in items for cdr in item["held_back"]],
         "errors": [item["error"] for item in items if item["error"]],
     }
+
+
+def documents_undelivered(*, issued_before: datetime) -> QuerySet[Document]:
+    """Issued documents whose PDF is missing or whose e-mail was not sent, issued before
+    `issued_before` (their own task may still be at it): what a crash or an outage left."""
+    return (
+        Document.objects.filter(status=Document.Status.ISSUED, issued_at__lt=issued_before)
+        .filter(Q(file__isnull=True) | (Q(file__emailed_at__isnull=True) & ~Q(account__email="")))
+        .order_by("pk")
+    )

@@ -740,9 +740,17 @@ def invoice_run_finish_check(*, run_id: int) -> None:
     )
 
 
+DELIVERY_GRACE = timedelta(hours=1)
+
+
 def runs_due_start(*, today: date | None = None) -> list[InvoiceRun]:
-    """Start (or resume) the runs due today; their items are processed by tasks."""
-    from billing.invoices.tasks import invoice_run_item_task
+    """Start (or resume) the runs due today, their items processed by tasks; and deliver again
+    what a crash or an outage left without its PDF or e-mail."""
+    from billing.invoices.tasks import document_deliver_task, invoice_run_item_task
+
+    undelivered = selectors.documents_undelivered(issued_before=timezone.now() - DELIVERY_GRACE)
+    for document_id in undelivered.values_list("pk", flat=True):
+        document_deliver_task.delay(document_id)
 
     runs = []
     for period in previous_periods(today or timezone.localdate()):

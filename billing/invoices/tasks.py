@@ -28,5 +28,6 @@ def invoice_run_item_task(item_id: int) -> None:
 
 @shared_task
 def invoice_runs_due_task() -> None:
-    """Daily: start the runs whose period ended (per session daily, weekly, monthly)."""
+    """Hourly: start or resume the runs whose period ended (per session daily, weekly,
+    monthly), and deliver documents left undelivered."""
     services.runs_due_start()

@@ -2,13 +2,22 @@
 started again; unpriceable CDRs held back and listed; the command with its dry run."""
 
 import json
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.core import mail
 from django.core.management import call_command
 
 from billing.invoices import services
-from billing.invoices.models import BillingAccount, Document, InvoiceRun, InvoiceRunItem
+from billing.invoices.models import (
+    BillingAccount,
+    Document,
+    DocumentFile,
+    InvoiceRun,
+    InvoiceRunItem,
+)
 from billing.models import DriverPrice
 from tests.billing.invoices.conftest import cdr_document, driver_account_for
 
@@ -110,3 +119,21 @@ def test_the_command_dry_run_changes_nothing(driver_account, store_cdr, capsys):
 def test_a_bad_period_is_named(db):
     with pytest.raises(Exception, match="--period"):
         call_command("invoice_run", "--period", "October")
+
+
+def test_the_hourly_task_starts_the_due_runs_and_delivers_what_was_left(driver_account, store_cdr):
+    store_cdr(cdr_document("CDR1"))
+    first_of_november = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
+
+    with time_machine.travel(first_of_november):
+        runs = services.runs_due_start()
+
+    assert "2026-10" in {run.period for run in runs}
+    invoice = Document.objects.get()
+    # Its delivery was to follow the commit, which a crash prevented: the next hour sees to it.
+    assert not DocumentFile.objects.exists() and mail.outbox == []
+    with time_machine.travel(first_of_november + timedelta(hours=2)):
+        services.runs_due_start()
+    assert DocumentFile.objects.get().document == invoice
+    assert [message.subject for message in mail.outbox] == [f"Your invoice {invoice.number}"]
+    assert Document.objects.count() == 1
