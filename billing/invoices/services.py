@@ -242,7 +242,8 @@ def invoice_cancel(*, document_id: int, reason: str = "Cancellation") -> Documen
 
     Its CDRs are then billed anew, at their current price, by the account's next run.
     """
-    original = Document.objects.select_for_update(of=("self",)).get(pk=document_id)
+    original = Document.objects.get(pk=document_id)
+    account_lock(account_id=original.account_id)
     if original.kind == DocumentKind.CREDIT_NOTE:
         raise DocumentNotIssuable("A credit note is not cancelled; issue an invoice instead")
     credits = [
@@ -674,10 +675,19 @@ def invoice_run_start(*, period: str, account_id: int | None = None) -> InvoiceR
     return run
 
 
+def account_lock(*, account_id: int) -> None:
+    """Hold the account until the commit: what it is billed and credited is read and written
+    by one transaction at a time (a run and a staff cancellation must not both credit a line)."""
+    BillingAccount.objects.select_for_update().filter(pk=account_id).first()
+
+
+@transaction.atomic
 def account_bill(
     *, account: BillingAccount, period: Period, run_item: InvoiceRunItem | None = None
 ) -> AccountBilling:
-    """Everything an account gets for a period; drafts a failed check left are built anew."""
+    """Everything an account gets for a period, in one transaction holding the account; drafts
+    a failed check left are built anew."""
+    account_lock(account_id=account.pk)
     for draft in Document.objects.filter(account=account, status=Document.Status.DRAFT):
         draft.delete()
     if account.kind == BillingAccount.Kind.DRIVER:
