@@ -5,12 +5,14 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from billing.invoices.models import Document, InvoiceRunItem
+from billing.invoices.models import Document, InvoiceRunItem, VatRate
 from tests.billing.invoices.conftest import cdr_document, driver_account_for, issuer_for
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
@@ -39,6 +41,10 @@ def done_items() -> int:
 def test_a_run_killed_midway_and_started_again_issues_each_invoice_once(
     own_parties, partner, store_cdr, tmp_path
 ):
+    # A test before this one may have emptied the tables, the seeded VAT rates with them.
+    VatRate.objects.get_or_create(
+        country="DE", valid_from=date(2024, 1, 1), defaults={"rate": Decimal("19")}
+    )
     issuer = issuer_for(own_parties["EMSP"])
     accounts = []
     for number in range(ACCOUNTS):
