@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from billing.cdr_pricing.pricer import cdr_tariffs
+from billing.invoices.services import cdr_statement_reference
 from billing.services import cdr_document_price
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.services import cdr_create_own
@@ -300,6 +301,10 @@ def _cdr_document(party: OwnParty, session: dict) -> dict:
     }
     if session.get("authorization_reference"):
         cdr["authorization_reference"] = session["authorization_reference"]
+    # The settlement statement the eMSP will get this CDR on: known now, as CDRs never change.
+    cdr["invoice_reference_id"] = cdr_statement_reference(
+        cpo=party.code, document=cdr, time_zone=location.get("time_zone")
+    )
     tariffs = _tariffs(party, cdr_location, start)
     if not tariffs:
         cdr["total_cost"] = {"excl_vat": 0, "incl_vat": 0}

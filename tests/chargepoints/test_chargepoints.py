@@ -159,6 +159,8 @@ def test_remote_start_and_stop_produce_a_session_and_a_priced_cdr(
     assert cdr["start_date_time"] == "2026-03-02T08:00:00Z"
     assert cdr["end_date_time"] == "2026-03-02T12:00:00Z"
     assert cdr["authorization_reference"] == "AUTH-7"
+    # The settlement statement of our CPO to the eMSP for the month the session ended in.
+    assert cdr["invoice_reference_id"] == "NL-TMC-DE-ABE-2026-03"
     assert cdr["charging_periods"] == [
         {
             "start_date_time": "2026-03-02T08:00:00Z",
