@@ -6,7 +6,9 @@ from django.contrib.auth import get_user_model
 
 @pytest.fixture
 def staff_user(db):
-    return get_user_model().objects.create_user("alice", password="pw", is_staff=True)
+    return get_user_model().objects.create_user(
+        "alice", password="pw", is_staff=True, is_superuser=True
+    )
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from billing.models import DriverContract, DriverPrice, PricedCdr
 from ocpi.models import OwnParty
@@ -58,9 +59,10 @@ def test_demo_creates_parties_logins_tariffs_locations_and_tokens(db, client):
     assert tokens.count() == 8
     assert set(tokens.values_list("token_type", flat=True)) == {"RFID", "APP_USER"}
     assert all(re.fullmatch(r"NL-TME-C\d{8}-[0-9A-Z]", t.contract_id) for t in tokens)
-    assert client.login(username="staff", password="staff")
+    # Login throttling (django-axes) authenticates with the request, as the login page does.
+    assert client.login(request=HttpRequest(), username="staff", password="staff")
     assert client.get("/partners/").status_code == 200
-    assert client.login(username="driver", password="driver")
+    assert client.login(request=HttpRequest(), username="driver", password="driver")
     assert "My cards and apps" in client.get("/").content.decode()
     assert "Staff login:   staff / staff" in output
     assert "OCPI versions: http://127.0.0.1:8000/ocpi/versions" in output
