@@ -168,4 +168,3 @@ def _labels(by: str, raw: list[dict]) -> dict[str, str]:
         )
         return {contract_id: f"{name} ({contract_id})" for contract_id, name in contracts}
     return {}
-

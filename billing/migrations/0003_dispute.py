@@ -6,28 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0002_breakdown_exact_amounts'),
-        ('ocpi_cdrs', '0001_initial'),
+        ("billing", "0002_breakdown_exact_amounts"),
+        ("ocpi_cdrs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dispute',
+            name="Dispute",
             fields=[
-                ('cdr', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='dispute', serialize=False, to='ocpi_cdrs.cdr')),
-                ('resolution', models.CharField(choices=[('ACCEPTED', "Accepted: the partner's price stands"), ('CLAIMED', 'Claimed: we pay our price and claim the difference')], max_length=8)),
-                ('currency', models.CharField(max_length=3)),
-                ('partner_amount', models.DecimalField(decimal_places=4, max_digits=16)),
-                ('our_amount', models.DecimalField(decimal_places=4, max_digits=16)),
-                ('note', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField()),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "cdr",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="dispute",
+                        serialize=False,
+                        to="ocpi_cdrs.cdr",
+                    ),
+                ),
+                (
+                    "resolution",
+                    models.CharField(
+                        choices=[
+                            ("ACCEPTED", "Accepted: the partner's price stands"),
+                            ("CLAIMED", "Claimed: we pay our price and claim the difference"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("partner_amount", models.DecimalField(decimal_places=4, max_digits=16)),
+                ("our_amount", models.DecimalField(decimal_places=4, max_digits=16)),
+                ("note", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField()),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at'],
+                "ordering": ["-decided_at"],
             },
         ),
     ]
