@@ -16,6 +16,7 @@ from billing.disputes import DisputeError, dispute_decide
 from billing.models import DriverContract
 from billing.money import round_minor
 from billing.reports import BY_MONTH, energy_revenue_report
+from ocpi.modules.locations.models import Location
 from ocpi.modules.tariffs.models import Tariff
 from portal.staff import selectors
 from portal.staff.forms import (
@@ -126,7 +127,7 @@ def location_list(request):
 
 @staff_view()
 def location_detail(request, location_pk: int):
-    location = get_object_or_404(selectors.Location, pk=location_pk)
+    location = get_object_or_404(Location, pk=location_pk)
     return render(request, "portal/staff/location_detail.html", {"location": location})
 
 

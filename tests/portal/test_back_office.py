@@ -239,3 +239,26 @@ def test_the_traffic_log_is_searched_by_partner_status_request_id_and_text(finan
     assert found(module="cdrs") == ["req-ok"]
     assert found(request_id="req-ok") == ["req-ok"]
     assert found(text="tokens", partner=str(partner.pk)) == ["req-bad"]
+
+
+def test_operations_create_and_edit_a_contract_naming_the_drivers_login(operations_client):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("carla")
+    fields = {"contract_id": "nl-tme-c00000044-d", "name": "Carla", "method": "MARKUP",
+              "markup_percent": "10", "session_fee": "0.25", "vat_rate": "21"}  # fmt: skip
+    unknown = operations_client.post("/staff/drivers/new/", {**fields, "login": "nobody"})
+    assert unknown.status_code == 400
+    assert "No user logs in with this name." in unknown.content.decode()
+
+    created = operations_client.post("/staff/drivers/new/", {**fields, "login": "carla"})
+    contract = DriverContract.objects.get()
+    assert created["Location"] == reverse("staff:contract", args=[contract.pk])
+    assert (contract.contract_id, contract.user.username) == ("NL-TME-C00000044-D", "carla")
+
+    operations_client.post(
+        reverse("staff:contract", args=[contract.pk]),
+        {**fields, "markup_percent": "12", "login": ""},
+    )
+    contract.refresh_from_db()
+    assert contract.markup_percent == Decimal("12") and contract.user is None
