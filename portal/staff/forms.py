@@ -140,6 +140,10 @@ class SimulatorForm(forms.Form):
         label=_("Power (kW)"), min_value=Decimal("0.1"), max_digits=6, decimal_places=1
     )
 
+    def clean_start(self):
+        # The wall-clock time as typed; the simulator puts it on the tariff country's clock.
+        return timezone.make_naive(self.cleaned_data["start"])
+
     @classmethod
     def initial_values(cls) -> dict:
         tomorrow = timezone.now().date() + timedelta(days=1)

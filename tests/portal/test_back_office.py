@@ -152,8 +152,9 @@ def test_the_tariff_page_says_its_elements_in_words_and_prices_a_simulated_sessi
     url = reverse("staff:tariff", args=[tariff.pk])
     page = client.get(url).content.decode()
     assert "€0.30 per kWh, plus 21% VAT" in page and "from 23:00 to 07:00" in page
+    # 06:30 in Amsterdam, where the tariff's party is (05:30 UTC): still the night rate.
     night = client.get(
-        url, {"start": "2026-03-02T23:30", "minutes": "60", "energy_kwh": "10", "power_kw": "11"}
+        url, {"start": "2026-03-02T06:30", "minutes": "60", "energy_kwh": "10", "power_kw": "11"}
     )
     assert "€3.63" in night.content.decode()  # 10 kWh at 0.30 plus 21 % VAT
     day = client.get(
