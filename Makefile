@@ -13,11 +13,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# The portal on SQLite with demo data; partners reach it on the URL it advertises.
-run: export DJANGO_DEBUG ?= true
+# The portal on SQLite with demo data; partners reach it on the URL it advertises. DEBUG is off
+# (real 404 and 500 pages); WhiteNoise serves the collected static files.
+run: export DJANGO_DEBUG ?= false
 run: export OCPI_BASE_URL ?= http://$(HOST):$(PORT)
+run: export DJANGO_ALLOWED_HOSTS ?= $(HOST),localhost,127.0.0.1
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -158,3 +158,7 @@ class DriverPrice(models.Model):
 
     def __str__(self):
         return f"{self.cdr_id} {self.excl_vat} {self.currency}"
+
+
+# Decisions on mismatched CDRs live in their own module; imported here so Django finds the model.
+from billing.disputes import Dispute  # noqa: E402, F401

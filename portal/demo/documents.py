@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 DEMO_LAST_UPDATED = "2026-01-01T00:00:00Z"
 SESSIONS_FROM = datetime(2026, 1, 2, tzinfo=UTC)
+SESSION_MONTHS = 4  # the demo's sessions spread over this many months before today
 CURRENCY = "EUR"
 VAT_PERCENT = 21.0
 
@@ -324,10 +325,19 @@ class SessionPlan:
 
 
 def session_plans(
-    *, seed: int, locations: list[dict], tokens: list[dict], count: int
+    *,
+    seed: int,
+    locations: list[dict],
+    tokens: list[dict],
+    count: int,
+    until: datetime | None = None,
 ) -> list[SessionPlan]:
-    """Sessions in January 2026 (after the tariffs' start), by day and by night, from half an
-    hour to six hours, each on a different available EVSE."""
+    """Sessions over the four months before `until` (never before the tariffs' start), by day and
+    by night, from half an hour to six hours, each on a different available EVSE."""
+    first = SESSIONS_FROM
+    if until is not None:
+        first = max(SESSIONS_FROM, until - timedelta(days=SESSION_MONTHS * 30))
+    span_days = max(((until or first + timedelta(days=28)) - first).days - 1, 0)
     rng = random.Random(seed)
     evses = [
         (location["id"], evse)
@@ -337,8 +347,8 @@ def session_plans(
     ]
     plans = []
     for number, (location_id, evse) in enumerate(rng.sample(evses, min(count, len(evses))), 1):
-        started_at = SESSIONS_FROM + timedelta(
-            days=rng.randint(0, 27), hours=rng.randint(0, 23), minutes=rng.randint(0, 59)
+        started_at = first + timedelta(
+            days=rng.randint(0, span_days), hours=rng.randint(0, 23), minutes=rng.randint(0, 59)
         )
         plans.append(
             SessionPlan(

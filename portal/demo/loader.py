@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from billing.invoices.models import BillingAccount, Issuer
 from billing.models import DriverContract
@@ -30,12 +32,16 @@ from ocpi.modules.tokens.services import token_save_own
 from ocpi.objects import OcpiObject
 from ocpi.timestamps import parse_timestamp
 from portal.demo import documents
+from portal.demo.partner import partner_demo_load
+from portal.staff.roles import FINANCE, OPERATIONS, SUPPORT
 
 DEMO_USERS = {
     # username: (password, staff and superuser)
     "staff": ("staff", True),
     "driver": ("driver", False),
 }
+# Back-office users with one staff role each (portal.staff.roles); the password is the name.
+ROLE_USERS = (SUPPORT, FINANCE, OPERATIONS)
 DRIVER = "driver"
 STORED_KINDS = {
     "Tariffs": Tariff,
@@ -90,13 +96,17 @@ def demo_load(
         )
         _ensure_driver_contract(users[DRIVER], token=tokens[0])
     _ensure_billing(summary.parties, driver_contract_id=tokens[0]["contract_id"] if tokens else "")
+    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
     if cpo is not None and tokens:
         plans = documents.session_plans(
-            seed=seed, locations=locations, tokens=tokens, count=session_count
+            seed=seed, locations=locations, tokens=tokens, count=session_count, until=today
         )
         summary.saved["Sessions"] = summary.saved["CDRs"] = _charge(cpo, plans)
+    if tokens:
+        summary.saved["Partner CDRs"] = partner_demo_load(driver_token=tokens[0], newest=today)
     for name, model in STORED_KINDS.items():
         summary.stored[name] = model.objects.filter(source=None).count()
+    summary.stored["Partner CDRs"] = Cdr.objects.exclude(source=None).count()
     return summary
 
 
@@ -114,6 +124,12 @@ def _ensure_users() -> dict:
             user.set_password(password)
             user.save(update_fields=["password"])
         users[username] = user
+    for role in ROLE_USERS:
+        user, created = get_user_model().objects.get_or_create(username=role)
+        if created:
+            user.set_password(role)
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
     return users
 
 

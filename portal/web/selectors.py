@@ -6,38 +6,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Max, QuerySet
 
 from billing.models import DriverContract, DriverPrice
-from ocpi.models import Connection, OwnParty, TrafficLog
+from ocpi.models import Connection, TrafficLog
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.tokens.models import Token
 from ocpi.sync.models import SyncState
 
 TRAFFIC_PAGE_SIZE = 25
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    partners_by_status: list[tuple[str, int]]
-    own_parties: list[OwnParty]
-    recent_traffic: list[TrafficLog]
-
-
-def dashboard(*, recent: int = 10) -> Dashboard:
-    counts = dict(
-        Connection.objects.order_by()
-        .values("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    return Dashboard(
-        partners_by_status=[
-            (label, counts.get(value, 0)) for value, label in Connection.Status.choices
-        ],
-        own_parties=list(OwnParty.objects.all()),
-        recent_traffic=list(TrafficLog.objects.select_related("connection")[:recent]),
-    )
 
 
 def connection_list() -> QuerySet[Connection]:

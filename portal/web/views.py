@@ -1,12 +1,11 @@
-"""The staff portal: dashboard, partner connections, the handshake form and partner actions."""
-
-from functools import wraps
+"""Partner connections (list, handshake, token A, actions) and the driver's own page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -21,29 +20,19 @@ from ocpi.credentials.services import (
 from ocpi.endpoints import versions_url
 from ocpi.models import Connection
 from ocpi.sync.selectors import recent_push_deliveries
+from portal.staff.roles import OPERATIONS, is_staff_member, staff_view
+from portal.staff.services import StaffActionError, connection_pull_now, connection_push_now
+from portal.staff.wording import handshake_error_in_words
 from portal.web import selectors
 from portal.web.forms import HandshakeForm, PartyMoveForm, TokenAForm
 from portal.web.services import ConnectionStateError, connection_resume, connection_suspend
 
 
-def staff_required(view):
-    """Anonymous users go to the login page; logged-in users who are not staff get a 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied("Staff only")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 @login_required
 def home(request):
-    """Staff see the dashboard; a driver sees their tokens and charging sessions."""
-    if request.user.is_staff:
-        return render(request, "portal/home.html", {"dashboard": selectors.dashboard()})
+    """Staff go to the back office's dashboard; a driver sees their tokens and sessions."""
+    if is_staff_member(request.user):
+        return redirect("staff:dashboard")
     context = {
         "tokens": selectors.driver_tokens(user=request.user),
         "charges": selectors.driver_charges(user=request.user),
@@ -62,12 +51,12 @@ def _partners_page(request, *, handshake_form=None, token_a_form=None, issued=No
     return render(request, "portal/partners.html", context, status=status)
 
 
-@staff_required
+@staff_view()
 def partners(request):
     return _partners_page(request)
 
 
-@staff_required
+@staff_view(OPERATIONS)
 @require_POST
 def partner_handshake(request):
     form = HandshakeForm(request.POST)
@@ -81,13 +70,13 @@ def partner_handshake(request):
             plain_token=form.cleaned_data["plain_token"],
         )
     except HandshakeError as exc:
-        form.add_error(None, f"Handshake failed at step “{exc.step}”: {exc.message}")
+        form.add_error(None, handshake_error_in_words(exc))
         return _partners_page(request, handshake_form=form, status=400)
     messages.success(request, f"Registered with {connection.name}.")
     return redirect("portal:partner", connection_id=connection.pk)
 
 
-@staff_required
+@staff_view(OPERATIONS)
 @require_POST
 @never_cache
 def partner_token_a(request):
@@ -119,12 +108,12 @@ def _partner_page(request, connection: Connection, *, move_form=None, status=200
     return render(request, "portal/partner.html", context, status=status)
 
 
-@staff_required
+@staff_view()
 def partner(request, connection_id: int):
     return _partner_page(request, _connection_or_404(connection_id))
 
 
-@staff_required
+@staff_view(OPERATIONS)
 @require_POST
 def partner_move_party(request, connection_id: int):
     """Give a party to this partner, taking it from the connection that holds it (audited)."""
@@ -170,24 +159,52 @@ def _unregister(connection: Connection) -> str:
     return "Unregistered: the partner's credentials and ours are gone."
 
 
+def _pull(connection: Connection) -> str:
+    modules = connection_pull_now(connection=connection)
+    return _("Pull started for %(modules)s.") % {"modules": ", ".join(modules)}
+
+
+def _push(connection: Connection) -> str:
+    count = connection_push_now(connection=connection)
+    return _("%(count)s waiting or failed deliveries sent again.") % {"count": count}
+
+
 PARTNER_ACTIONS = {
     "rotate": _rotate,
     "suspend": _suspend,
     "resume": _resume,
     "unregister": _unregister,
+    "pull": _pull,
+    "push": _push,
+}
+# Actions that change the connection for both sides are confirmed on a page of their own first
+# (no script: the confirmation works in every browser).
+CONFIRMED_ACTIONS = {
+    "rotate": gettext_lazy("Exchange new tokens with %(name)s? Both sides switch to them at once."),
+    "suspend": gettext_lazy(
+        "Suspend %(name)s? Their calls are refused and ours stop until resumed."
+    ),
+    "unregister": gettext_lazy("End the connection with %(name)s? This cannot be undone."),
 }
 
 
-@staff_required
+@staff_view(OPERATIONS)
 @require_POST
 def partner_action(request, connection_id: int, action: str):
     if action not in PARTNER_ACTIONS:
         raise Http404("No such action")
     connection = _connection_or_404(connection_id)
+    if action in CONFIRMED_ACTIONS and request.POST.get("confirmed") != "yes":
+        context = {
+            "connection": connection,
+            "action": action,
+            "question": CONFIRMED_ACTIONS[action] % {"name": connection.name},
+        }
+        return render(request, "portal/partner_confirm.html", context)
     try:
         messages.success(request, PARTNER_ACTIONS[action](connection))
     except HandshakeError as exc:
-        messages.error(request, f"{action.capitalize()} failed at step “{exc.step}”: {exc.message}")
-    except ConnectionStateError as exc:
+        messages.error(request, handshake_error_in_words(exc))
+    except (ConnectionStateError, StaffActionError) as exc:
         messages.error(request, str(exc))
     return redirect("portal:partner", connection_id=connection.pk)

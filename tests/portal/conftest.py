@@ -2,11 +2,21 @@ import socket
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English, whatever language an earlier request left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
 def staff_user(db):
-    return get_user_model().objects.create_user("alice", password="pw", is_staff=True)
+    return get_user_model().objects.create_user(
+        "alice", password="pw", is_staff=True, is_superuser=True
+    )
 
 
 @pytest.fixture

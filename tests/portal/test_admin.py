@@ -70,3 +70,15 @@ def test_every_stored_ocpi_object_is_read_only_in_the_admin(admin_client):
         assert (
             admin_client.get(f"/admin/{meta.app_label}/{meta.model_name}/add/").status_code == 403
         )
+
+
+def test_billing_records_open_read_only_without_save_or_delete(admin_client, db):
+    from datetime import UTC, datetime
+
+    from tests.portal.factories import make_cdr
+
+    cdr = make_cdr(start=datetime(2026, 1, 5, tzinfo=UTC), verdict="MISMATCH", our_cost="1")
+    page = admin_client.get(f"/admin/billing/pricedcdr/{cdr.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
+    assert "/delete/" not in page
+    assert admin_client.post(f"/admin/billing/pricedcdr/{cdr.pk}/delete/").status_code == 403

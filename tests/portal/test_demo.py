@@ -5,6 +5,7 @@ from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from billing.models import DriverContract, DriverPrice, PricedCdr
 from ocpi.models import OwnParty
@@ -58,9 +59,10 @@ def test_demo_creates_parties_logins_tariffs_locations_and_tokens(db, client):
     assert tokens.count() == 8
     assert set(tokens.values_list("token_type", flat=True)) == {"RFID", "APP_USER"}
     assert all(re.fullmatch(r"NL-TME-C\d{8}-[0-9A-Z]", t.contract_id) for t in tokens)
-    assert client.login(username="staff", password="staff")
+    # Login throttling (django-axes) authenticates with the request, as the login page does.
+    assert client.login(request=HttpRequest(), username="staff", password="staff")
     assert client.get("/partners/").status_code == 200
-    assert client.login(username="driver", password="driver")
+    assert client.login(request=HttpRequest(), username="driver", password="driver")
     assert "My cards and apps" in client.get("/").content.decode()
     assert "Staff login:   staff / staff" in output
     assert "OCPI versions: http://127.0.0.1:8000/ocpi/versions" in output
@@ -71,7 +73,7 @@ def test_demo_charges_completed_sessions_with_priced_cdrs(db, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         run_demo()
     assert Session.objects.filter(status="COMPLETED").count() == 3
-    cdrs = list(Cdr.objects.all())
+    cdrs = list(Cdr.objects.filter(source=None))
     assert len(cdrs) == 3
     contract_ids = set(Token.objects.values_list("contract_id", flat=True))
     for cdr in cdrs:
@@ -79,9 +81,11 @@ def test_demo_charges_completed_sessions_with_priced_cdrs(db, django_capture_on_
         assert cdr.document["total_energy"] > 0
         assert cdr.document["total_cost"]["excl_vat"] > 0
         assert cdr.document["tariffs"][0]["id"] in {"AC-STANDARD", "DC-FAST"}
-    assert set(PricedCdr.objects.values_list("verdict", flat=True)) == {"MATCH"}
+    assert set(PricedCdr.objects.filter(cdr__source=None).values_list("verdict", flat=True)) == {
+        "MATCH"
+    }
     driver_contract = DriverContract.objects.get(user__username="driver")
-    driver_cdrs = Cdr.objects.filter(contract_id=driver_contract.contract_id)
+    driver_cdrs = Cdr.objects.filter(contract_id=driver_contract.contract_id, source=None)
     assert driver_cdrs.count() == 1  # the first of every three sessions
     assert DriverPrice.objects.get(cdr=driver_cdrs.get()).incl_vat > 0
 
@@ -109,3 +113,25 @@ def test_demo_locations_are_the_same_every_time(db):
     Location.objects.all().delete()
     run_demo(sessions=0)
     assert dict(Location.objects.values_list("ocpi_id", "document")) == documents
+
+
+def test_demo_has_a_roaming_partner_with_a_mismatch_and_a_credit_and_a_user_per_role(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run_demo()
+    partner_cdrs = Cdr.objects.exclude(source=None)
+    assert {cdr.source.name for cdr in partner_cdrs} == {"Rhein Charge"}
+    verdicts = list(
+        PricedCdr.objects.filter(cdr__source__isnull=False).values_list("verdict", flat=True)
+    )
+    assert verdicts.count("MISMATCH") == 1
+    assert partner_cdrs.filter(credit=True, total_cost_excl_vat__lt=0).count() == 1
+    months = {cdr.start_date_time.strftime("%Y-%m") for cdr in partner_cdrs}
+    assert len(months) >= 4
+    for role in ("support", "finance", "operations"):
+        user = get_user_model().objects.get(username=role)
+        assert user.check_password(role)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert not user.is_staff  # the Django admin stays for superusers
+    assert "Staff roles:   support / support, finance / finance, operations / operations" in output

@@ -1,11 +1,13 @@
-"""Suspend, resume and unregister from the partner page."""
+"""Suspend, resume and unregister from the partner page; the drastic ones are confirmed first."""
 
 from ocpi.models import Connection
 from tests.support.connections import PARTNER_TOKEN
 
 
 def test_suspended_partner_is_refused_until_resumed(staff_client, partner, partner_client):
-    response = staff_client.post(f"/partners/{partner.pk}/suspend/", follow=True)
+    response = staff_client.post(
+        f"/partners/{partner.pk}/suspend/", {"confirmed": "yes"}, follow=True
+    )
     assert "Suspended" in response.content.decode()
     partner.refresh_from_db()
     assert partner.status == Connection.Status.SUSPENDED
@@ -19,7 +21,9 @@ def test_suspended_partner_is_refused_until_resumed(staff_client, partner, partn
 
 def test_suspending_a_pending_connection_is_refused_with_a_message(staff_client, own_parties):
     pending = Connection.objects.create(name="Pending one")
-    response = staff_client.post(f"/partners/{pending.pk}/suspend/", follow=True)
+    response = staff_client.post(
+        f"/partners/{pending.pk}/suspend/", {"confirmed": "yes"}, follow=True
+    )
     assert "Only a registered connection can be suspended" in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == Connection.Status.PENDING
@@ -32,8 +36,10 @@ def test_unregister_closes_the_connection_even_when_the_partner_is_unreachable(
     credentials_url = f"http://127.0.0.1:{unused_port}/ocpi/2.2.1/credentials"
     partner.endpoints = [{"identifier": "credentials", "role": "RECEIVER", "url": credentials_url}]
     partner.save()
-    response = staff_client.post(f"/partners/{partner.pk}/unregister/", follow=True)
-    assert "Unregister failed at step “unregister”" in response.content.decode()
+    response = staff_client.post(
+        f"/partners/{partner.pk}/unregister/", {"confirmed": "yes"}, follow=True
+    )
+    assert "Failed at step “unregister”: the partner did not answer" in response.content.decode()
     partner.refresh_from_db()
     assert partner.status == Connection.Status.CLOSED
     assert partner_client.get("/ocpi/versions").status_code == 401
@@ -42,3 +48,14 @@ def test_unregister_closes_the_connection_even_when_the_partner_is_unreachable(
 
 def test_unknown_action_is_404(staff_client, partner):
     assert staff_client.post(f"/partners/{partner.pk}/explode/").status_code == 404
+
+
+def test_suspend_rotate_and_unregister_ask_for_confirmation_first(staff_client, partner):
+    for action in ("suspend", "rotate", "unregister"):
+        response = staff_client.post(f"/partners/{partner.pk}/{action}/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Please confirm" in page
+        assert 'name="confirmed" value="yes"' in page
+        partner.refresh_from_db()
+        assert partner.status == Connection.Status.REGISTERED

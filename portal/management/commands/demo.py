@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from ocpi.endpoints import versions_url
-from portal.demo.loader import DEMO_USERS, demo_load
+from portal.demo.loader import DEMO_USERS, ROLE_USERS, demo_load
 
 
 class Command(BaseCommand):
@@ -35,11 +35,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Our parties: {parties}")
         for name, stored in summary.stored.items():
             saved = summary.saved.get(name, 0)
-            self.stdout.write(f"{name:10} {stored:4} ({saved} new or changed)")
+            self.stdout.write(f"{name:12} {stored:4} ({saved} new or changed)")
         staff_password = DEMO_USERS["staff"][0]
         driver_password = DEMO_USERS["driver"][0]
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Portal:        {settings.OCPI_BASE_URL}/"))
         self.stdout.write(f"Staff login:   staff / {staff_password}")
         self.stdout.write(f"Driver login:  driver / {driver_password}")
+        roles = ", ".join(f"{role} / {role}" for role in ROLE_USERS)
+        self.stdout.write(f"Staff roles:   {roles}")
         self.stdout.write(f"OCPI versions: {versions_url()}")

@@ -179,5 +179,12 @@ def test_every_word_of_the_document_is_translated_and_compiled(language):
     messages = [message for message in catalogue if message.id]
     assert messages
     for message in messages:
-        assert message.string, f"{message.id!r} has no {language} translation"
-        assert translations.gettext(message.id) == message.string, "run compilemessages"
+        assert all(message.string), f"{message.id!r} has no {language} translation"
+        if message.pluralizable:
+            singular, plural = message.id
+            compiled_forms = tuple(
+                translations.ngettext(singular, plural, count) for count in (1, 2)
+            )
+            assert compiled_forms == tuple(message.string[:2]), "run compilemessages"
+        else:
+            assert translations.gettext(message.id) == message.string, "run compilemessages"

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from portal.staff import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("cdrs/", views.cdr_list, name="cdrs"),
+    path("cdrs/<int:cdr_id>/", views.cdr_detail, name="cdr"),
+    path("cdrs/<int:cdr_id>/dispute/", views.cdr_dispute, name="cdr-dispute"),
+    path("sessions/", views.session_list, name="sessions"),
+    path("locations/", views.location_list, name="locations"),
+    path("locations/<int:location_pk>/", views.location_detail, name="location"),
+    path("tariffs/", views.tariff_list, name="tariffs"),
+    path("tariffs/<int:tariff_pk>/", views.tariff_detail, name="tariff"),
+    path("drivers/", views.contract_list, name="contracts"),
+    path("drivers/new/", views.contract_create, name="contract-create"),
+    path("drivers/<int:contract_pk>/", views.contract_detail, name="contract"),
+    path("drivers/<int:contract_pk>/tokens/", views.contract_token_create, name="contract-token"),
+    path("tokens/<int:token_pk>/validity/", views.token_validity, name="token-validity"),
+    path("traffic/", views.traffic, name="traffic"),
+    path("reports/", views.report, name="report"),
+    path("reports.csv", views.report_csv, name="report-csv"),
+]

@@ -1,0 +1,141 @@
+"""The permission matrix: every staff URL against anonymous visitors, drivers and each role.
+
+Support reads everything and changes nothing; finance also decides disputes; operations also
+acts on partners, drivers and tokens. A staff view added without its role check fails the
+coverage test below.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, reverse
+
+from billing.models import DriverContract
+from ocpi.modules.locations.models import Location
+from ocpi.modules.tariffs.models import Tariff
+from ocpi.modules.tokens.models import Token
+from portal.staff import urls as staff_urls
+from portal.staff.roles import FINANCE, OPERATIONS, ROLES, SUPPORT
+from portal.web import urls as web_urls
+from tests.portal.factories import make_cdr, staff_member
+
+READ = None  # any staff role may
+# (method, URL name, arguments from the objects fixture, the role needed beyond reading)
+MATRIX = [
+    ("get", "staff:dashboard", {}, READ),
+    ("get", "staff:cdrs", {}, READ),
+    ("get", "staff:cdr", {"cdr_id": "cdr"}, READ),
+    ("post", "staff:cdr-dispute", {"cdr_id": "cdr"}, FINANCE),
+    ("get", "staff:sessions", {}, READ),
+    ("get", "staff:locations", {}, READ),
+    ("get", "staff:location", {"location_pk": "location"}, READ),
+    ("get", "staff:tariffs", {}, READ),
+    ("get", "staff:tariff", {"tariff_pk": "tariff"}, READ),
+    ("get", "staff:contracts", {}, READ),
+    ("get", "staff:contract-create", {}, OPERATIONS),
+    ("get", "staff:contract", {"contract_pk": "contract"}, READ),
+    ("post", "staff:contract", {"contract_pk": "contract"}, OPERATIONS),
+    ("post", "staff:contract-token", {"contract_pk": "contract"}, OPERATIONS),
+    ("post", "staff:token-validity", {"token_pk": "token"}, OPERATIONS),
+    ("get", "staff:traffic", {}, READ),
+    ("get", "staff:report", {}, READ),
+    ("get", "staff:report-csv", {}, READ),
+    ("get", "portal:partners", {}, READ),
+    ("get", "portal:partner", {"connection_id": "partner"}, READ),
+    ("post", "portal:partner-handshake", {}, OPERATIONS),
+    ("post", "portal:partner-token-a", {}, OPERATIONS),
+    ("post", "portal:partner-action", {"connection_id": "partner", "action": "pull"}, OPERATIONS),
+]
+VISITORS = ["anonymous", "driver", *ROLES]
+STAFF_WEB_VIEWS = {"partners", "partner", "partner-handshake", "partner-token-a", "partner-action"}
+
+
+@pytest.fixture
+def objects(own_parties, partner):
+    Tariff.objects.create(
+        country_code="NL",
+        party_id="TMC",
+        ocpi_id="T1",
+        last_updated=datetime.now(UTC),
+        document={"id": "T1", "currency": "EUR", "elements": []},
+    )
+    Location.objects.create(
+        country_code="NL",
+        party_id="TMC",
+        ocpi_id="LOC1",
+        last_updated=datetime.now(UTC),
+        document={"id": "LOC1", "name": "Depot", "evses": []},
+    )
+    contract = DriverContract.objects.create(contract_id="NL-TME-C00000001-A", name="Ann")
+    Token.objects.create(
+        country_code="NL", party_id="TME", ocpi_id="04AA", last_updated=datetime.now(UTC),
+        document={"uid": "04AA", "valid": False}, token_type="RFID",
+        contract_id=contract.contract_id, valid=False, whitelist="ALLOWED",
+    )  # fmt: skip
+    make_cdr(start=datetime(2026, 3, 1, tzinfo=UTC), verdict="MATCH")
+    return {
+        "cdr": make_cdr(start=datetime(2026, 3, 2, tzinfo=UTC)).pk,
+        "location": Location.objects.get().pk,
+        "tariff": Tariff.objects.get().pk,
+        "contract": contract.pk,
+        "token": Token.objects.get().pk,
+        "partner": partner.pk,
+    }
+
+
+def _url(name: str, arguments: dict, objects: dict) -> str:
+    kwargs = {key: objects.get(value, value) for key, value in arguments.items()}
+    return reverse(name, kwargs=kwargs)
+
+
+def _log_in(client, visitor: str):
+    if visitor == "driver":
+        client.force_login(get_user_model().objects.create_user("driver"))
+    elif visitor != "anonymous":
+        client.force_login(staff_member(visitor))
+
+
+def _allowed(visitor: str, role: str | None) -> bool:
+    if visitor in ("anonymous", "driver"):
+        return False
+    return role is None or role == visitor
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_every_staff_url_answers_each_visitor_as_its_role_allows(client, objects, visitor):
+    _log_in(client, visitor)
+    answers = {}
+    for method, name, arguments, role in MATRIX:
+        url = _url(name, arguments, objects)
+        response = getattr(client, method)(url)
+        answers[f"{method.upper()} {url}"] = response.status_code
+        if visitor == "anonymous":
+            assert response.status_code == 302, url
+            assert response["Location"].startswith("/login/?next="), url
+        elif _allowed(visitor, role):
+            # Allowed: the page, or the action's answer (a redirect, or a form's errors).
+            assert response.status_code in (200, 302, 400), (url, response.status_code)
+            if response.status_code == 302:
+                assert not response["Location"].startswith("/login/"), url
+        else:
+            assert response.status_code == 403, (url, response.status_code)
+            assert "Not allowed" in response.content.decode()
+    assert len(answers) == len(MATRIX)
+
+
+def test_the_matrix_covers_every_staff_view_and_each_carries_its_role_check():
+    staff_names = {f"staff:{p.name}" for p in staff_urls.urlpatterns if isinstance(p, URLPattern)}
+    web_names = {f"portal:{name}" for name in STAFF_WEB_VIEWS}
+    assert {name for _m, name, _a, _r in MATRIX} == staff_names | web_names
+    for pattern in staff_urls.urlpatterns + web_urls.urlpatterns:
+        if pattern.name in STAFF_WEB_VIEWS or f"staff:{pattern.name}" in staff_names:
+            assert hasattr(pattern.callback, "staff_role"), pattern.name
+
+
+def test_support_sees_no_buttons_that_change_anything(client, objects):
+    client.force_login(staff_member(SUPPORT))
+    contract = client.get(reverse("staff:contract", args=[objects["contract"]])).content.decode()
+    assert "Unblock" not in contract and "Issue" not in contract
+    partner = client.get(reverse("portal:partner", args=[objects["partner"]])).content.decode()
+    assert "Pull now" not in partner and "Rotate credentials" not in partner
