@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "ocpi.sync",
     "billing",
     "portal",
+    "portal.driver",
     # Login throttling: too many failed logins lock the username and address out for a while.
     "axes",
 ]
