@@ -32,7 +32,7 @@ def token(uid: str, contract_id: str, *, valid: bool = True) -> Token:
         contract_id=contract_id,
         valid=valid,
         whitelist="ALLOWED",
-        last_updated=timezone.now(),
+        last_updated=datetime(2026, 1, 1, tzinfo=UTC),
         document={
             "country_code": "NL",
             "party_id": "TME",
