@@ -127,4 +127,5 @@ def percent(value) -> str:
     value = _decimal(value)
     if value is None:
         return NOTHING
-    return format_percent(value / 100, format="#,##0.##%", locale=babel_locale())
+    fraction = (value / 100).normalize()
+    return format_percent(fraction, locale=babel_locale(), decimal_quantization=False)
