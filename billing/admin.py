@@ -5,7 +5,7 @@ from django.utils.html import format_html, format_html_join
 
 from billing import services
 from billing.cdr_pricing.verdict import COST_TOTALS
-from billing.models import DriverContract, DriverPrice, PricedCdr
+from billing.models import Dispute, DriverContract, DriverPrice, PricedCdr
 
 BREAKDOWN_COLUMNS = (
     ("period", "Period"),
@@ -93,6 +93,9 @@ class PricedCdrAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # a price is recomputed, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description="Differing dimensions")
     def dimensions(self, priced: PricedCdr) -> str:
@@ -186,4 +189,37 @@ class DriverPriceAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in DriverPrice._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # derived from the CDR's price, recomputed with it
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Dispute)
+class DisputeAdmin(admin.ModelAdmin):
+    """Decisions are taken in the back office (portal.staff) and kept as they were taken."""
+
+    list_display = [
+        "cdr",
+        "resolution",
+        "partner_amount",
+        "our_amount",
+        "currency",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["resolution", "currency"]
+    search_fields = ["cdr__ocpi_id", "note"]
+    list_select_related = ["cdr", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

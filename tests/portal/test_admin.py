@@ -54,3 +54,15 @@ def test_traffic_log_is_read_only_and_filterable(admin_client, partner):
 def test_own_parties_are_listed(admin_client, own_parties):
     page = admin_client.get("/admin/ocpi/ownparty/").content.decode()
     assert "NL-TMC" in page and "NL-TME" in page
+
+
+def test_billing_records_open_read_only_without_save_or_delete(admin_client, db):
+    from datetime import UTC, datetime
+
+    from tests.portal.factories import make_cdr
+
+    cdr = make_cdr(start=datetime(2026, 1, 5, tzinfo=UTC), verdict="MISMATCH", our_cost="1")
+    page = admin_client.get(f"/admin/billing/pricedcdr/{cdr.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
+    assert "/delete/" not in page
+    assert admin_client.post(f"/admin/billing/pricedcdr/{cdr.pk}/delete/").status_code == 403

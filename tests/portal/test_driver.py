@@ -151,7 +151,7 @@ def test_billing_details_and_language_are_saved_and_applied_at_login(client, dor
     client.cookies.clear()
     answer = client.post("/login/", {"username": "dora", "password": PASSWORD}, follow=True)
     page = answer.content.decode()
-    assert '<html lang="nl">' in page and "Mijn laadsessies" in page
+    assert '<html lang="nl">' in page and "Mijn laden" in page
 
 
 def test_a_bad_country_is_answered_on_the_form(dora_client):

@@ -1,0 +1,162 @@
+"""What staff do in the back office: settle disputes, block tokens, read CDRs and tariffs."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from billing.disputes import Dispute
+from billing.models import DriverContract
+from ocpi.modules.tokens.models import Token
+from ocpi.modules.tokens.services import token_save_own
+from ocpi.sync.models import PushDelivery
+from portal.staff.roles import FINANCE, OPERATIONS, SUPPORT
+from tests.conftest import make_connection
+from tests.portal.factories import make_cdr, staff_member
+
+
+@pytest.fixture
+def finance_client(client, db):
+    client.force_login(staff_member(FINANCE, "fiona"))
+    return client
+
+
+@pytest.fixture
+def operations_client(client, db):
+    client.force_login(staff_member(OPERATIONS, "otto"))
+    return client
+
+
+def test_finance_claims_the_difference_of_a_mismatch_with_a_note(finance_client):
+    cdr = make_cdr(start=datetime(2026, 2, 1, 9, tzinfo=UTC), cost="12.00", verdict="MISMATCH",
+                   our_cost="10.50")  # fmt: skip
+    page = finance_client.get(reverse("staff:cdr", args=[cdr.pk])).content.decode()
+    assert "€1.50" in page  # the difference, theirs minus ours
+
+    response = finance_client.post(
+        reverse("staff:cdr-dispute", args=[cdr.pk]),
+        {"resolution": "CLAIMED", "note": "Tariff says 0.35/kWh"},
+    )
+    assert response.status_code == 302
+    dispute = Dispute.objects.get(cdr=cdr)
+    assert dispute.resolution == "CLAIMED"
+    assert dispute.claimed_amount == Decimal("1.50")
+    assert dispute.decided_by.username == "fiona"
+    page = finance_client.get(reverse("staff:cdr", args=[cdr.pk])).content.decode()
+    assert "Tariff says 0.35/kWh" in page and "Decided by fiona" in page
+
+    again = finance_client.post(
+        reverse("staff:cdr-dispute", args=[cdr.pk]), {"resolution": "ACCEPTED"}
+    )
+    assert again.status_code == 400
+    assert "already been decided" in again.content.decode()
+    assert Dispute.objects.get(cdr=cdr).resolution == "CLAIMED"
+
+
+def test_a_matching_cdr_cannot_be_disputed(finance_client):
+    cdr = make_cdr(start=datetime(2026, 2, 1, tzinfo=UTC), verdict="MATCH")
+    response = finance_client.post(
+        reverse("staff:cdr-dispute", args=[cdr.pk]), {"resolution": "CLAIMED"}
+    )
+    assert response.status_code == 400
+    assert not Dispute.objects.exists()
+
+
+def test_the_cdr_page_shows_the_session_on_the_locations_clock(finance_client):
+    cdr = make_cdr(start=datetime(2026, 7, 1, 6, 30, tzinfo=UTC), time_zone="Europe/Amsterdam")
+    page = finance_client.get(reverse("staff:cdr", args=[cdr.pk])).content.decode()
+    assert "01/07/2026, 08:30 (UTC+02:00)" in page
+    assert "Europe/Amsterdam" in page
+
+
+def test_cdr_list_filters_by_verdict_partner_and_contract(finance_client, partner):
+    start = datetime(2026, 2, 1, tzinfo=UTC)
+    mismatch = make_cdr(
+        start=start, verdict="MISMATCH", our_cost="1.00", source=partner, party=("DE", "ABC")
+    )
+    make_cdr(start=start, verdict="MATCH", contract_id="NL-TME-C99999999-Z")
+    listed = finance_client.get("/staff/cdrs/", {"verdict": "MISMATCH"}).context["page"]
+    assert [cdr.pk for cdr in listed] == [mismatch.pk]
+    by_partner = finance_client.get("/staff/cdrs/", {"party": str(partner.pk)}).context["page"]
+    assert [cdr.pk for cdr in by_partner] == [mismatch.pk]
+    own = finance_client.get("/staff/cdrs/", {"contract": "nl-tme-c99999999-z"}).context["page"]
+    assert [cdr.contract_id for cdr in own] == ["NL-TME-C99999999-Z"]
+
+
+def test_blocking_a_token_tells_every_cpo_we_roam_with(operations_client, own_parties):
+    for name in ("CPO one", "CPO two"):
+        cpo = make_connection(name, f"token-{name}", [("DE", name[-3:].upper(), "CPO")])
+        cpo.endpoints = [
+            {"identifier": "tokens", "role": "RECEIVER", "url": f"https://{cpo.pk}.example/tokens"}
+        ]
+        cpo.save()
+    contract = DriverContract.objects.create(contract_id="NL-TME-C00000042-B", name="Ann")
+    token_save_own(
+        party=own_parties["EMSP"],
+        document={
+            "country_code": "NL", "party_id": "TME", "uid": "04ABCDEF", "type": "RFID",
+            "contract_id": contract.contract_id, "issuer": "Test", "valid": True,
+            "whitelist": "ALLOWED", "last_updated": "2026-01-01T00:00:00Z",
+        },
+    )  # fmt: skip
+    PushDelivery.objects.all().delete()
+    token = Token.objects.get()
+
+    response = operations_client.post(
+        reverse("staff:token-validity", args=[token.pk]), {"valid": "false"}
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.valid is False
+    pushed = PushDelivery.objects.filter(module="tokens", method="PUT")
+    assert pushed.count() == 2
+    assert {delivery.body["valid"] for delivery in pushed} == {False}
+    page = operations_client.get(reverse("staff:contract", args=[contract.pk])).content.decode()
+    assert "Blocked" in page and "Unblock" in page
+
+
+def test_operations_issue_a_token_under_a_contract(operations_client, own_parties):
+    contract = DriverContract.objects.create(contract_id="NL-TME-C00000043-C", name="Bo")
+    response = operations_client.post(
+        reverse("staff:contract-token", args=[contract.pk]),
+        {"token_type": "RFID", "uid": "04FF00AA", "visual_number": "NL-TME-000043"},
+    )
+    assert response.status_code == 302
+    token = Token.objects.get(ocpi_id="04FF00AA")
+    assert token.contract_id == contract.contract_id and token.valid
+
+
+def energy(price: str) -> dict:
+    return {"type": "ENERGY", "price": float(price), "vat": 21.0, "step_size": 1}
+
+
+def test_the_tariff_page_says_its_elements_in_words_and_prices_a_simulated_session(
+    client, own_parties
+):
+    from ocpi.modules.tariffs.services import tariff_save_own
+
+    client.force_login(staff_member(SUPPORT))
+    tariff = tariff_save_own(
+        party=own_parties["CPO"],
+        document={
+            "country_code": "NL", "party_id": "TMC", "id": "NIGHT", "currency": "EUR",
+            "elements": [
+                {"price_components": [energy("0.30")],
+                 "restrictions": {"start_time": "23:00", "end_time": "07:00"}},
+                {"price_components": [energy("0.40")]},
+            ],
+            "last_updated": "2026-01-01T00:00:00Z",
+        },
+    ).instance  # fmt: skip
+    url = reverse("staff:tariff", args=[tariff.pk])
+    page = client.get(url).content.decode()
+    assert "€0.30 per kWh, plus 21% VAT" in page and "from 23:00 to 07:00" in page
+    night = client.get(
+        url, {"start": "2026-03-02T23:30", "minutes": "60", "energy_kwh": "10", "power_kw": "11"}
+    )
+    assert "€3.63" in night.content.decode()  # 10 kWh at 0.30 plus 21 % VAT
+    day = client.get(
+        url, {"start": "2026-03-02T12:00", "minutes": "60", "energy_kwh": "10", "power_kw": "11"}
+    )
+    assert "€4.84" in day.content.decode()

@@ -1,0 +1,48 @@
+"""The portal speaks English, German, Dutch and French; the reader picks one."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from portal.staff.roles import SUPPORT
+from tests.portal.factories import make_cdr, staff_member
+
+LOCALE = Path(__file__).resolve().parents[2] / "locale"
+
+
+def test_the_language_switch_changes_words_money_and_dates(client, db):
+    client.force_login(staff_member(SUPPORT))
+    make_cdr(start=datetime(2026, 7, 1, 6, 30, tzinfo=UTC), cost="1234.50")
+    response = client.post("/i18n/setlang/", {"language": "de", "next": "/staff/cdrs/"})
+    assert response.status_code == 302
+    page = client.get("/staff/cdrs/").content.decode()
+    assert '<html lang="de">' in page
+    assert "Ladevorgang" in page or "Standort" in page
+    assert "1.234,50\xa0€" in page
+    assert "01.07.26, 08:30 (UTC+02:00)" in page
+
+
+def test_the_ocpi_api_answers_in_english_whatever_the_partner_asks_for(client, db):
+    response = client.get("/ocpi/versions", HTTP_ACCEPT_LANGUAGE="de")
+    assert "Content-Language" not in response
+    assert response.json()["status_message"].isascii()
+
+
+@pytest.mark.parametrize("language", ["de", "nl", "fr"])
+def test_every_message_is_translated_and_the_committed_catalogue_is_compiled(language):
+    folder = LOCALE / language / "LC_MESSAGES"
+    with open(folder / "django.po", "rb") as source:
+        catalog = read_po(source)
+    with open(folder / "django.mo", "rb") as compiled:
+        binary = read_mo(compiled)
+    messages = {_plain(m.id): _plain(m.string) for m in catalog if m.id}
+    assert [key for key, text in messages.items() if not all(text)] == []
+    assert messages == {_plain(m.id): _plain(m.string) for m in binary if m.id}
+
+
+def _plain(value) -> tuple:
+    """A message id or text as a tuple: plural forms come as lists or tuples."""
+    return tuple(value) if isinstance(value, list | tuple) else (value,)
