@@ -140,7 +140,7 @@ def report(request):
         "location_chart": _chart(
             by_location[:8],
             _("Energy per charging location in %(year)s") % {"year": year},
-            lambda row: row.label[:14],
+            lambda row: row.label.split(",")[0][:16],
         ),
     }
     return render(request, "portal/driver/report.html", context)
