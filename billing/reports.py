@@ -114,7 +114,7 @@ def energy_revenue_report(
     rows = [
         ReportRow(
             key=_key(by, item),
-            label=labels.get(_key(by, item), _key(by, item)),
+            label=labels.get(_key(by, item)) or _default_label(by, item),
             currency=item["currency"],
             sessions=item["sessions"],
             energy_kwh=item["energy"] or ZERO,
@@ -144,6 +144,13 @@ def _key(by: str, item: dict) -> str:
     if by == BY_PARTNER:
         return str(item["source_id"]) if item["source_id"] else OWN
     return "/".join(str(item[name]) for name in GROUP_FIELDS[by])
+
+
+def _default_label(by: str, item: dict) -> str:
+    """The label of a group whose location, partner or contract is not stored here."""
+    if by == BY_LOCATION:
+        return f"{item['location_id']} ({item['country_code']}-{item['party_id']})"
+    return _key(by, item)
 
 
 def _labels(by: str, raw: list[dict]) -> dict[str, str]:

@@ -255,6 +255,11 @@ def traffic(request):
 
 # Reports ---------------------------------------------------------------------------------------
 
+# The page charts the first rows and lists the largest ones (per location or driver there may be
+# thousands); the totals cover every row, and the CSV has them all.
+CHART_BARS = 24
+TABLE_ROWS = 200
+
 
 def _report(request):
     form = ReportForm(request.GET or None)
@@ -271,7 +276,7 @@ def _report(request):
 def report(request):
     form, report = _report(request)
     energy_chart = bar_chart_svg(
-        [Bar(row.label, row.energy_kwh) for row in report.rows[:24]],
+        [Bar(row.label, row.energy_kwh) for row in report.rows[:CHART_BARS]],
         title=_("Energy per %(by)s") % {"by": report.dimension},
         unit="kWh",
     )
@@ -280,13 +285,14 @@ def report(request):
     if len(currencies) == 1:
         currency = currencies.pop()
         revenue_chart = bar_chart_svg(
-            [Bar(row.label, max(row.revenue, Decimal(0))) for row in report.rows[:24]],
+            [Bar(row.label, max(row.revenue, Decimal(0))) for row in report.rows[:CHART_BARS]],
             title=_("Revenue excl. VAT per %(by)s") % {"by": report.dimension},
             unit=currency,
         )
     context = {
         "form": form,
         "report": report,
+        "rows": report.rows[:TABLE_ROWS],
         "energy_chart": mark_safe(energy_chart),  # built by bar_chart_svg, which escapes
         "revenue_chart": mark_safe(revenue_chart),
         "query": request.GET.urlencode(),

@@ -117,3 +117,17 @@ def test_pages_make_as_many_queries_for_many_cdrs_as_for_few(support_client, par
     few = _queries(support_client, url)
     add(30, 100)
     assert _queries(support_client, url) == few
+
+
+def test_a_long_report_lists_its_largest_rows_and_totals_them_all(support_client, monkeypatch):
+    monkeypatch.setattr("portal.staff.views.TABLE_ROWS", 2)
+    for n, energy in enumerate(("30", "20", "10")):
+        make_cdr(start=datetime(2026, 6, 1, tzinfo=UTC), energy=energy, location_id=f"LOC{n}")
+    response = support_client.get("/staff/reports/?by=location")
+    labels = [row.label for row in response.context["rows"]]
+    assert labels == ["LOC0 (NL-TMC)", "LOC1 (NL-TMC)"]
+    page = response.content.decode()
+    assert "LOC2" not in page.split("<table")[1]  # listed in the CSV only
+    assert "60.000 kWh" in page  # the total of all three
+    assert "the first 2 of 3" in page
+    assert "LOC2" in support_client.get("/staff/reports.csv?by=location").content.decode()
