@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from portal.driver.models import DriverProfile
 from tests.portal.driver_seed import PASSWORD, seed_driver
@@ -180,3 +182,12 @@ def test_an_unpriced_session_says_so(dora_client, dora):
     assert "being priced" in page and "One session is still being priced." in page
     receipt = dora_client.get(reverse("driver:receipt", args=[cdr.pk])).content.decode()
     assert "This session is still being priced." in receipt
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(month=st.text(max_size=12), year=st.text(max_size=8))
+def test_any_month_or_year_in_the_address_gets_a_page_never_an_error(dora_client, month, year):
+    assert dora_client.get("/me/", {"month": month}).status_code == 200
+    assert dora_client.get("/me/report/", {"year": year}).status_code == 200
