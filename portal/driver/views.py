@@ -232,7 +232,11 @@ def card_block(request, token_id: int):
 def profile(request):
     current = selectors.driver_profile(user=request.user)
     if request.method != "POST":
-        form = ProfileForm(instance=current, initial={"email": request.user.email})
+        # Until the driver saves one, the language they are reading in is the one proposed.
+        language = current.language if current.pk else translation.get_language()
+        form = ProfileForm(
+            instance=current, initial={"email": request.user.email, "language": language}
+        )
         return _profile_page(request, form)
     form = ProfileForm(request.POST, instance=current)
     if not form.is_valid():

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from portal.driver.models import DriverProfile
 from tests.portal.driver_seed import PASSWORD, seed_driver
+from tests.portal.factories import staff_member
 
 
 @pytest.fixture
@@ -169,8 +170,6 @@ def test_the_cards_page_lists_the_drivers_cards_with_their_state(dora_client, do
 
 
 def test_staff_have_no_driver_space(client, db):
-    from tests.portal.factories import staff_member
-
     client.force_login(staff_member("support"))
     assert client.get("/me/").status_code == 302
 
@@ -191,3 +190,8 @@ def test_an_unpriced_session_says_so(dora_client, dora):
 def test_any_month_or_year_in_the_address_gets_a_page_never_an_error(dora_client, month, year):
     assert dora_client.get("/me/", {"month": month}).status_code == 200
     assert dora_client.get("/me/report/", {"year": year}).status_code == 200
+
+
+def test_until_saved_the_proposed_language_is_the_one_being_read(dora_client):
+    page = dora_client.get("/me/details/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<option value="fr" selected>' in page
