@@ -17,6 +17,7 @@ MARGIN_TOP = 12
 BAR_COLOR = "#1f6f8b"
 AXIS_COLOR = "#555555"
 GRID_COLOR = "#dddddd"
+LABEL_CHAR_WIDTH = 6.5  # the average advance of an 11-unit sans-serif character
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,12 @@ def _nice_ceiling(value: Decimal) -> Decimal:
         if ceiling >= value:
             return ceiling
     return Decimal(10).scaleb(exponent)
+
+
+def _fitted(label: str, width: float) -> str:
+    """The label shortened with an ellipsis to fit `width` units; each bar's tooltip has it all."""
+    room = max(int(width / LABEL_CHAR_WIDTH), 3)
+    return label if len(label) <= room else label[: room - 1] + "\N{HORIZONTAL ELLIPSIS}"
 
 
 def _format_tick(value: Decimal) -> str:
@@ -77,9 +84,10 @@ def bar_chart_svg(bars: list[Bar], *, title: str, unit: str) -> str:
                 f"{escape(_format_tick(bar.value))} {escape(unit)}</title></rect>"
             )
             if index % label_every == 0:
+                label = _fitted(bar.label, slot * label_every)
                 parts.append(
                     f'<text x="{x + bar_width / 2:.1f}" y="{HEIGHT - MARGIN_BOTTOM + 14}" '
-                    f'text-anchor="middle" fill="{AXIS_COLOR}">{escape(bar.label)}</text>'
+                    f'text-anchor="middle" fill="{AXIS_COLOR}">{escape(label)}</text>'
                 )
     parts.append("</svg>")
     return "".join(parts)

@@ -1,6 +1,8 @@
 """Middleware of the portal pages: their language and their content security policy."""
 
+from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 # Everything the pages load comes from us: one stylesheet, inline SVG charts, no script.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -36,6 +38,9 @@ class PortalLocaleMiddleware(LocaleMiddleware):
 
     def process_request(self, request):
         if request.path.startswith(OCPI_PREFIX):
+            # Not the language a previous request left active in this thread.
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
             return
         super().process_request(request)
 

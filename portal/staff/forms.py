@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -139,6 +140,10 @@ class SimulatorForm(forms.Form):
         label=_("Power (kW)"), min_value=Decimal("0.1"), max_digits=6, decimal_places=1
     )
 
+    def clean_start(self):
+        # The wall-clock time as typed; the simulator puts it on the tariff country's clock.
+        return timezone.make_naive(self.cleaned_data["start"])
+
     @classmethod
     def initial_values(cls) -> dict:
         tomorrow = timezone.now().date() + timedelta(days=1)
@@ -151,17 +156,49 @@ class SimulatorForm(forms.Form):
 
 
 class ContractForm(forms.ModelForm):
+    """A driver contract; the driver's portal login is named, not picked from every user."""
+
+    login = forms.CharField(
+        label=_("Driver's login"),
+        required=False,
+        max_length=150,
+        help_text=_("The user name the driver logs in with; empty for none yet"),
+    )
+
     class Meta:
         model = DriverContract
-        fields = [
-            "contract_id",
-            "name",
-            "user",
-            "method",
-            "markup_percent",
-            "session_fee",
-            "vat_rate",
-        ]
+        fields = ["contract_id", "name", "method", "markup_percent", "session_fee", "vat_rate"]
+        labels = {
+            "contract_id": _("Contract id"),
+            "name": _("Name"),
+            "method": _("Pricing"),
+            "markup_percent": _("Markup (%)"),
+            "session_fee": _("Session fee excl. VAT"),
+            "vat_rate": _("VAT (%)"),
+        }
+        help_texts = {
+            "contract_id": _("As in the CDRs' cdr_token.contract_id"),
+            "markup_percent": _("Markup pricing: on the CPO cost excl. VAT"),
+            "session_fee": _("Markup pricing: added once per charging session"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.user_id:
+            self.fields["login"].initial = self.instance.user.get_username()
+
+    def clean_login(self):
+        login = self.cleaned_data["login"].strip()
+        if not login:
+            return None
+        user = get_user_model().objects.filter(username=login).first()
+        if user is None:
+            raise forms.ValidationError(_("No user logs in with this name."))
+        return user
+
+    def save(self, commit=True):
+        self.instance.user = self.cleaned_data["login"]
+        return super().save(commit=commit)
 
 
 class TokenIssueForm(forms.Form):

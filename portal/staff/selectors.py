@@ -272,10 +272,6 @@ def location_search(*, text: str = "") -> QuerySet[Location]:
     return locations
 
 
-def location_get(*, location_pk: int) -> Location:
-    return Location.objects.get(pk=location_pk)
-
-
 def tariff_list() -> QuerySet[Tariff]:
     return Tariff.objects.annotate(version_count=Count("versions")).order_by(
         "country_code", "party_id", "ocpi_id"
@@ -296,10 +292,6 @@ def contract_list(*, text: str = "") -> QuerySet[DriverContract]:
             | Q(user__email__icontains=text)
         )
     return contracts
-
-
-def contract_get(*, contract_pk: int) -> DriverContract:
-    return DriverContract.objects.select_related("user").get(pk=contract_pk)
 
 
 def contract_tokens(*, contract: DriverContract) -> QuerySet[Token]:

@@ -136,9 +136,10 @@ def tariff_simulate(
     *, document: dict, start: datetime, minutes: int, energy_kwh: Decimal, power_kw: Decimal
 ) -> Simulation:
     """Price a session at this tariff: charging at `power_kw` until `energy_kwh` are in the car,
-    then parked until `minutes` are over. `start` is on the clock of the tariff's country."""
+    then parked until `minutes` are over. `start` (naive) is on the clock of the tariff's
+    country."""
     zone = tariff_zone(document)
-    local_start = start.replace(tzinfo=zone) if start.tzinfo is None else start
+    local_start = start.replace(tzinfo=zone)
     total = timedelta(minutes=minutes)
     charging = min(total, timedelta(hours=float(energy_kwh / power_kw))) if power_kw > 0 else total
     parking = total - charging

@@ -16,6 +16,8 @@ from billing.disputes import DisputeError, dispute_decide
 from billing.models import DriverContract
 from billing.money import round_minor
 from billing.reports import BY_MONTH, energy_revenue_report
+from ocpi.modules.cdrs.models import Cdr
+from ocpi.modules.locations.models import Location
 from ocpi.modules.tariffs.models import Tariff
 from portal.staff import selectors
 from portal.staff.forms import (
@@ -64,7 +66,7 @@ def cdr_list(request):
 def _cdr_or_404(cdr_id: int):
     try:
         return selectors.cdr_get(cdr_id=cdr_id)
-    except selectors.Cdr.DoesNotExist:
+    except Cdr.DoesNotExist:
         raise Http404("No such CDR") from None
 
 
@@ -126,7 +128,7 @@ def location_list(request):
 
 @staff_view()
 def location_detail(request, location_pk: int):
-    location = get_object_or_404(selectors.Location, pk=location_pk)
+    location = get_object_or_404(Location, pk=location_pk)
     return render(request, "portal/staff/location_detail.html", {"location": location})
 
 
@@ -192,6 +194,7 @@ def _contract_page(request, contract, *, form=None, token_form=None, status=200)
 
 @staff_view()
 def contract_detail(request, contract_pk: int):
+    """Every staff role reads the contract; saving it (POST) takes operations."""
     contract = get_object_or_404(DriverContract, pk=contract_pk)
     if request.method == "POST":
         return _contract_edit(request, contract)

@@ -12,6 +12,9 @@ _GAVE_UP_HTTP = re.compile(r"failed after \d+ attempt\(s\): HTTP (?P<http>\d{3})
 _GAVE_UP = re.compile(r"failed after \d+ attempt\(s\)")
 _NOT_REGISTERED = re.compile(r"is (?P<status>pending|suspended|closed), not registered")
 _NO_ENDPOINT = re.compile(r"has no (?P<module>\w+) SENDER endpoint")
+# What the HTTP library raises (as the traffic log records it) when no answer came.
+_TIMED_OUT = re.compile(r"^(ReadTimeout|Timeout)\b")
+_UNREACHABLE = re.compile(r"^(ConnectionError|ConnectTimeout|SSLError|ProxyError)\b")
 
 
 def partner_error_in_words(text: str) -> str:
@@ -29,6 +32,10 @@ def _recognised(text: str) -> str | None:
             return _("the partner answered HTTP %(http)s every time we tried") % {
                 "http": match["http"]
             }
+        return _("the partner did not answer")
+    if _TIMED_OUT.search(text):
+        return _("the partner did not answer in time")
+    if _UNREACHABLE.search(text):
         return _("the partner did not answer")
     if match := _NOT_JSON.search(text):
         return _("the partner answered HTTP %(http)s with something that is not OCPI JSON") % {

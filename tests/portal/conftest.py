@@ -2,6 +2,14 @@ import socket
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English, whatever language an earlier request left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -152,11 +152,114 @@ def test_the_tariff_page_says_its_elements_in_words_and_prices_a_simulated_sessi
     url = reverse("staff:tariff", args=[tariff.pk])
     page = client.get(url).content.decode()
     assert "€0.30 per kWh, plus 21% VAT" in page and "from 23:00 to 07:00" in page
+    # 06:30 in Amsterdam, where the tariff's party is (05:30 UTC): still the night rate.
     night = client.get(
-        url, {"start": "2026-03-02T23:30", "minutes": "60", "energy_kwh": "10", "power_kw": "11"}
+        url, {"start": "2026-03-02T06:30", "minutes": "60", "energy_kwh": "10", "power_kw": "11"}
     )
     assert "€3.63" in night.content.decode()  # 10 kWh at 0.30 plus 21 % VAT
     day = client.get(
         url, {"start": "2026-03-02T12:00", "minutes": "60", "energy_kwh": "10", "power_kw": "11"}
     )
     assert "€4.84" in day.content.decode()
+
+
+def test_the_dashboard_shows_each_partners_health_and_month_in_words(finance_client, partner):
+    from django.utils import timezone
+
+    from ocpi.sync.models import SyncState
+
+    now = timezone.now()
+    SyncState.objects.create(
+        connection=partner, module="cdrs", last_run_at=now,
+        last_error="GET https://p.example/cdrs answered HTTP 401, OCPI status 2001: invalid token",
+    )  # fmt: skip
+    PushDelivery.objects.create(
+        connection=partner, module="tokens", method="PUT", url="https://p.example/tokens/1",
+        object_key="token:1", status=PushDelivery.Status.FAILED, attempts=10,
+        last_error="PUT https://p.example/tokens/1 failed after 1 attempt(s): ConnectionError: x",
+    )  # fmt: skip
+    PushDelivery.objects.create(
+        connection=partner, module="locations", method="PUT", url="https://p.example/l/1",
+        object_key="location:1", status=PushDelivery.Status.DELIVERED, delivered_at=now,
+    )  # fmt: skip
+    make_cdr(start=now, cost="12.00", verdict="MISMATCH", our_cost="10.50", source=partner,
+             party=("DE", "ABC"), energy="20")  # fmt: skip
+    make_cdr(start=now, cost="3.00", verdict="MATCH", source=partner, party=("DE", "ABC"))
+
+    response = finance_client.get("/staff/")
+    (health,) = [row for row in response.context["partners"] if row.connection == partner]
+    assert health.month.verdicts == {"MISMATCH": 1, "MATCH": 1}
+    assert health.month.disputed == {"EUR": Decimal("1.50")}
+    assert health.month.energy_kwh == Decimal("30")
+    assert health.failing_deliveries == 1
+    assert [(row.module, bool(row.pull), bool(row.last_push)) for row in health.sync_rows] == [
+        ("cdrs", True, False),
+        ("locations", False, True),
+    ]
+    page = response.content.decode()
+    assert "the partner answered HTTP 401: invalid token" in page
+    assert "1 failing delivery" in page
+    assert f"/staff/cdrs/?party={partner.pk}&amp;verdict=MISMATCH" in page
+
+
+def test_push_now_sends_failed_deliveries_again_and_pull_now_says_why_it_cannot(
+    client, partner, own_parties
+):
+    client.force_login(staff_member(OPERATIONS))
+    failed = PushDelivery.objects.create(
+        connection=partner, module="tokens", method="PUT", url="https://p.example/tokens/1",
+        object_key="token:1", status=PushDelivery.Status.FAILED, attempts=10, last_error="x",
+    )  # fmt: skip
+    response = client.post(f"/partners/{partner.pk}/push/", follow=True)
+    assert "1 waiting or failed deliveries sent again." in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == PushDelivery.Status.PENDING and failed.attempts == 0
+
+    response = client.post(f"/partners/{partner.pk}/pull/", follow=True)
+    assert "The partner offers no module we pull." in response.content.decode()
+
+
+def test_the_traffic_log_is_searched_by_partner_status_request_id_and_text(finance_client, partner):
+    from ocpi import traffic
+    from ocpi.models import TrafficLog
+
+    for status, request_id, url in (
+        (200, "req-ok", "/ocpi/2.2.1/cdrs"),
+        (401, "req-bad", "/ocpi/2.2.1/tokens"),
+    ):
+        traffic.record(
+            direction=TrafficLog.Direction.INBOUND, method="GET", url=url, connection=partner,
+            http_status=status, duration_ms=1, request_id=request_id,
+        )  # fmt: skip
+
+    def found(**query) -> list[str]:
+        page = finance_client.get("/staff/traffic/", query).context["page"]
+        return [entry.request_id for entry in page]
+
+    assert found(status="error") == ["req-bad"]
+    assert found(module="cdrs") == ["req-ok"]
+    assert found(request_id="req-ok") == ["req-ok"]
+    assert found(text="tokens", partner=str(partner.pk)) == ["req-bad"]
+
+
+def test_operations_create_and_edit_a_contract_naming_the_drivers_login(operations_client):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("carla")
+    fields = {"contract_id": "nl-tme-c00000044-d", "name": "Carla", "method": "MARKUP",
+              "markup_percent": "10", "session_fee": "0.25", "vat_rate": "21"}  # fmt: skip
+    unknown = operations_client.post("/staff/drivers/new/", {**fields, "login": "nobody"})
+    assert unknown.status_code == 400
+    assert "No user logs in with this name." in unknown.content.decode()
+
+    created = operations_client.post("/staff/drivers/new/", {**fields, "login": "carla"})
+    contract = DriverContract.objects.get()
+    assert created["Location"] == reverse("staff:contract", args=[contract.pk])
+    assert (contract.contract_id, contract.user.username) == ("NL-TME-C00000044-D", "carla")
+
+    operations_client.post(
+        reverse("staff:contract", args=[contract.pk]),
+        {**fields, "markup_percent": "12", "login": ""},
+    )
+    contract.refresh_from_db()
+    assert contract.markup_percent == Decimal("12") and contract.user is None

@@ -3,6 +3,7 @@ and a fixed number of queries however many CDRs there are."""
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -131,3 +132,16 @@ def test_a_long_report_lists_its_largest_rows_and_totals_them_all(support_client
     assert "60.000 kWh" in page  # the total of all three
     assert "the first 2 of 3" in page
     assert "LOC2" in support_client.get("/staff/reports.csv?by=location").content.decode()
+
+
+def test_chart_labels_are_shortened_to_their_bar_and_the_tooltip_keeps_them_whole():
+    from billing.charts import Bar, bar_chart_svg
+
+    long = "Demo driver (NL-TME-C25988000-T)"
+    svg = bar_chart_svg([Bar(long, Decimal(5)) for _ in range(8)], title="Energy", unit="kWh")
+    labels = re.findall(r'text-anchor="middle" fill="#555555">([^<]*)<', svg)
+    assert len(labels) == 8
+    assert all(
+        label.endswith("\N{HORIZONTAL ELLIPSIS}") and len(label) < len(long) for label in labels
+    )
+    assert svg.count(f"<title>{long}: 5 kWh</title>") == 8
