@@ -3,14 +3,18 @@ their language, and nobody else's."""
 
 import csv
 import io
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.driver.models import DriverProfile
-from tests.portal.driver_seed import PASSWORD, seed_driver
+from tests.portal.driver_seed import PASSWORD, seed_driver, session
 from tests.portal.factories import staff_member
 
 
@@ -81,7 +85,9 @@ def _csv(response) -> list[list[str]]:
 def test_the_report_and_its_csv_have_the_same_totals_for_a_month(dora_client):
     page = dora_client.get("/me/report/?year=2026").content.decode()
     assert "<svg" in page and "Energy per month in 2026" in page
-    assert "January 2026" in page and "49.8 kWh" in page and "€31.75" in page
+    january = re.search(r"January 2026</a></td>(.*?)</tr>", page, re.S).group(1)
+    cells = re.findall(r'class="num">([^<]*)</td>', january)
+    assert cells == ["3", "49.8 kWh", "€31.75"]
     assert "Marktplein, Markt 1, Utrecht" in page
 
     rows = _csv(dora_client.get("/me/report/2026.csv"))
@@ -195,3 +201,29 @@ def test_any_month_or_year_in_the_address_gets_a_page_never_an_error(dora_client
 def test_until_saved_the_proposed_language_is_the_one_being_read(dora_client):
     page = dora_client.get("/me/details/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert '<option value="fr" selected>' in page
+
+
+def test_driver_pages_make_as_many_queries_for_many_sessions_as_for_few(dora_client, dora):
+    pages = ["/me/?month=2026-01", "/me/report/?year=2026", "/me/report/2026.csv", "/me/cards/"]
+
+    def queries() -> list[int]:
+        counts = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert dora_client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    few = queries()
+    for number in range(10, 30):
+        session(
+            dora.contract,
+            number=number,
+            start=datetime(2026, 1, 2, 9, tzinfo=UTC) + timedelta(hours=number),
+            energy="10",
+            station_cost="5.00",
+            excl_vat="5.85",
+            incl_vat="7.08",
+            location=(f"LOC{number}", f"Place {number}", "Street 1", "Town"),
+        )
+    assert queries() == few
