@@ -75,7 +75,9 @@ def driver(transactional_db, own_parties):
     return seed_driver("dora", "NL-TME-C12345678-X")
 
 
-def test_a_driver_reads_a_receipt_and_the_report_and_blocks_a_lost_card(page, journey, driver):
+def test_a_driver_reads_a_receipt_and_the_report_blocks_a_lost_card_and_reads_german(
+    page, journey, driver
+):
     steps = journey("driver")
     page.goto("/login/")
     log_in(page, "dora", PASSWORD)
@@ -104,3 +106,9 @@ def test_a_driver_reads_a_receipt_and_the_report_and_blocks_a_lost_card(page, jo
     expect(page.get_by_text("The card is blocked.")).to_be_visible()
     steps.check("blocked")
     assert not Token.objects.get(pk=driver.tokens[0].pk).valid
+
+    page.get_by_label("Language").select_option("de")
+    page.get_by_role("button", name="Change").click()
+    expect(page.get_by_role("heading", name="Karten und Apps")).to_be_visible()
+    expect(page.get_by_text("Gesperrt").first).to_be_visible()
+    steps.check("german")
