@@ -10,6 +10,7 @@ negative as they are sent). Every report is a fixed number of queries, however m
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import CharField, Count, Func, QuerySet, Sum, Value
@@ -29,28 +30,61 @@ DIMENSIONS = (BY_MONTH, BY_LOCATION, BY_PARTNER, BY_DRIVER)
 OWN = "own"  # the partner key of our own parties' CDRs
 
 
-class LocalMonth(Func):
-    """'YYYY-MM' of a UTC timestamp on the clock of a per-row IANA zone name."""
+class LocalDateText(Func):
+    """A UTC timestamp as text on the clock of a per-row IANA zone name: 'YYYY-MM' or
+    'YYYY-MM-DD', which sort and compare as the dates do."""
 
     output_field = CharField()
     arity = 2
+    postgresql_format = "YYYY-MM-DD"
+    sqlite_format = "%%Y-%%m-%%d"
 
     def as_postgresql(self, compiler, connection, **extra):
         (moment, moment_params), (zone, zone_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
-        sql = f"to_char(({moment}) AT TIME ZONE COALESCE(NULLIF({zone}, ''), 'UTC'), 'YYYY-MM')"
+        sql = (
+            f"to_char(({moment}) AT TIME ZONE COALESCE(NULLIF({zone}, ''), 'UTC'), "
+            f"'{self.postgresql_format}')"
+        )
         return sql, (*moment_params, *zone_params)
 
     def as_sql(self, compiler, connection, **extra):
         moment, moment_params = compiler.compile(self.get_source_expressions()[0])
-        return f"strftime('%%Y-%%m', {moment})", tuple(moment_params)
+        return f"strftime('{self.sqlite_format}', {moment})", tuple(moment_params)
+
+
+class LocalMonth(LocalDateText):
+    postgresql_format = "YYYY-MM"
+    sqlite_format = "%%Y-%%m"
+
+
+# No clock is further than this from UTC: a prefilter on the indexed UTC start that keeps every
+# CDR whose local date or month can match.
+MAX_UTC_OFFSET = timedelta(hours=14)
+
+
+def _zone():
+    """The zone billing priced the CDR in (its location's); empty when it was never priced."""
+    return Coalesce("priced__time_zone", Value(""))
 
 
 def cdrs_with_local_month() -> QuerySet[Cdr]:
-    return Cdr.objects.annotate(
-        local_month=LocalMonth("start_date_time", Coalesce("priced__time_zone", Value("")))
-    )
+    return Cdr.objects.annotate(local_month=LocalMonth("start_date_time", _zone()))
+
+
+def local_period(cdrs: QuerySet[Cdr], *, first: date | None, last: date | None) -> QuerySet[Cdr]:
+    """The CDRs that started from `first` to `last` (inclusive) on their location's clock."""
+    if not first and not last:
+        return cdrs
+    cdrs = cdrs.annotate(local_day=LocalDateText("start_date_time", _zone()))
+    if first:
+        earliest = datetime.combine(first, time.min, tzinfo=UTC) - MAX_UTC_OFFSET
+        cdrs = cdrs.filter(start_date_time__gte=earliest, local_day__gte=first.isoformat())
+    if last:
+        latest = datetime.combine(last, time.max, tzinfo=UTC) + MAX_UTC_OFFSET
+        cdrs = cdrs.filter(start_date_time__lte=latest, local_day__lte=last.isoformat())
+    return cdrs
 
 
 @dataclass(frozen=True)

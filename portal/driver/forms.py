@@ -1,5 +1,7 @@
 """Forms of the driver space."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -22,5 +24,12 @@ class ProfileForm(forms.ModelForm):
         return country
 
 
+# The years the driver space speaks of; a month in the address is 'YYYY-MM' of one of them.
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+MONTH = re.compile(r"2\d{3}-(0[1-9]|1[0-2])")
+
+
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2999, required=False)
+    year = forms.IntegerField(
+        label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False
+    )

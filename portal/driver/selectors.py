@@ -6,6 +6,7 @@ reports (billing.reports.LocalMonth); the sums are computed by PostgreSQL.
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Max, QuerySet, Sum
@@ -13,7 +14,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from billing.models import DriverContract, DriverPrice, PricedCdr
-from billing.reports import cdrs_with_local_month
+from billing.reports import cdrs_with_local_month, local_period
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.tokens.models import Token
 from portal.driver.models import DriverProfile
@@ -32,11 +33,18 @@ def driver_cdrs(*, user) -> QuerySet[Cdr]:
     return cdrs_with_local_month().filter(contract_id__in=_contract_ids(user))
 
 
+def _month_days(month: str) -> tuple[date, date]:
+    """The first and last day of 'YYYY-MM'."""
+    first = date(int(month[:4]), int(month[5:7]), 1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
 def driver_month_sessions(*, user, month: str) -> list[Cdr]:
-    """The sessions of one local month, newest first, with their price and time zone."""
+    """The sessions of one local month ('YYYY-MM'), newest first, with price and time zone."""
+    first, last = _month_days(month)
     return list(
-        driver_cdrs(user=user)
-        .filter(local_month=month)
+        local_period(driver_cdrs(user=user), first=first, last=last)
         .select_related("driver_price", "priced")
         .order_by("-start_date_time", "-id")
     )
@@ -105,7 +113,7 @@ def _row(key: str, label: str, item: dict) -> UsageRow:
 def _year(cdrs: QuerySet, year: int | None) -> QuerySet:
     if year is None:
         return cdrs
-    return cdrs.filter(local_month__gte=f"{year:04d}-01", local_month__lte=f"{year:04d}-12")
+    return local_period(cdrs, first=date(year, 1, 1), last=date(year, 12, 31))
 
 
 def driver_usage_by_month(*, user, year: int | None = None) -> list[UsageRow]:

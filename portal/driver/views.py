@@ -3,7 +3,6 @@ cards and apps (with blocking), billing details and language. Thin views over
 portal.driver.selectors and portal.driver.services; another driver's ids answer 404."""
 
 import csv
-import re
 from decimal import Decimal
 from functools import wraps
 
@@ -23,13 +22,11 @@ from billing.money import round_minor
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.tokens.models import Token
 from portal.driver import selectors
-from portal.driver.forms import ProfileForm, YearForm
+from portal.driver.forms import FIRST_YEAR, LAST_YEAR, MONTH, ProfileForm, YearForm
 from portal.driver.services import driver_profile_save, driver_token_block
 from portal.staff.roles import is_staff_member
 from portal.staff.services import StaffActionError
 from portal.templatetags.portal_format import babel_locale, month_name
-
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def driver_view(view):
@@ -150,6 +147,8 @@ def report(request):
 def report_csv(request, year: int):
     """The year by month as CSV: UTF-8 with BOM, and the separators of the reader's language
     (a decimal comma, as in German, Dutch and French, means a semicolon between fields)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404("No such year")
     rows = selectors.driver_usage_by_month(user=request.user, year=year)
     locale = babel_locale()
     delimiter = ";" if get_decimal_symbol(locale) == "," else ","

@@ -1,7 +1,7 @@
 """Reads of the staff back office. Each page is a fixed number of queries, whatever the data."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_datetime
 
 from billing.cdr_pricing.verdict import Verdict
 from billing.models import DriverContract, PricedCdr
+from billing.reports import local_period
 from ocpi.models import Connection, TrafficLog
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
@@ -25,10 +26,9 @@ ZERO = Decimal(0)
 OWN = "own"
 
 
-def month_start(today: date | None = None) -> datetime:
-    """The first instant of the current month, UTC: the dashboard's period."""
-    today = today or timezone.now().date()
-    return datetime.combine(today.replace(day=1), time.min, tzinfo=UTC)
+def month_start(today: date | None = None) -> date:
+    """The first day of the current month: the dashboard's period, on each location's clock."""
+    return (today or timezone.now().date()).replace(day=1)
 
 
 # The dashboard --------------------------------------------------------------------------------
@@ -71,7 +71,7 @@ class PartnerHealth:
         ]
 
 
-def dashboard(*, since: datetime | None = None) -> list[PartnerHealth]:
+def dashboard(*, since: date | None = None) -> list[PartnerHealth]:
     """Per partner (and our own parties): sync health and this month's CDR figures."""
     since = since or month_start()
     last_failure = PushDelivery.objects.filter(
@@ -109,7 +109,7 @@ def dashboard(*, since: datetime | None = None) -> list[PartnerHealth]:
         if row := rows.get(str(item["connection_id"])):
             row.last_push[item["module"]] = item["at"]
     figures = (
-        Cdr.objects.filter(start_date_time__gte=since)
+        local_period(Cdr.objects.all(), first=since, last=None)
         .order_by()
         .values("source_id", "priced__verdict", "currency")
         .annotate(
@@ -157,10 +157,7 @@ def cdr_list(*, filters: CdrFilters) -> QuerySet[Cdr]:
         cdrs = cdrs.filter(source=None)
     elif filters.party.isdigit():
         cdrs = cdrs.filter(source_id=int(filters.party))
-    if filters.date_from:
-        cdrs = cdrs.filter(start_date_time__gte=_utc_day(filters.date_from))
-    if filters.date_to:
-        cdrs = cdrs.filter(start_date_time__lt=_utc_day(filters.date_to + timedelta(days=1)))
+    cdrs = local_period(cdrs, first=filters.date_from, last=filters.date_to)
     if filters.verdict == "UNPRICED":
         cdrs = cdrs.filter(priced=None)
     elif filters.verdict:
@@ -170,10 +167,6 @@ def cdr_list(*, filters: CdrFilters) -> QuerySet[Cdr]:
     if filters.location:
         cdrs = cdrs.filter(location_id=filters.location.strip().upper())
     return cdrs
-
-
-def _utc_day(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def paginate(queryset, page_number, per_page: int = PAGE_SIZE) -> Page:

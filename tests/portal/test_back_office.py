@@ -263,3 +263,14 @@ def test_operations_create_and_edit_a_contract_naming_the_drivers_login(operatio
     )
     contract.refresh_from_db()
     assert contract.markup_percent == Decimal("12") and contract.user is None
+
+
+def test_the_cdr_list_period_is_on_each_locations_clock(finance_client):
+    # 23:30 UTC on 31 March: already 1 April in Amsterdam, still 31 March in New York.
+    late = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+    amsterdam = make_cdr(start=late, time_zone="Europe/Amsterdam")
+    new_york = make_cdr(start=late, time_zone="America/New_York")
+    april = finance_client.get("/staff/cdrs/", {"date_from": "2026-04-01"}).context["page"]
+    assert [cdr.pk for cdr in april] == [amsterdam.pk]
+    march = finance_client.get("/staff/cdrs/", {"date_to": "2026-03-31"}).context["page"]
+    assert [cdr.pk for cdr in march] == [new_york.pk]

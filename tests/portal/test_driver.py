@@ -192,10 +192,17 @@ def test_an_unpriced_session_says_so(dora_client, dora):
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(month=st.text(max_size=12), year=st.text(max_size=8))
-def test_any_month_or_year_in_the_address_gets_a_page_never_an_error(dora_client, month, year):
+@given(
+    month=st.text(max_size=12) | st.from_regex(r"\A\d{4}-\d{2}\Z"),
+    year=st.text(max_size=8),
+    csv_year=st.integers(min_value=0, max_value=10**9),
+)
+def test_any_month_or_year_in_the_address_gets_a_page_never_an_error(
+    dora_client, month, year, csv_year
+):
     assert dora_client.get("/me/", {"month": month}).status_code == 200
     assert dora_client.get("/me/report/", {"year": year}).status_code == 200
+    assert dora_client.get(f"/me/report/{csv_year}.csv").status_code in (200, 404)
 
 
 def test_until_saved_the_proposed_language_is_the_one_being_read(dora_client):
