@@ -50,10 +50,6 @@ def driver_month_sessions(*, user, month: str) -> list[Cdr]:
     )
 
 
-def driver_latest_month(*, user) -> str | None:
-    return driver_cdrs(user=user).aggregate(latest=Max("local_month"))["latest"]
-
-
 def driver_cdr_get(*, user, cdr_id: int) -> Cdr:
     """One of the driver's CDRs; Cdr.DoesNotExist for anyone else's."""
     return (

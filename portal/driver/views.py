@@ -75,7 +75,7 @@ def sessions(request):
     months = selectors.driver_usage_by_month(user=request.user)
     month = request.GET.get("month", "")
     if not MONTH.fullmatch(month):
-        month = selectors.driver_latest_month(user=request.user) or timezone.now().strftime("%Y-%m")
+        month = months[-1].key if months else timezone.now().strftime("%Y-%m")
     context = {
         "month": month,
         "charges": [
@@ -102,11 +102,11 @@ def receipt(request, cdr_id: int):
 # The energy report ------------------------------------------------------------------------------
 
 
-def _year(request) -> int:
+def _year(request, years: list[int]) -> int:
+    """The year asked for, else the latest the driver charged in, else this one."""
     form = YearForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["year"]:
         return form.cleaned_data["year"]
-    years = selectors.driver_years(user=request.user)
     return years[0] if years else timezone.now().year
 
 
@@ -120,12 +120,13 @@ def _chart(rows, title: str, label) -> str:
 @driver_view
 def report(request):
     """Energy per month and per location for a year: a chart, and its numbers in a table."""
-    year = _year(request)
+    years = selectors.driver_years(user=request.user)
+    year = _year(request, years)
     by_month = selectors.driver_usage_by_month(user=request.user, year=year)
     by_location = selectors.driver_usage_by_location(user=request.user, year=year)
     context = {
         "year": year,
-        "years": selectors.driver_years(user=request.user),
+        "years": years,
         "by_month": by_month,
         "by_location": by_location,
         "totals": selectors.usage_totals(by_month),

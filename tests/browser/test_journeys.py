@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 from billing.disputes import Dispute
 from ocpi.modules.tokens.models import Token
 from portal.staff.roles import FINANCE
-from portal.staff.selectors import month_start
 from tests.browser.conftest import log_in
 from tests.portal.driver_seed import PASSWORD, seed_driver
 from tests.portal.factories import make_cdr, staff_member
@@ -27,8 +26,8 @@ def finance_login(transactional_db):
 
 @pytest.fixture
 def mismatch(transactional_db):
-    """A CDR of this month whose price is 1.50 above ours."""
-    start = min(month_start() + timedelta(minutes=1), timezone.now() - timedelta(seconds=1))
+    """A CDR of this month (it just started) whose price is 1.50 above ours."""
+    start = timezone.now() - timedelta(minutes=5)
     return make_cdr(start=start, cost="12.00", verdict="MISMATCH", our_cost="10.50")
 
 
