@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "chargepoints",
     "billing.invoices",
     "portal",
+    "portal.driver",
     # Login throttling: too many failed logins lock the username and address out for a while.
     "axes",
 ]

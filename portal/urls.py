@@ -48,6 +48,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("portal.staff.urls")),
+    path("me/", include("portal.driver.urls")),
     *password_reset_urls,
     path("", include("portal.web.urls")),
 ]

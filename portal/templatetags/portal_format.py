@@ -9,13 +9,13 @@
 English is written the British way (24-hour clock, day before month).
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from django import template
 from django.utils import translation
 
@@ -109,3 +109,23 @@ def duration(value) -> str:
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+@register.filter
+def month_name(month: str) -> str:
+    """'2026-01' as "January 2026" (en), "Januar 2026" (de): a report's month in words."""
+    try:
+        first = date(int(month[:4]), int(month[5:7]), 1)
+    except (TypeError, ValueError):
+        return month or NOTHING
+    return babel_format_date(first, "LLLL y", locale=babel_locale())
+
+
+@register.filter
+def percent(value) -> str:
+    """A rate in percent (21, 5.5) as the reader writes it: 21% (en), 21 % (de), 5,5 % (fr)."""
+    value = _decimal(value)
+    if value is None:
+        return NOTHING
+    fraction = (value / 100).normalize()
+    return format_percent(fraction, locale=babel_locale(), decimal_quantization=False)

@@ -1,17 +1,9 @@
 """Reads for the portal pages."""
 
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
-from zoneinfo import ZoneInfo
-
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, QuerySet
 
-from billing.models import DriverContract, DriverPrice
 from ocpi.models import Connection, TrafficLog
-from ocpi.modules.cdrs.models import Cdr
-from ocpi.modules.tokens.models import Token
 from ocpi.sync.models import SyncState
 
 TRAFFIC_PAGE_SIZE = 25
@@ -39,55 +31,3 @@ def connection_traffic_page(*, connection: Connection, page_number) -> Page:
 def connection_sync_states(*, connection: Connection) -> QuerySet[SyncState]:
     """How far each module's pull from this partner got, and how its last run went."""
     return SyncState.objects.filter(connection=connection).order_by("module")
-
-
-# The driver's pages -------------------------------------------------------------------------
-
-
-def _contract_ids(user) -> QuerySet:
-    return DriverContract.objects.filter(user=user).values("contract_id")
-
-
-def driver_tokens(*, user) -> QuerySet[Token]:
-    """The tokens our eMSP issued under the user's contracts."""
-    return Token.objects.filter(source=None, contract_id__in=_contract_ids(user)).order_by(
-        "token_type", "ocpi_id"
-    )
-
-
-@dataclass(frozen=True)
-class DriverCharge:
-    started_at: datetime  # in the location's time zone, as the driver saw the clock
-    location: str
-    energy_kwh: Decimal
-    hours: Decimal
-    price: DriverPrice | None  # None until billing has priced the CDR
-
-    @property
-    def duration(self) -> str:
-        minutes = int(self.hours * 60)
-        return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def driver_charges(*, user, limit: int = 50) -> list[DriverCharge]:
-    """The user's most recent charging sessions (their CDRs) with what they pay for each."""
-    cdrs = (
-        Cdr.objects.filter(contract_id__in=_contract_ids(user))
-        .select_related("driver_price", "priced")
-        .order_by("-start_date_time")[:limit]
-    )
-    return [_driver_charge(cdr) for cdr in cdrs]
-
-
-def _driver_charge(cdr: Cdr) -> DriverCharge:
-    where = cdr.document.get("cdr_location") or {}
-    place = ", ".join(filter(None, (where.get("name"), where.get("address"), where.get("city"))))
-    priced = getattr(cdr, "priced", None)
-    zone = ZoneInfo(priced.time_zone) if priced is not None and priced.time_zone else None
-    return DriverCharge(
-        started_at=cdr.start_date_time.astimezone(zone) if zone else cdr.start_date_time,
-        location=place or cdr.location_id,
-        energy_kwh=cdr.total_energy,
-        hours=cdr.total_time,
-        price=getattr(cdr, "driver_price", None),
-    )

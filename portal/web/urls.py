@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from portal.driver.views import LoginView
 from portal.web import invoices, views
 
 app_name = "portal"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("invoices/", invoices.driver_invoices, name="driver-invoices"),

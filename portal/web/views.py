@@ -1,4 +1,4 @@
-"""Partner connections (list, handshake, token A, actions) and the driver's own page."""
+"""Partner connections (list, handshake, token A, actions), and where "/" leads each user."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,14 +30,10 @@ from portal.web.services import ConnectionStateError, connection_resume, connect
 
 @login_required
 def home(request):
-    """Staff go to the back office's dashboard; a driver sees their tokens and sessions."""
+    """Staff go to the back office's dashboard, drivers to their own space."""
     if is_staff_member(request.user):
         return redirect("staff:dashboard")
-    context = {
-        "tokens": selectors.driver_tokens(user=request.user),
-        "charges": selectors.driver_charges(user=request.user),
-    }
-    return render(request, "portal/driver.html", context)
+    return redirect("driver:sessions")
 
 
 def _partners_page(request, *, handshake_form=None, token_a_form=None, issued=None, status=200):

@@ -75,7 +75,7 @@ def test_every_stored_ocpi_object_is_read_only_in_the_admin(admin_client):
 def test_billing_records_open_read_only_without_save_or_delete(admin_client, db):
     from datetime import UTC, datetime
 
-    from tests.portal.factories import make_cdr
+    from tests.support.portal_factories import make_cdr
 
     cdr = make_cdr(start=datetime(2026, 1, 5, tzinfo=UTC), verdict="MISMATCH", our_cost="1")
     page = admin_client.get(f"/admin/billing/pricedcdr/{cdr.pk}/change/").content.decode()

@@ -12,8 +12,8 @@ from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.services import token_save_own
 from ocpi.sync.models import PushDelivery
 from portal.staff.roles import FINANCE, OPERATIONS, SUPPORT
-from tests.conftest import make_connection
-from tests.portal.factories import make_cdr, staff_member
+from tests.support.connections import make_connection
+from tests.support.portal_factories import make_cdr, staff_member
 
 
 @pytest.fixture

@@ -63,7 +63,8 @@ def test_demo_creates_parties_logins_tariffs_locations_and_tokens(db, client):
     assert client.login(request=HttpRequest(), username="staff", password="staff")
     assert client.get("/partners/").status_code == 200
     assert client.login(request=HttpRequest(), username="driver", password="driver")
-    assert "My cards and apps" in client.get("/").content.decode()
+    assert client.get("/")["Location"] == "/me/"
+    assert "Block this card" in client.get("/me/cards/").content.decode()
     assert "Staff login:   staff / staff" in output
     assert "OCPI versions: http://127.0.0.1:8000/ocpi/versions" in output
 

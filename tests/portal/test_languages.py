@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 from django.utils import translation
 
 from portal.staff.roles import SUPPORT
-from tests.portal.factories import make_cdr, staff_member
+from tests.support.portal_factories import make_cdr, staff_member
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 

@@ -18,7 +18,7 @@ from ocpi.modules.tokens.models import Token
 from portal.staff import urls as staff_urls
 from portal.staff.roles import FINANCE, OPERATIONS, ROLES, SUPPORT
 from portal.web import urls as web_urls
-from tests.portal.factories import make_cdr, staff_member
+from tests.support.portal_factories import make_cdr, staff_member
 
 READ = None  # any staff role may
 # (method, URL name, arguments from the objects fixture, the role needed beyond reading)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from billing.reports import BY_DRIVER, BY_LOCATION, BY_MONTH, BY_PARTNER, energy_revenue_report
 from portal.staff.roles import SUPPORT
-from tests.portal.factories import make_cdr, staff_member
+from tests.support.portal_factories import make_cdr, staff_member
 
 
 @pytest.fixture

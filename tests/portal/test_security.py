@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from portal.staff.roles import FINANCE, SUPPORT
-from tests.portal.factories import make_cdr, staff_member
+from tests.support.portal_factories import make_cdr, staff_member
 
 STAFF_PAGES = ["/staff/", "/staff/cdrs/", "/staff/reports/", "/staff/traffic/", "/partners/"]
 

@@ -8,7 +8,7 @@ from django.test import Client
 from billing.invoices import services
 from billing.invoices.models import Document
 from billing.invoices.snapshot import DocumentKind
-from tests.billing.invoices.conftest import cdr_document
+from tests.support.invoices import cdr_document
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from billing.invoices.snapshot import DocumentKind, snapshot_from_json
 from billing.models import DriverPrice
 from billing.money import round_minor
 from ocpi.modules.cdrs.models import Cdr
-from tests.billing.invoices.conftest import cdr_document
+from tests.support.invoices import cdr_document
 
 OCTOBER = services.period_parse("2026-10")
 NOVEMBER = services.period_parse("2026-11")

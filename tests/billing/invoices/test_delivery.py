@@ -10,8 +10,8 @@ from django.core import mail
 from billing.invoices import delivery, services
 from billing.invoices.models import Document, DocumentFile, DocumentLine, NumberCounter
 from billing.invoices.snapshot import DocumentKind
-from tests.billing.invoices.conftest import cdr_document
 from tests.support.invoice_snapshots import domestic_driver
+from tests.support.invoices import cdr_document
 
 OCTOBER = services.period_parse("2026-10")
 

@@ -8,7 +8,7 @@ from django.test import Client
 
 from billing.invoices import services
 from billing.invoices.models import DocumentFile
-from tests.billing.invoices.conftest import cdr_document, driver_account_for
+from tests.support.invoices import cdr_document, driver_account_for
 
 
 @pytest.fixture

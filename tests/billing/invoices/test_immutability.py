@@ -9,8 +9,8 @@ from django.db import DatabaseError, connection, transaction
 
 from billing.invoices import services
 from billing.invoices.models import Document, DocumentFile, DocumentLine, ImmutableDocument
-from tests.billing.invoices.conftest import cdr_document
 from tests.support.invoice_snapshots import domestic_driver
+from tests.support.invoices import cdr_document
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from decimal import Decimal
 from billing.invoices import services
 from billing.invoices.models import Document
 from billing.invoices.snapshot import snapshot_from_json
-from tests.billing.invoices.conftest import cdr_document
+from tests.support.invoices import cdr_document
 
 
 def test_a_run_issues_the_drivers_invoice_with_a_line_per_cdr(driver_account, store_cdr):

@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from billing.invoices import services, tasks
 from billing.invoices.models import Document, DocumentLine, NumberCounter
 from billing.invoices.snapshot import DocumentKind
-from tests.billing.invoices.conftest import driver_account_for, issuer_for
 from tests.support.invoice_snapshots import domestic_driver
+from tests.support.invoices import driver_account_for, issuer_for
 
 ISSUERS = 8
 DOCUMENTS_EACH = 200

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from billing.invoices.models import Document, InvoiceRunItem, VatRate
-from tests.billing.invoices.conftest import cdr_document, driver_account_for, issuer_for
+from tests.support.invoices import cdr_document, driver_account_for, issuer_for
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 ACCOUNTS = 10

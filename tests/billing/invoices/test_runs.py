@@ -19,7 +19,7 @@ from billing.invoices.models import (
     InvoiceRunItem,
 )
 from billing.models import DriverPrice
-from tests.billing.invoices.conftest import cdr_document, driver_account_for
+from tests.support.invoices import cdr_document, driver_account_for
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from billing.invoices import annex, services
 from billing.invoices.models import BillingAccount, Document
 from billing.invoices.snapshot import DocumentKind, TaxCategory, snapshot_from_json
 from ocpi.modules.cdrs.services import cdr_create_own
-from tests.billing.invoices.conftest import cdr_document
+from tests.support.invoices import cdr_document
 
 OCTOBER = services.period_parse("2026-10")
 

@@ -9,7 +9,7 @@ import pytest
 from billing.invoices import services
 from billing.invoices.models import VatRate
 from billing.invoices.snapshot import TaxCategory, snapshot_from_json
-from tests.billing.invoices.conftest import cdr_document, driver_account_for
+from tests.support.invoices import cdr_document, driver_account_for
 
 OCTOBER = services.period_parse("2026-10")
 

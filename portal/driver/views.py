@@ -1,0 +1,254 @@
+"""The driver space: sessions with a receipt each, monthly totals, the energy report and its CSV,
+cards and apps (with blocking), billing details and language. Thin views over
+portal.driver.selectors and portal.driver.services; another driver's ids answer 404."""
+
+import csv
+from decimal import Decimal
+from functools import wraps
+
+from babel.numbers import format_decimal, get_decimal_symbol
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from billing.charts import Bar, bar_chart_svg
+from billing.money import round_minor
+from ocpi.modules.cdrs.models import Cdr
+from ocpi.modules.tokens.models import Token
+from portal.driver import selectors
+from portal.driver.forms import FIRST_YEAR, LAST_YEAR, MONTH, ProfileForm, YearForm
+from portal.driver.services import driver_profile_save, driver_token_block
+from portal.staff.roles import is_staff_member
+from portal.staff.services import StaffActionError
+from portal.templatetags.portal_format import babel_locale, month_name
+
+
+def driver_view(view):
+    """Logged-in users only; staff have the back office and no driver data, so they go there."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if is_staff_member(request.user):
+            return redirect("staff:dashboard")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def remember_language(response, language: str) -> None:
+    """The portal speaks `language` from the next request on (Django's language cookie)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; a driver's saved language is switched on as they come in."""
+
+    template_name = "portal/login.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = selectors.saved_language(user=form.get_user())
+        if language:
+            remember_language(response, language)
+        return response
+
+
+# Sessions and receipts --------------------------------------------------------------------------
+
+
+@driver_view
+def sessions(request):
+    """The sessions of one month (the latest with any by default) and the monthly totals."""
+    months = selectors.driver_usage_by_month(user=request.user)
+    month = request.GET.get("month", "")
+    if not MONTH.fullmatch(month):
+        month = months[-1].key if months else timezone.now().strftime("%Y-%m")
+    context = {
+        "month": month,
+        "charges": [
+            selectors.driver_receipt(cdr=cdr)
+            for cdr in selectors.driver_month_sessions(user=request.user, month=month)
+        ],
+        "month_totals": [row for row in months if row.key == month],
+        "months": list(reversed(months))[: selectors.RECENT_MONTHS],
+    }
+    return render(request, "portal/driver/sessions.html", context)
+
+
+@driver_view
+def receipt(request, cdr_id: int):
+    try:
+        cdr = selectors.driver_cdr_get(user=request.user, cdr_id=cdr_id)
+    except Cdr.DoesNotExist:
+        raise Http404("No such session") from None
+    return render(
+        request, "portal/driver/receipt.html", {"receipt": selectors.driver_receipt(cdr=cdr)}
+    )
+
+
+# The energy report ------------------------------------------------------------------------------
+
+
+def _year(request, years: list[int]) -> int:
+    """The year asked for, else the latest the driver charged in, else this one."""
+    form = YearForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["year"]:
+        return form.cleaned_data["year"]
+    return years[0] if years else timezone.now().year
+
+
+def _chart(rows, title: str, label) -> str:
+    # bar_chart_svg escapes every text it writes.
+    return mark_safe(
+        bar_chart_svg([Bar(label(row), row.energy_kwh) for row in rows], title=title, unit="kWh")
+    )
+
+
+@driver_view
+def report(request):
+    """Energy per month and per location for a year: a chart, and its numbers in a table."""
+    years = selectors.driver_years(user=request.user)
+    year = _year(request, years)
+    by_month = selectors.driver_usage_by_month(user=request.user, year=year)
+    by_location = selectors.driver_usage_by_location(user=request.user, year=year)
+    context = {
+        "year": year,
+        "years": years,
+        "by_month": by_month,
+        "by_location": by_location,
+        "totals": selectors.usage_totals(by_month),
+        "month_chart": _chart(
+            by_month,
+            _("Energy per month in %(year)s") % {"year": year},
+            lambda row: month_name(row.key)[:3],
+        ),
+        "location_chart": _chart(
+            by_location[:8],
+            _("Energy per charging location in %(year)s") % {"year": year},
+            lambda row: row.label.split(",")[0][:16],
+        ),
+    }
+    return render(request, "portal/driver/report.html", context)
+
+
+@driver_view
+def report_csv(request, year: int):
+    """The year by month as CSV: UTF-8 with BOM, and the separators of the reader's language
+    (a decimal comma, as in German, Dutch and French, means a semicolon between fields)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404("No such year")
+    rows = selectors.driver_usage_by_month(user=request.user, year=year)
+    locale = babel_locale()
+    delimiter = ";" if get_decimal_symbol(locale) == "," else ","
+
+    def decimal(value: Decimal, places: int) -> str:
+        return format_decimal(value, format="0." + "0" * places, locale=locale)
+
+    def money(value: Decimal, currency: str) -> str:
+        # Rounded as the page's money filter rounds: half-up to the currency's minor unit.
+        rounded = round_minor(value, currency)
+        return decimal(rounded, max(-rounded.as_tuple().exponent, 0))
+
+    def line(first: str, row) -> list:
+        return [
+            first,
+            row.currency,
+            row.sessions,
+            decimal(row.energy_kwh, 3),
+            money(row.excl_vat, row.currency),
+            money(row.vat, row.currency),
+            money(row.incl_vat, row.currency),
+        ]
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="charging-{year}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=delimiter)
+    writer.writerow(
+        [
+            _("Month"),
+            _("Currency"),
+            _("Sessions"),
+            _("Energy (kWh)"),
+            _("Excl. VAT"),
+            _("VAT"),
+            _("Incl. VAT"),
+        ]
+    )
+    for row in rows:
+        writer.writerow(line(row.key, row))
+    for total in selectors.usage_totals(rows):
+        writer.writerow(line(_("Total"), total))
+    return response
+
+
+# Cards and apps ---------------------------------------------------------------------------------
+
+
+@driver_view
+def cards(request):
+    return render(
+        request, "portal/driver/cards.html", {"tokens": selectors.driver_tokens(user=request.user)}
+    )
+
+
+@driver_view
+def card_block(request, token_id: int):
+    """GET asks to confirm; POST blocks the card and tells every CPO we roam with."""
+    try:
+        token = selectors.driver_token_get(user=request.user, token_id=token_id)
+    except Token.DoesNotExist:
+        raise Http404("No such card") from None
+    if request.method != "POST":
+        return render(request, "portal/driver/card_block.html", {"token": token})
+    try:
+        driver_token_block(user=request.user, token_id=token.pk)
+    except StaffActionError:
+        messages.error(request, _("The card could not be blocked. Please call customer service."))
+    else:
+        messages.success(
+            request, _("The card is blocked. Charging stations we roam with refuse it from now on.")
+        )
+    return redirect("driver:cards")
+
+
+# Billing details and language -------------------------------------------------------------------
+
+
+@driver_view
+def profile(request):
+    current = selectors.driver_profile(user=request.user)
+    if request.method != "POST":
+        # Until the driver saves one, the language they are reading in is the one proposed.
+        language = current.language if current.pk else translation.get_language()
+        form = ProfileForm(
+            instance=current, initial={"email": request.user.email, "language": language}
+        )
+        return _profile_page(request, form)
+    form = ProfileForm(request.POST, instance=current)
+    if not form.is_valid():
+        return _profile_page(request, form, status=400)
+    saved = driver_profile_save(user=request.user, **form.cleaned_data)
+    translation.activate(saved.language)
+    messages.success(request, _("Your details are saved."))
+    response = redirect("driver:profile")
+    remember_language(response, saved.language)
+    return response
+
+
+def _profile_page(request, form, status=200):
+    context = {"form": form, "contracts": selectors.driver_contracts(user=request.user)}
+    return render(request, "portal/driver/profile.html", context, status=status)
