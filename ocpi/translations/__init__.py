@@ -57,6 +57,8 @@ class Context:
     warnings: list[str] = field(default_factory=list)
     # Our party on the connection; looked up when first needed (party_speaking_2_1_1).
     our: OwnParty | None = None
+    # The partner's (country_code, party_id); by default its connection's one party.
+    partner: tuple[str, str] | None = None
     location: Callable[[str, str, str], dict | None] | None = None
     token_by_contract: Callable[[str], dict | None] | None = None
     token_by_uid: Callable[[str, str], dict | None] | None = None
@@ -81,6 +83,8 @@ class Context:
 
     def partner_party(self) -> tuple[str, str]:
         """The partner's (country_code, party_id): a 2.1.1 connection has one party."""
+        if self.partner is not None:
+            return self.partner
         party = self.connection.parties.order_by("id").first() if self.connection else None
         return (party.country_code, party.party_id) if party else ("", "")
 

@@ -36,6 +36,7 @@ LOST = {
         "home_charging_compensation",
     },
     "CdrLocation": {"state"},
+    "Price": {"incl_vat"},
     "ChargingPeriod": {"tariff_id"},
     "Token": {"group_id", "default_profile_type", "energy_contract"},
 }
