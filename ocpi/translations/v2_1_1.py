@@ -97,9 +97,11 @@ def _price_number(price) -> float | int | None:
 
 
 def _price_up(value, context: Context, where: str):
-    holder = {"value": value}
-    _number(holder, "value", context, where)
-    return {"excl_vat": holder["value"]} if isinstance(holder["value"], int | float) else value
+    """2.1.1's plain number as a 2.2.1 Price (the amount excluding VAT)."""
+    holder = {"total_cost": value}
+    _number(holder, "total_cost", context, where)
+    amount = holder["total_cost"]
+    return {"excl_vat": amount} if isinstance(amount, int | float) else value
 
 
 # Locations --------------------------------------------------------------------------------------
