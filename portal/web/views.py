@@ -115,6 +115,7 @@ def partner(request, connection_id: int):
         ),
         "sync_states": selectors.connection_sync_states(connection=connection),
         "deliveries": recent_push_deliveries(connection=connection),
+        "warnings": selectors.connection_warnings(connection=connection),
     }
     return render(request, "portal/partner.html", context)
 

@@ -114,3 +114,19 @@ def test_a_partner_url_with_a_doubled_slash_is_called_with_one(
     assert [r["path"] for r in emsp.requests] == ["/emsp/locations/NL/TMC/LOC1"]
     assert warnings_of("out") == ["URL path '//emsp/locations/NL/TMC/LOC1': a doubled slash"]
     assert json.loads(TrafficLog.objects.get().request_body) == document
+
+
+def test_the_staff_see_the_quirks_a_partner_causes_on_its_page(partner, partner_client):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    document = {**our_location_document(), "country_code": "DE", "party_id": "ABC", "name": None}
+    put(partner_client, "/ocpi/2.2.1/emsp/locations/DE/ABC/LOC1", document)
+    staff = Client()
+    staff.force_login(get_user_model().objects.create_user("ops", password="pw", is_staff=True))
+
+    page = staff.get(f"/partners/{partner.pk}/").content.decode()
+
+    assert "Warnings" in page
+    assert "name: null for an absent field" in page
+    assert "PUT /ocpi/2.2.1/emsp/locations/DE/ABC/LOC1" in page
