@@ -37,6 +37,9 @@ class ModuleTranslation:
     reply_kind: Callable[[str, list[str], str], Kind | None]
     down: dict[str, Convert]  # kind name -> 2.2.1 to the partner's version
     up: dict[str, Convert]  # kind name -> the partner's version to 2.2.1
+    # The kind whose PATCH the version has and our receiver lacks (2.1.1 tariffs): the patch is
+    # applied to the stored object here and the whole object PUT.
+    patched_by_put: str | None = None
 
 
 def party_speaking_2_1_1() -> OwnParty | None:
@@ -149,6 +152,27 @@ def request_up(*, version: str, path: str, method: str, document, context: Conte
     context.parts = parts
     kind = translation.request_kind(role, parts, method)
     return _convert(translation, kind, "up", document, context, method)
+
+
+def patched_by_put(*, version: str, path: str) -> bool:
+    """Whether a PATCH of `path` under /ocpi/<version>/ is applied as a PUT of the whole object."""
+    found = _ours(version, path) if version != VERSION else None
+    return bool(found and found[0].patched_by_put and len(found[2]) == 3)
+
+
+def patch_applied(*, version: str, path: str, patch, context: Context):
+    """The stored object under `path` (/{country_code}/{party_id}/{id}) in the version's shape,
+    with the patch applied; the patch as it is when nothing is stored."""
+    from ocpi.objects import object_key
+
+    found = registry.endpoint_at(version, path)
+    declared, _, parts = found
+    stored = declared.model().objects.filter(**object_key(*parts)).first()
+    if stored is None or not isinstance(patch, dict):
+        return patch
+    translation = declared.translation(version)
+    down = translation.down[translation.patched_by_put](stored.document, context, False)
+    return {**down, **patch}
 
 
 def reply_down(*, version: str, path: str, method: str, data, context: Context):

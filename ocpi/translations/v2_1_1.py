@@ -244,6 +244,7 @@ TARIFFS = ModuleTranslation(
     reply_kind=object_kind("Tariff"),
     down={"Tariff": tariff_down},
     up={"Tariff": tariff_up},
+    patched_by_put="Tariff",  # a 2.1.1 receiver takes PATCH of a tariff
 )
 
 

@@ -33,6 +33,8 @@ class OcpiMiddleware:
         request.ocpi_warnings = []
         _tolerate_doubled_slashes(request)
         version, path = version_and_path(request.path)
+        method = request.method
+        _patch_by_put(request, version, path)
         request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
         correlation_id = request.headers.get("X-Correlation-ID") or request_id
         request.ocpi_connection = None
@@ -72,7 +74,7 @@ class OcpiMiddleware:
         try:
             traffic.record(
                 direction=TrafficLog.Direction.INBOUND,
-                method=request.method,
+                method=method,
                 url=request.get_full_path(),
                 connection=request.ocpi_connection,
                 http_status=response.status_code,
@@ -102,6 +104,18 @@ def _tolerate_doubled_slashes(request) -> None:
     if path_info != request.path_info:
         request.path_info = path_info
         request.path = collapsed_path(request.path, [])
+
+
+def _patch_by_put(request, version: str, path: str) -> None:
+    """A PATCH the partner's version has and our receiver lacks goes to the view as a PUT of the
+    patched object (the parser applies the patch: ocpi.translations.patch_applied)."""
+    if request.method != "PATCH" or version == VERSION or version not in VERSIONS:
+        return
+    from ocpi.translations import patched_by_put
+
+    if patched_by_put(version=version, path=path):
+        request.method = "PUT"
+        request.ocpi_patch_by_put = True
 
 
 def _answer_in_version(request, response, version: str, path: str) -> None:

@@ -82,7 +82,7 @@ class OcpiJSONParser(JSONParser):
 def accepted_body(request, raw: bytes, data):
     """The body as our services read it: known quirks tolerated (each noted on the request, for
     its traffic log line) and, on another OCPI version than ours, translated to 2.2.1."""
-    from ocpi.translations import Context, request_up
+    from ocpi.translations import Context, patch_applied, request_up
 
     warnings = request_warnings(request)
     if b"null" in raw:
@@ -90,6 +90,8 @@ def accepted_body(request, raw: bytes, data):
     note_lower_case_ids(data, warnings)
     version, path = version_and_path(request.path)
     context = Context(connection=request.auth, params=request.query_params, warnings=warnings)
+    if getattr(getattr(request, "_request", request), "ocpi_patch_by_put", False):
+        data = patch_applied(version=version, path=path, patch=data, context=context)
     return request_up(
         version=version, path=path, method=request.method, document=data, context=context
     )

@@ -106,3 +106,22 @@ def test_2_1_1_answers_carry_no_request_ids(old_client):
     assert response.json()["status_code"] == 1000
     assert "X-Request-ID" not in response
     assert TrafficLog.objects.get().url == f"{BASE}/cpo/locations"
+
+
+def test_a_2_1_1_receiver_takes_a_patch_of_a_tariff(old_client):
+    put(old_client, f"{BASE}/emsp/tariffs/DE/OLD/TARIFF-211", document_2_1_1("tariff"))
+    patch = {
+        "elements": [{"price_components": [{"type": "TIME", "price": "2.50", "step_size": 300}]}],
+        "last_updated": "2026-03-05T08:00:00Z",
+    }
+
+    response = old_client.patch(
+        f"{BASE}/emsp/tariffs/DE/OLD/TARIFF-211", json.dumps(patch), content_type="application/json"
+    )
+
+    assert response.json()["status_code"] == 1000, response.content
+    stored = Tariff.objects.get().document
+    assert stored["elements"][0]["price_components"][0]["price"] == 2.5
+    assert stored["tariff_alt_text"] == document_2_1_1("tariff")["tariff_alt_text"]
+    assert stored["last_updated"] == "2026-03-05T08:00:00Z"
+    assert TrafficLog.objects.order_by("id").last().method == "PATCH"
