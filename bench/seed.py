@@ -11,7 +11,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django.setup()
 
-from ocpi.credentials.services import ensure_own_parties  # noqa: E402
+from ocpi.credentials.services import own_parties_ensure  # noqa: E402
 from ocpi.models import Connection, ConnectionParty  # noqa: E402
 from ocpi.modules.locations.models import Location  # noqa: E402
 from ocpi.tokens import new_token  # noqa: E402
@@ -59,7 +59,7 @@ def location_document(index: int) -> dict:
 
 
 def main() -> None:
-    ensure_own_parties()
+    own_parties_ensure()
     stamp = datetime(2024, 1, 1, tzinfo=UTC)
     Location.objects.bulk_create(
         [

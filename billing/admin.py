@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
 from billing import services
-from billing.cdr_pricing.verdict import COST_TOTALS
 from billing.models import DriverContract, DriverPrice, PricedCdr
+from billing.money import COST_TOTALS
 
 BREAKDOWN_COLUMNS = (
     ("period", "Period"),

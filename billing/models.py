@@ -5,13 +5,15 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from billing.cdr_pricing.verdict import Verdict
+from billing.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from billing.pricing import PricingInputError, compile_tariff
 
 
 def money_field(**options) -> models.DecimalField:
     """An amount as OCPI states it: 4 decimals."""
-    return models.DecimalField(max_digits=16, decimal_places=4, **options)
+    return models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **options
+    )
 
 
 class PricedCdr(models.Model):
@@ -25,6 +27,13 @@ class PricedCdr(models.Model):
         EMBEDDED = "EMBEDDED", "Tariffs in the CDR"
         STORED = "STORED", "Stored tariff versions valid at the CDR start"
         NONE = "NONE", "No tariff"
+
+    class Verdict(models.TextChoices):
+        """Our price against the partner's: within one minor unit is a match."""
+
+        MATCH = "MATCH", "Match"
+        MISMATCH = "MISMATCH", "Mismatch"
+        UNPRICEABLE = "UNPRICEABLE", "Unpriceable"
 
     cdr = models.OneToOneField(
         "ocpi_cdrs.Cdr", primary_key=True, on_delete=models.CASCADE, related_name="priced"

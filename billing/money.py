@@ -13,8 +13,10 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 OCPI_PLACES = Decimal("0.0001")
 
-# Money columns: one precision everywhere an amount is stored.
-MONEY_MAX_DIGITS = 16
+# Money columns: one precision everywhere an amount is stored. 18 digits hold what OCPI
+# validation accepts (below 10**13, 4 decimals; ocpi/validation.py NUMBER_LIMIT) and the
+# difference of two such amounts, as the CDR columns do.
+MONEY_MAX_DIGITS = 18
 MONEY_DECIMAL_PLACES = 4
 
 # The cost totals a CDR carries besides `total_cost`, in the order the spec lists them.

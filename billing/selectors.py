@@ -10,7 +10,6 @@ import orjson
 from django.db.models import Max, Min, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from billing.cdr_pricing.verdict import Verdict
 from billing.models import DriverContract, PricedCdr
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
@@ -126,7 +125,7 @@ def cdrs_without_tariff(*, country_code: str, party_id: str) -> QuerySet[Cdr]:
     return Cdr.objects.filter(
         country_code=country_code.upper(),
         party_id=party_id.upper(),
-        priced__verdict=Verdict.UNPRICEABLE,
+        priced__verdict=PricedCdr.Verdict.UNPRICEABLE,
         priced__tariff_source=PricedCdr.TariffSource.NONE,
     )
 

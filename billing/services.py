@@ -121,7 +121,7 @@ def _reprice_id_range(since, country_code, party_id, batch_size, first_id, last_
         connections.close_all()
 
 
-def price_own_cdr_document(document: dict, *, tz: str | None = None) -> dict:
+def cdr_document_price(document: dict, *, tz: str | None = None) -> dict:
     """Our CPO's CDR with its cost totals computed by our engine, before it is stored and sent.
 
     Tariffs: the CDR's own, else our stored tariff versions valid at its start. Time zone: `tz`,
@@ -138,9 +138,9 @@ def price_own_cdr_document(document: dict, *, tz: str | None = None) -> dict:
 
 __all__ = [
     "UnpriceableCdr",
+    "cdr_document_price",
     "cdr_price",
     "cdrs_price",
     "cdrs_reprice",
-    "price_own_cdr_document",
     "tariff_waiting_cdrs_price",
 ]

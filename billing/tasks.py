@@ -3,8 +3,6 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from billing import services
-
 # Celery options of the pricing tasks: a database that is briefly unavailable prices them later.
 DATABASE_RETRIES = {
     "autoretry_for": (DatabaseError,),
@@ -18,10 +16,14 @@ DATABASE_RETRIES = {
 @shared_task(**DATABASE_RETRIES)
 def cdr_price_task(cdr_id: int) -> None:
     """Price a stored CDR; pricing again replaces the previous result."""
-    services.cdr_price(cdr_id=cdr_id)
+    from billing.services import cdr_price
+
+    cdr_price(cdr_id=cdr_id)
 
 
 @shared_task(**DATABASE_RETRIES)
 def tariff_waiting_cdrs_price_task(tariff_pk: int) -> None:
     """Price the CDRs left unpriceable for want of a tariff that is now stored."""
-    services.tariff_waiting_cdrs_price(tariff_pk=tariff_pk)
+    from billing.services import tariff_waiting_cdrs_price
+
+    tariff_waiting_cdrs_price(tariff_pk=tariff_pk)

@@ -12,9 +12,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils.dateparse import parse_datetime
 
-from billing.services import price_own_cdr_document
+from billing.cdr_pricing.pricer import cdr_tariffs
+from billing.invoices.services import cdr_statement_reference
+from billing.services import cdr_document_price
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.services import cdr_create_own
 from ocpi.modules.chargingprofiles.models import ChargingProfileRequest
@@ -28,17 +29,13 @@ from ocpi.modules.locations.selectors import find_connector, find_evse, own_loca
 from ocpi.modules.locations.services import evse_status_set_own
 from ocpi.modules.sessions.selectors import own_session
 from ocpi.modules.sessions.services import session_patch_own, session_save_own
-from ocpi.modules.tariffs.selectors import tariffs_for_cdr
-from ocpi.modules.tokens.services import authorize_token_remotely
+from ocpi.modules.tokens.services import token_authorize_remotely
+from ocpi.timestamps import format_timestamp, parse_timestamp
 from ocpi.transport.exceptions import UnknownObject
 
 # Without a tariff on the connector, sessions are stated (free of charge) in this currency.
 DEFAULT_CURRENCY = "EUR"
 FOUR_DECIMALS = Decimal("0.0001")
-
-
-def ocpi_time(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def ocpi_number(value: Decimal) -> float:
@@ -107,7 +104,7 @@ def token_authorization_requested(
             if evse is None:
                 raise UnknownObject(f"Unknown EVSE {evse_uid} at location {location_id}")
             location_references.setdefault("evse_uids", []).append(evse["uid"])
-    return authorize_token_remotely(
+    return token_authorize_remotely(
         party=party, token_uid=token_uid, token_type=token_type, location=location_references
     )
 
@@ -143,7 +140,7 @@ def session_started(
         "country_code": party.country_code,
         "party_id": party.party_id,
         "id": session_id,
-        "start_date_time": ocpi_time(started_at),
+        "start_date_time": format_timestamp(started_at),
         "kwh": 0,
         "cdr_token": {
             name: token[name] for name in ("country_code", "party_id", "uid", "type", "contract_id")
@@ -155,7 +152,7 @@ def session_started(
         "currency": tariffs[0]["currency"] if tariffs else DEFAULT_CURRENCY,
         "charging_periods": [],
         "status": "ACTIVE",
-        "last_updated": ocpi_time(started_at),
+        "last_updated": format_timestamp(started_at),
     }
     if authorization_reference:
         document["authorization_reference"] = authorization_reference
@@ -188,9 +185,9 @@ def session_ended(
     ended_at = _whole_seconds(ended_at)
     session = _active_session(party, session_id)
     patch = _period_patch(session.document, ended_at, Decimal(energy_kwh)) or {
-        "last_updated": ocpi_time(ended_at)
+        "last_updated": format_timestamp(ended_at)
     }
-    patch.update({"status": "COMPLETED", "end_date_time": ocpi_time(ended_at)})
+    patch.update({"status": "COMPLETED", "end_date_time": format_timestamp(ended_at)})
     with transaction.atomic():
         completed = session_patch_own(party=party, session_id=session_id, patch=patch)
         document = completed.instance.document
@@ -213,7 +210,7 @@ def _active_session(party: OwnParty, session_id: str):
 
 
 def _period_patch(session: dict, at: datetime, energy_kwh: Decimal) -> dict | None:
-    previous_at = parse_datetime(session["last_updated"])
+    previous_at = parse_timestamp(session["last_updated"], "last_updated")
     if at <= previous_at:
         return None
     energy = energy_kwh - Decimal(str(session["kwh"]))
@@ -230,17 +227,17 @@ def _period_patch(session: dict, at: datetime, energy_kwh: Decimal) -> dict | No
         "charging_periods": [
             {"start_date_time": session["last_updated"], "dimensions": dimensions}
         ],
-        "last_updated": ocpi_time(at),
+        "last_updated": format_timestamp(at),
     }
 
 
 def _tariffs(party: OwnParty, where: dict, at: datetime) -> list[dict]:
     """Our tariffs for a connector as they were at `at`."""
-    return tariffs_for_cdr(
+    return cdr_tariffs(
         cdr={
             "country_code": party.country_code,
             "party_id": party.party_id,
-            "start_date_time": ocpi_time(at),
+            "start_date_time": format_timestamp(at),
             "cdr_location": where,
         }
     )
@@ -248,8 +245,8 @@ def _tariffs(party: OwnParty, where: dict, at: datetime) -> list[dict]:
 
 def _cdr_document(party: OwnParty, session: dict) -> dict:
     """The CDR of a completed session: its periods, location, tariffs and priced totals."""
-    start = parse_datetime(session["start_date_time"])
-    end = parse_datetime(session["end_date_time"])
+    start = parse_timestamp(session["start_date_time"], "start_date_time")
+    end = parse_timestamp(session["end_date_time"], "end_date_time")
     location = own_location(party=party, location_id=session["location_id"]).document
     evse = find_evse(location, session["evse_uid"]) or {}
     connector = find_connector(evse, session["connector_id"]) or {}
@@ -304,9 +301,13 @@ def _cdr_document(party: OwnParty, session: dict) -> dict:
     }
     if session.get("authorization_reference"):
         cdr["authorization_reference"] = session["authorization_reference"]
+    # The settlement statement the eMSP will get this CDR on: known now, as CDRs never change.
+    cdr["invoice_reference_id"] = cdr_statement_reference(
+        cpo=party.code, document=cdr, time_zone=location.get("time_zone")
+    )
     tariffs = _tariffs(party, cdr_location, start)
     if not tariffs:
         cdr["total_cost"] = {"excl_vat": 0, "incl_vat": 0}
         return cdr
     cdr["tariffs"] = tariffs
-    return price_own_cdr_document(cdr, tz=location.get("time_zone") or None)
+    return cdr_document_price(cdr, tz=location.get("time_zone") or None)

@@ -17,7 +17,6 @@ from decimal import Decimal
 from celery import current_app
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from chargepoints import callbacks
 from ocpi.chargepoint_port import ChargePointAdapter, Outcome
@@ -28,6 +27,7 @@ from ocpi.modules.commands.models import Command
 from ocpi.modules.commands.selectors import reservation_is_active
 from ocpi.modules.locations.selectors import find_connector, find_evse, own_location
 from ocpi.modules.sessions.selectors import own_session
+from ocpi.timestamps import format_timestamp, parse_timestamp
 
 INOPERATIVE = {"INOPERATIVE", "OUTOFORDER", "REMOVED", "UNKNOWN"}
 
@@ -131,7 +131,7 @@ class SimulatorAdapter(ChargePointAdapter):
         return Outcome(
             "ACCEPTED",
             profile={
-                "start_date_time": callbacks.ocpi_time(self.clock()),
+                "start_date_time": format_timestamp(self.clock()),
                 "charging_profile": {**profile, "duration": duration} if duration else profile,
             },
         )
@@ -155,18 +155,20 @@ class SimulatorAdapter(ChargePointAdapter):
         return min(self.power_kw, Decimal(str(watts)) / 1000) if watts else self.power_kw
 
     def energy_at(self, party: OwnParty, session: dict, at: datetime) -> Decimal:
-        hours = Decimal((at - parse_datetime(session["start_date_time"])).total_seconds()) / 3600
+        started = parse_timestamp(session["start_date_time"], "start_date_time")
+        hours = Decimal((at - started).total_seconds()) / 3600
         return min(self.power(party, session) * max(hours, Decimal(0)), self.battery_kwh)
 
     def full_at(self, party: OwnParty, session: dict) -> datetime:
         hours = self.battery_kwh / self.power(party, session)
-        return parse_datetime(session["start_date_time"]) + timedelta(seconds=int(hours * 3600))
+        started = parse_timestamp(session["start_date_time"], "start_date_time")
+        return started + timedelta(seconds=int(hours * 3600))
 
     def bring_up_to_date(self, party: OwnParty, session: dict, until: datetime) -> Decimal:
         """Report the moment the car became full if it lies before `until`, so that charging
         and parking fall in separate periods; returns the energy at `until`."""
         full_at = self.full_at(party, session)
-        if parse_datetime(session["last_updated"]) < full_at < until:
+        if parse_timestamp(session["last_updated"], "last_updated") < full_at < until:
             callbacks.meter_values(
                 party=party, session_id=session["id"], at=full_at, energy_kwh=self.battery_kwh
             )

@@ -1,5 +1,5 @@
-"""Admin for the OCPI core: our parties, partner connections and the traffic log, and how the
-modules' admins show a stored OCPI document (pretty_document).
+"""Admin for the OCPI core: our parties, partner connections and the traffic log, and the base
+of every module's admin of stored OCPI objects (OcpiObjectAdmin).
 
 Tokens never appear here: a connection stores only the hash of the partner's token and the
 encrypted token we send, and neither field is shown or editable.
@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ocpi.models import Connection, ConnectionParty, OwnParty, TrafficLog
+from ocpi.models import Connection, ConnectionParty, OwnParty, PartyMove, TrafficLog
 
 
 def pretty_document(obj) -> str:
@@ -27,6 +27,45 @@ def pretty_document(obj) -> str:
 pretty_document.short_description = "document"
 
 
+class OcpiObjectAdmin(admin.ModelAdmin):
+    """A stored OCPI object, read only: it changes over OCPI or through its module's services,
+    never by hand. Every module lists the key, its own `columns`, last_updated and the source,
+    and shows the same around its own `details` (its columns unless it names others), with the
+    document last."""
+
+    KEY = ["country_code", "party_id", "ocpi_id"]
+    columns: list = []
+    details: list | None = None
+    list_filter = ["country_code", "party_id", "source"]
+    search_fields = ["ocpi_id", "party_id"]
+    date_hierarchy = "last_updated"
+    list_select_related = ["source"]
+
+    def get_list_display(self, request):
+        return [*self.KEY, *self.columns, "last_updated", "source"]
+
+    def get_fields(self, request, obj=None):
+        details = self.columns if self.details is None else self.details
+        return [
+            *self.KEY,
+            *details,
+            "last_updated",
+            "source",
+            "created_at",
+            "updated_at",
+            pretty_document,
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(OwnParty)
 class OwnPartyAdmin(admin.ModelAdmin):
     list_display = ["code", "role", "name", "website"]
@@ -35,9 +74,17 @@ class OwnPartyAdmin(admin.ModelAdmin):
 
 
 class ConnectionPartyInline(admin.TabularInline):
+    """Read-only: parties change by the partner's credentials or by a recorded move
+    (ocpi_move_party, the partner page), never by hand."""
+
     model = ConnectionParty
     extra = 0
-    fields = ["country_code", "party_id", "role", "business_details"]
+    fields = ["country_code", "party_id", "role", "business_details", "released_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Connection)
@@ -112,4 +159,25 @@ class TrafficLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartyMove)
+class PartyMoveAdmin(admin.ModelAdmin):
+    """Read-only: the record of parties staff moved between connections (ocpi_move_party, or
+    the partner page of the portal)."""
+
+    list_display = ["moved_at", "code", "role", "from_connection", "to_connection", "moved_by"]
+    list_filter = ["role", "to_connection"]
+    search_fields = ["country_code", "party_id", "reason", "moved_by"]
+    date_hierarchy = "moved_at"
+    list_select_related = ["from_connection", "to_connection"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

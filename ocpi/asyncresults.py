@@ -118,12 +118,7 @@ def send_request(
     response = response_serializer(data=reply.data if isinstance(reply.data, dict) else {})
     if not response.is_valid():
         expected = response_serializer.__name__.removesuffix("In")
-        return (
-            {},
-            reply.ocpi_status,
-            f"HTTP {reply.http_status}, OCPI status {reply.ocpi_status}: "
-            f"{reply.status_message or f'no {expected} in the answer'}",
-        )
+        return {}, reply.ocpi_status, f"{reply.summary} (no valid {expected} in the answer)"
     return response.validated_data, reply.ocpi_status, ""
 
 

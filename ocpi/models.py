@@ -1,6 +1,8 @@
 """Our own OCPI parties, the partner connections and the traffic log."""
 
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from ocpi import tokens
@@ -126,8 +128,10 @@ class Connection(models.Model):
         return None
 
     def owns_party(self, country_code: str, party_id: str) -> bool:
+        """Whether the connection holds this party code (in any role) and may act for it."""
         return any(
-            p.country_code.upper() == country_code.upper()
+            p.released_at is None
+            and p.country_code.upper() == country_code.upper()
             and p.party_id.upper() == party_id.upper()
             for p in self.parties.all()
         )
@@ -138,13 +142,24 @@ class Connection(models.Model):
 
 
 class ConnectionParty(models.Model):
-    """A party+role the partner's credentials carry (a platform or hub brings several)."""
+    """A party+role the partner's credentials carry (a platform or hub brings several).
+
+    A party belongs to one connection at a time: the database refuses a second held row of the
+    same country_code, party_id and role. A closed connection keeps its rows, released, as a
+    record of whom it spoke for. Codes are stored upper-case (CiString).
+    """
 
     connection = models.ForeignKey(Connection, related_name="parties", on_delete=models.CASCADE)
     country_code = models.CharField(max_length=2)
     party_id = models.CharField(max_length=3)
     role = models.CharField(max_length=5, choices=Role.choices)
     business_details = models.JSONField(default=dict, blank=True)
+    released_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When its connection closed and the party became free for another one",
+    )
 
     class Meta:
         verbose_name_plural = "connection parties"
@@ -152,12 +167,52 @@ class ConnectionParty(models.Model):
             models.UniqueConstraint(
                 fields=["connection", "country_code", "party_id", "role"],
                 name="connection_party_unique",
-            )
+            ),
+            models.UniqueConstraint(
+                Upper("country_code"),
+                Upper("party_id"),
+                F("role"),
+                condition=Q(released_at__isnull=True),
+                name="party_held_by_one_connection",
+                violation_error_message="This party belongs to another connection.",
+            ),
         ]
         indexes = [models.Index(fields=["country_code", "party_id"])]
 
     def __str__(self):
         return f"{self.code} {self.role}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.country_code}-{self.party_id}"
+
+
+class PartyMove(models.Model):
+    """Audit record: a staff member moved a party from one connection to another."""
+
+    country_code = models.CharField(max_length=2)
+    party_id = models.CharField(max_length=3)
+    role = models.CharField(max_length=5, choices=Role.choices)
+    from_connection = models.ForeignKey(
+        Connection,
+        null=True,
+        blank=True,
+        related_name="parties_moved_away",
+        on_delete=models.PROTECT,
+        help_text="Empty when no connection held the party",
+    )
+    to_connection = models.ForeignKey(
+        Connection, related_name="parties_moved_in", on_delete=models.PROTECT
+    )
+    reason = models.TextField()
+    moved_by = models.CharField(max_length=150, help_text="The staff member who moved it")
+    moved_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-moved_at", "-id"]
+
+    def __str__(self):
+        return f"{self.code} {self.role} moved to {self.to_connection} by {self.moved_by}"
 
     @property
     def code(self) -> str:

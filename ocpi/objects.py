@@ -6,18 +6,16 @@ case-insensitive and still use the index; the document keeps the partner's spell
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from django.db import IntegrityError, connections, models, transaction
 from django.db.models import F
 from django.db.models.functions import Cast
 from django.http import HttpResponse
-from django.utils.dateparse import parse_datetime
 
 from ocpi.models import Connection
 from ocpi.transport.envelope import ocpi_raw_list_response, ocpi_raw_object_response
-from ocpi.transport.exceptions import InvalidParameters
 from ocpi.transport.pagination import filter_by_date, page_headers, page_request
+from ocpi.validation import ocpi_time
 
 
 class OcpiObject(models.Model):
@@ -48,17 +46,6 @@ def object_key(country_code: str, party_id: str, object_id: str) -> dict:
     }
 
 
-def parse_last_updated(value, field: str = "last_updated") -> datetime:
-    """An OCPI timestamp; one without a zone designator is UTC (transport_and_format)."""
-    try:
-        parsed = parse_datetime(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise InvalidParameters(f"{field} must be an RFC 3339 date-time, got {value!r}")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 @dataclass(frozen=True)
 class UpsertResult:
     instance: OcpiObject
@@ -82,7 +69,7 @@ def upsert_object(
     `extra_key` names further key columns for objects whose id alone is not unique (a Token is
     identified by its uid and its type).
     """
-    last_updated = parse_last_updated(document.get("last_updated"))
+    last_updated = ocpi_time(document.get("last_updated"))
     key = {**object_key(country_code, party_id, object_id), **(extra_key or {})}
     values = {"document": document, "last_updated": last_updated, "source": source, **(extra or {})}
     for _attempt in range(2):

@@ -10,12 +10,12 @@ acceptable: the document itself is stored as received, unknown fields included.
 
 import functools
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
-from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from ocpi.models import OwnParty
+from ocpi.timestamps import TimestampError, parse_timestamp
 from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
 from ocpi.transport.parsers import unstorable_path
 from ocpi.transport.parties import require_same_key
@@ -154,12 +154,13 @@ class CoordinateInRange:
             )
 
 
-def ocpi_time(value) -> datetime:
-    """An OCPI DateTime as an aware datetime; without a zone it is UTC (types.asciidoc)."""
-    parsed = parse_datetime(value) if isinstance(value, str) else None
-    if parsed is None:
-        return datetime.min.replace(tzinfo=UTC)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def ocpi_time(value, field: str = "last_updated") -> datetime:
+    """An OCPI DateTime as an aware UTC datetime; anything else is answered 2001 naming the
+    field (ocpi.timestamps reads it)."""
+    try:
+        return parse_timestamp(value, field)
+    except TimestampError as error:
+        raise InvalidParameters(str(error)) from None
 
 
 # Classes shared by several modules.
@@ -228,24 +229,6 @@ class ChargingPeriodSerializer(serializers.Serializer):
     start_date_time = date_time()
     dimensions = CdrDimensionSerializer(many=True, allow_empty=False)
     tariff_id = string(36, required=False)
-
-
-def error_list(detail, prefix: str = "") -> list[tuple[str, str]]:
-    """DRF's nested error detail as (dotted field path, message) pairs."""
-    if isinstance(detail, dict):
-        pairs = []
-        for key, value in detail.items():
-            path = prefix if key == "non_field_errors" else f"{prefix}{key}."
-            pairs.extend(error_list(value, path))
-        return pairs
-    if isinstance(detail, list):
-        if all(not isinstance(item, dict | list) for item in detail):
-            return [(prefix.rstrip("."), " ".join(str(item) for item in detail))]
-        pairs = []
-        for index, item in enumerate(detail):
-            pairs.extend(error_list(item, f"{prefix}{index}."))
-        return pairs
-    return [(prefix.rstrip("."), str(detail))]
 
 
 @functools.cache

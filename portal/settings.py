@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "ocpi.sync",
     "billing",
     "chargepoints",
+    "billing.invoices",
     "portal",
 ]
 
@@ -82,12 +83,23 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# Our own catalogues (billing documents in en, de, nl, fr) win over those of Django's apps.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded and generated files (issued documents' PDFs); served only through views that check
+# who asks, never as public media.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Mail (invoices): printed on the console unless a backend is configured.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="billing@localhost")
 
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
@@ -112,6 +124,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic tasks outside the OCPI modules (those are written by `ocpi_schedules`); beat stores
+# them in the same table. Invoice runs start when their period is over; looking every hour also
+# resumes a run that stopped.
+CELERY_BEAT_SCHEDULE = {
+    "billing-invoice-runs": {
+        "task": "billing.invoices.tasks.invoice_runs_due_task",
+        "schedule": 3600,
+    },
+}
 
 # OCPI
 # The public base URL we advertise to partners (versions URL = OCPI_BASE_URL + /ocpi/versions).

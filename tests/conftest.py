@@ -1,15 +1,19 @@
-"""Shared fixtures: our parties, a registered partner connection and an authenticated client."""
+"""Shared fixtures: our parties, a registered partner connection, an authenticated client and
+our CPO's charging location."""
 
 import pytest
 from django.test import Client
 
 from ocpi import tokens
-from ocpi.models import Connection, ConnectionParty, OwnParty
+from ocpi.models import OwnParty
+from ocpi.modules.locations.models import Location
+from ocpi.objects import upsert_object
+from tests.support.builders import our_location_document
+from tests.support.connections import PARTNER_TOKEN, make_connection
 
-# Two real instances (cpo_instance, emsp_instance) for end-to-end tests over HTTP.
-pytest_plugins = ["tests.instances"]
-
-PARTNER_TOKEN = "partner-token-c-0123456789"
+# Partner platforms on loopback (partner_server, fake_partner) and two real instances
+# (cpo_instance, emsp_instance) for end-to-end tests over HTTP.
+pytest_plugins = ["tests.support.partners", "tests.support.instances"]
 
 
 @pytest.fixture
@@ -24,20 +28,6 @@ def own_parties(db):
     }
 
 
-def make_connection(name: str, token: str, parties: list[tuple[str, str, str]], **fields):
-    connection = Connection(
-        name=name, status=Connection.Status.REGISTERED, version="2.2.1", **fields
-    )
-    connection.set_inbound_token(token)
-    connection.outbound_token = "our-token-b-" + name
-    connection.save()
-    for country_code, party_id, role in parties:
-        ConnectionParty.objects.create(
-            connection=connection, country_code=country_code, party_id=party_id, role=role
-        )
-    return connection
-
-
 @pytest.fixture
 def partner(own_parties):
     """A registered partner platform with a CPO (DE-ABC) and an eMSP (DE-ABE) party."""
@@ -48,3 +38,16 @@ def partner(own_parties):
 def partner_client(partner):
     """An HTTP client that authenticates as the partner (base64 token, as 2.2.1 wants)."""
     return Client(HTTP_AUTHORIZATION=tokens.authorization_header(PARTNER_TOKEN, plain=False))
+
+
+@pytest.fixture
+def our_location(own_parties) -> Location:
+    """our_location_document() stored as our CPO's own location."""
+    return upsert_object(
+        Location,
+        country_code="NL",
+        party_id="TMC",
+        object_id="LOC1",
+        document=our_location_document(),
+        source=None,
+    ).instance

@@ -1,11 +1,9 @@
 """The driver's price for a CDR, derived from the CPO's cost by the driver's contract."""
 
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from billing.cdr_pricing.verdict import minor_unit
-
-HUNDRED = Decimal(100)
+from billing.money import HUNDRED, round_minor
 
 
 @dataclass(frozen=True)
@@ -27,16 +25,12 @@ class DriverQuote:
         )
 
 
-def round_to_minor_unit(amount: Decimal, currency: str) -> Decimal:
-    return amount.quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
-
-
 def quote(
     *, method: str, currency: str, excl_vat: Decimal, vat_rate: Decimal, explanation: str
 ) -> DriverQuote:
     """A driver line rounded as an invoice line is: net and VAT to the minor unit, net + VAT."""
-    net = round_to_minor_unit(excl_vat, currency)
-    vat = round_to_minor_unit(net * vat_rate / HUNDRED, currency)
+    net = round_minor(excl_vat, currency)
+    vat = round_minor(net * vat_rate / HUNDRED, currency)
     return DriverQuote(method, currency, net, net + vat, vat_rate, explanation)
 
 

@@ -18,13 +18,13 @@ from django.utils import timezone
 
 from billing import selectors
 from billing.cdr_pricing.driver import DriverQuote, markup_quote, tariff_quote
-from billing.cdr_pricing.verdict import COST_TOTALS, Verdict, compare, price_of
+from billing.cdr_pricing.verdict import compare, price_of
 from billing.models import DriverContract, PricedCdr
+from billing.money import COST_TOTALS, round_ocpi
 from billing.pricing import DEFAULT_OPTIONS, PricingOptions, Tariff, compile_tariff, price_cdr
-from billing.pricing.result import round_money
-from billing.pricing.values import parse_datetime
 from billing.selectors import CdrInput, ObjectKey
 from ocpi.modules.locations.selectors import find_connector, find_evse
+from ocpi.timestamps import TimestampError, parse_timestamp
 
 VOLUME_TOTALS = ("total_energy", "total_time", "total_parking_time")
 Row = dict[str, object]
@@ -84,6 +84,15 @@ def _connector_tariff_ids(location: dict, cdr_location: dict) -> list[str]:
 
 def _contract_id(document: dict) -> str:
     return str((document.get("cdr_token") or {}).get("contract_id") or "").upper()
+
+
+def cdr_tariffs(*, cdr: dict) -> list[dict]:
+    """The tariff documents that price a CDR document, stored or about to be: the one rule
+    (`CdrPricer.choose_tariffs`) that pricing applies, for one CDR."""
+    pricer = CdrPricer()
+    one = CdrInput(None, str(cdr.get("country_code", "")), str(cdr.get("party_id", "")), cdr)
+    pricer.load([one])
+    return pricer.choose_tariffs(one).documents
 
 
 class CdrPricer:
@@ -157,8 +166,8 @@ class CdrPricer:
                 problem="no tariff: the CDR embeds none, names none, and its connector none",
             )
         try:
-            start = parse_datetime(cdr.document.get("start_date_time"), "start_date_time")
-        except ValueError:
+            start = parse_timestamp(cdr.document.get("start_date_time"), "start_date_time")
+        except TimestampError:
             start = None
         versions = []
         for tariff_id in ids:
@@ -241,7 +250,7 @@ class CdrPricer:
         try:
             result = self.engine_price(document, choice, zone)
         except UnpriceableCdr as error:
-            row.update(verdict=Verdict.UNPRICEABLE, reason=str(error))
+            row.update(verdict=PricedCdr.Verdict.UNPRICEABLE, reason=str(error))
             return row
         ours = ocpi_totals(result)
         if document.get("credit") is True:
@@ -303,7 +312,7 @@ class CdrPricer:
             document = {**cdr.document, "currency": tariff.get("currency")}
             result = self.engine_price(document, choice, priced["time_zone"] or None)
             return tariff_quote(
-                tariff_cost_excl_vat=round_money(result.total_cost.excl_vat),
+                tariff_cost_excl_vat=round_ocpi(result.total_cost.excl_vat),
                 currency=str(tariff.get("currency")),
                 tariff_id=str(tariff.get("id")),
                 vat_rate=contract.vat_rate,
@@ -333,7 +342,7 @@ PRICED_CDR_AMOUNTS = [
 def ocpi_totals(result) -> dict[str, dict[str, Decimal] | Decimal]:
     """The engine's totals as an OCPI CDR states them: 4 decimals, Price objects."""
     totals = {total: getattr(result, total).rounded() for total in COST_TOTALS}
-    totals.update({total: round_money(getattr(result, total)) for total in VOLUME_TOTALS})
+    totals.update({total: round_ocpi(getattr(result, total)) for total in VOLUME_TOTALS})
     return totals
 
 

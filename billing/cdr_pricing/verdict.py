@@ -1,47 +1,10 @@
 """The verdict on a partner's price: our engine's totals against the CDR's own totals."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-# Cost totals a CDR may carry besides `total_cost`, compared when the partner sends them.
-DIMENSION_TOTALS = (
-    "total_energy_cost",
-    "total_time_cost",
-    "total_parking_cost",
-    "total_fixed_cost",
-    "total_reservation_cost",
-)
-COST_TOTALS = ("total_cost", *DIMENSION_TOTALS)
-ZERO = Decimal(0)
-
-# ISO 4217 currencies whose minor unit is not the cent.
-_MINOR_UNIT_EXPONENT = {
-    "BHD": 3, "CLP": 0, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3, "OMR": 3, "TND": 3,
-    "UGX": 0, "VND": 0,
-}  # fmt: skip
-
-
-class Verdict:
-    MATCH = "MATCH"
-    MISMATCH = "MISMATCH"
-    UNPRICEABLE = "UNPRICEABLE"
-
-    choices = [(MATCH, "Match"), (MISMATCH, "Mismatch"), (UNPRICEABLE, "Unpriceable")]
-
-
-def minor_unit(currency: str) -> Decimal:
-    """The currency's smallest unit: 0.01 EUR, 1 JPY, 0.001 KWD."""
-    return Decimal(1).scaleb(-_MINOR_UNIT_EXPONENT.get((currency or "").upper(), 2))
-
-
-def to_decimal(value) -> Decimal | None:
-    """A JSON number (int, float, Decimal or numeric string) as an exact Decimal; None if absent."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
+from billing.models import PricedCdr
+from billing.money import DIMENSION_TOTALS, ZERO, minor_unit, parse_decimal_lenient
 
 
 def price_of(document: dict, total: str) -> tuple[Decimal | None, Decimal | None]:
@@ -49,7 +12,9 @@ def price_of(document: dict, total: str) -> tuple[Decimal | None, Decimal | None
     price = document.get(total)
     if not isinstance(price, dict):
         return None, None
-    return to_decimal(price.get("excl_vat")), to_decimal(price.get("incl_vat"))
+    return parse_decimal_lenient(price.get("excl_vat")), parse_decimal_lenient(
+        price.get("incl_vat")
+    )
 
 
 @dataclass(frozen=True)
@@ -86,5 +51,6 @@ def compare(partner: dict, ours: dict, currency: str) -> Comparison:
 
     total_off, diff_excl, diff_incl = differs("total_cost")
     dimensions = [total for total in DIMENSION_TOTALS if differs(total)[0]]
+    Verdict = PricedCdr.Verdict
     verdict = Verdict.MISMATCH if total_off or dimensions else Verdict.MATCH
     return Comparison(verdict, diff_excl, diff_incl, dimensions)

@@ -218,5 +218,10 @@ def snapshot_from_json(data: dict) -> DocumentSnapshot:
     return _decode(DocumentSnapshot, data)
 
 
+def line_from_json(data: dict) -> Line:
+    """One line of `snapshot_to_json`'s output (a document keeps each line's JSON too)."""
+    return _decode(Line, data)
+
+
 def snapshot_dumps(snapshot: DocumentSnapshot) -> str:
     return json.dumps(snapshot_to_json(snapshot), ensure_ascii=False, sort_keys=True)

@@ -7,6 +7,8 @@ from decimal import ROUND_CEILING, Context, Decimal, localcontext
 from operator import attrgetter
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from billing.money import DIMENSION_TOTALS, ZERO
+
 from .options import DEFAULT_OPTIONS, FlatFeeMoment, PricingOptions
 from .periods import (
     SECONDS_PER_HOUR,
@@ -16,7 +18,7 @@ from .periods import (
     read_session,
     seconds_in,
 )
-from .result import ZERO, Charge, Price, PricedCdr, PricingWarning
+from .result import Charge, Price, PricedCdr, PricingWarning
 from .tariff import (
     CHARGING,
     RESERVATION,
@@ -25,7 +27,7 @@ from .tariff import (
     TariffElement,
     compile_tariff,
 )
-from .values import PricingInputError, is_json_object
+from .values import PricingInputError, is_json_object, ocpi_list
 from .zones import zone_from_cdr_location
 
 # Enough digits that sums and products of OCPI amounts stay exact; only the division of
@@ -33,13 +35,6 @@ from .zones import zone_from_cdr_location
 EXACT = Context(prec=50)
 
 ONE = Decimal(1)
-COST_TOTALS = (
-    "total_fixed_cost",
-    "total_energy_cost",
-    "total_time_cost",
-    "total_parking_cost",
-    "total_reservation_cost",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +114,7 @@ def _zone_named(name: str) -> ZoneInfo:
 
 def _compile_all(cdr: Mapping, tariffs: Sequence[Tariff | Mapping] | None) -> list[Tariff]:
     if tariffs is None:
-        tariffs = cdr.get("tariffs") or []
-        if not isinstance(tariffs, list):
-            raise PricingInputError("tariffs: expected a list of Tariff objects")
+        tariffs = ocpi_list(cdr.get("tariffs"), "tariffs")
     return [tariff if isinstance(tariff, Tariff) else compile_tariff(tariff) for tariff in tariffs]
 
 
@@ -217,8 +210,8 @@ class _Pricing:
         self.warnings = warnings
         self.breakdown: list[Charge] = []
         # The cost totals, summed as lines are added to the breakdown (in its order).
-        self.excl_vat = dict.fromkeys(COST_TOTALS, ZERO)
-        self.incl_vat = dict.fromkeys(COST_TOTALS, ZERO)
+        self.excl_vat = dict.fromkeys(DIMENSION_TOTALS, ZERO)
+        self.incl_vat = dict.fromkeys(DIMENSION_TOTALS, ZERO)
         self.steps: dict[str, _StepState] = {}
         periods = session.periods
         # Most CDRs begin with a charging period: test it before walking them all.
@@ -380,7 +373,7 @@ class _Pricing:
 
     def _result(self, cdr: Mapping, zone: tzinfo) -> PricedCdr:
         excl_vat, incl_vat = self.excl_vat, self.incl_vat
-        totals = {name: Price(excl_vat[name], incl_vat[name]) for name in COST_TOTALS}
+        totals = {name: Price(excl_vat[name], incl_vat[name]) for name in DIMENSION_TOTALS}
         cost_before_limits = Price(sum(excl_vat.values(), ZERO), sum(incl_vat.values(), ZERO))
         session, periods = self.session, self.session.periods
         # The limits of the tariff that prices the session's start bound the whole session.

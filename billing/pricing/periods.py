@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
+from billing.money import ZERO
 from ocpi.types import CDR_DIMENSION_TYPES
 
 from .options import DurationOrigin, PricingOptions
-from .result import ZERO, PricingWarning
-from .values import PricingInputError, is_json_object, parse_datetime, to_decimal
+from .result import PricingWarning
+from .values import PricingInputError, is_json_object, ocpi_list, parse_datetime, to_decimal
 
 # CdrDimensionType values of OCPI 2.2.1; anything else is reported and ignored.
 DIMENSION_TYPES = frozenset(CDR_DIMENSION_TYPES)
@@ -56,9 +57,7 @@ class Session:
 def read_session(
     cdr: Mapping, zone: tzinfo, options: PricingOptions, warnings: list[PricingWarning]
 ) -> Session:
-    raw_periods = cdr.get("charging_periods")
-    if not isinstance(raw_periods, list):
-        raise PricingInputError("charging_periods: missing or not a list")
+    raw_periods = ocpi_list(cdr.get("charging_periods"), "charging_periods")
     end = parse_datetime(cdr.get("end_date_time"), "end_date_time")
     starts = [_read_start(index, raw) for index, raw in enumerate(raw_periods)]
     if starts != sorted(starts):
@@ -179,12 +178,8 @@ def _read_period(
 
 
 def _read_dimensions(raw: object, index: int, warnings: list[PricingWarning]) -> dict[str, Decimal]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, list):
-        raise PricingInputError(f"charging_periods[{index}].dimensions: expected a list")
     dimensions: dict[str, Decimal] = {}
-    for position, dimension in enumerate(raw):
+    for position, dimension in enumerate(ocpi_list(raw, f"charging_periods[{index}].dimensions")):
         if not is_json_object(dimension):
             raise PricingInputError(f"{_where(index, position)}: expected an object")
         kind = dimension.get("type")

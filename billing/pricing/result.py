@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from json.encoder import encode_basestring
 
+from billing.money import round_ocpi
+
 from .tariff import PriceComponent
 
-ZERO = Decimal(0)
-MONEY_PLACES = Decimal("0.0001")  # OCPI totals are reported to 4 decimals, half-up
 VOLUME_PLACES = Decimal("0.000001")  # breakdown volumes keep second/Wh-level detail
 JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
 
@@ -22,7 +22,7 @@ class Price:
     incl_vat: Decimal
 
     def rounded(self) -> dict:
-        return {"excl_vat": round_money(self.excl_vat), "incl_vat": round_money(self.incl_vat)}
+        return {"excl_vat": round_ocpi(self.excl_vat), "incl_vat": round_ocpi(self.incl_vat)}
 
 
 @dataclass(slots=True)
@@ -90,11 +90,11 @@ class PricedCdr:
             "currency": self.currency,
             "total_cost": self.total_cost.rounded(),
             "total_fixed_cost": self.total_fixed_cost.rounded(),
-            "total_energy": round_money(self.total_energy),
+            "total_energy": round_ocpi(self.total_energy),
             "total_energy_cost": self.total_energy_cost.rounded(),
-            "total_time": round_money(self.total_time),
+            "total_time": round_ocpi(self.total_time),
             "total_time_cost": self.total_time_cost.rounded(),
-            "total_parking_time": round_money(self.total_parking_time),
+            "total_parking_time": round_ocpi(self.total_parking_time),
             "total_parking_cost": self.total_parking_cost.rounded(),
             "total_reservation_cost": self.total_reservation_cost.rounded(),
             "cost_before_limits": self.cost_before_limits.rounded(),
@@ -106,11 +106,6 @@ class PricedCdr:
     def to_json(self, indent: int | None = None) -> str:
         """`to_dict` as JSON text, with every Decimal written as a JSON number."""
         return dumps(self.to_dict(), indent)
-
-
-def round_money(value: Decimal) -> Decimal:
-    """The OCPI rounding: 4 decimals, half away from zero."""
-    return value.quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
 
 
 def dumps(value: object, indent: int | None = None, depth: int = 0) -> str:

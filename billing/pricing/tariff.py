@@ -12,6 +12,7 @@ from ocpi.types import DAYS_OF_WEEK, TARIFF_DIMENSION_TYPES
 from .values import (
     PricingInputError,
     is_json_object,
+    ocpi_list,
     parse_date,
     parse_datetime,
     parse_time_of_day,
@@ -133,9 +134,7 @@ def compile_tariff(tariff: Mapping) -> Tariff:
     tariff_id = tariff.get("id")
     tariff_id = None if tariff_id is None else str(tariff_id)
     where = f"tariff {tariff_id!r}" if tariff_id is not None else "tariff"
-    raw_elements = tariff.get("elements")
-    if not isinstance(raw_elements, list):
-        raise PricingInputError(f"{where}: elements must be a list")
+    raw_elements = ocpi_list(tariff.get("elements"), f"{where} elements")
     problems: list[str] = []
     elements = tuple(
         _compile_element(index, raw, f"{where} elements[{index}]", problems)
@@ -196,10 +195,11 @@ def _parse_limit(value: object, field: str) -> PriceLimit:
 
 
 def _compile_element(index: int, raw: object, where: str, problems: list[str]) -> TariffElement:
-    if not is_json_object(raw) or not isinstance(raw.get("price_components"), list):
-        raise PricingInputError(f"{where}: expected an object with a price_components list")
+    if not is_json_object(raw):
+        raise PricingInputError(f"{where}: expected an object")
+    raw_components = ocpi_list(raw.get("price_components"), f"{where}.price_components")
     components: dict[str, PriceComponent] = {}
-    for position, component in enumerate(raw["price_components"]):
+    for position, component in enumerate(raw_components):
         field = f"{where}.price_components[{position}]"
         parsed = _compile_component(component, field)
         if parsed.type not in COMPONENT_TYPES:
@@ -363,12 +363,13 @@ def _just_before(at: time) -> time:
 
 
 def _parse_days(value: object, field: str) -> frozenset[int] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list) or any(day not in WEEKDAYS for day in value):
+    """The weekdays an element applies on; None when it applies on every day: no days
+    (an empty list, like an absent one) and all seven days restrict nothing."""
+    days = ocpi_list(value, field)
+    if any(day not in WEEKDAYS for day in days):
         raise PricingInputError(f"{field}: expected a list of {', '.join(WEEKDAYS)}")
-    days = frozenset(WEEKDAYS.index(day) for day in value)
-    return None if len(days) == len(WEEKDAYS) else days  # every day restricts nothing
+    weekdays = frozenset(WEEKDAYS.index(day) for day in days)
+    return weekdays if 0 < len(weekdays) < len(WEEKDAYS) else None
 
 
 def _bound(value_of: Callable, limit, is_minimum: bool) -> Check:

@@ -1,8 +1,11 @@
 """Conversions from OCPI JSON values to Python values, with errors that name the field."""
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from billing.money import MoneyError, parse_decimal_strict
+from ocpi.timestamps import TimestampError, parse_timestamp
 
 
 class PricingInputError(ValueError):
@@ -14,38 +17,33 @@ def is_json_object(value: object) -> bool:
     return type(value) is dict or isinstance(value, Mapping)
 
 
+def ocpi_list(value: object, field: str) -> list:
+    """An OCPI list field: empty, `null` and absent all mean no entries (the spec's
+    cardinality rule), so each comes back as an empty list."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PricingInputError(f"{field}: expected a list, got {type(value).__name__}")
+    return value
+
+
 def to_decimal(value: object, field: str) -> Decimal:
-    """An OCPI number as an exact Decimal (floats go through their shortest repr)."""
-    if type(value) is Decimal:
-        number = value
-    elif isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise PricingInputError(f"{field}: expected a number, got {value!r}")
-    else:
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise PricingInputError(f"{field}: expected a number, got {value!r}") from None
-    if not number.is_finite():
-        raise PricingInputError(f"{field}: expected a finite number, got {value!r}")
-    return number
+    """An OCPI number as an exact Decimal (floats go through their shortest repr), by the
+    money module's strict rule; a Decimal is taken as it is, as pricing reads many."""
+    if type(value) is Decimal and value.is_finite():
+        return value
+    try:
+        return parse_decimal_strict(value, field)
+    except MoneyError as error:
+        raise PricingInputError(str(error)) from None
 
 
 def parse_datetime(value: object, field: str) -> datetime:
-    """An OCPI DateTime as an aware UTC datetime; one without offset is UTC, as OCPI says."""
-    if type(value) is str and len(value) > 10:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise PricingInputError(f"{field}: not an OCPI DateTime: {value!r}") from None
-    elif isinstance(value, datetime):
-        moment = value
-    else:
-        raise PricingInputError(f"{field}: not an OCPI DateTime: {value!r}")
-    if moment.tzinfo is UTC:
-        return moment
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    """An OCPI DateTime as an aware UTC datetime, read by the one OCPI timestamp reader."""
+    try:
+        return parse_timestamp(value, field)
+    except TimestampError as error:
+        raise PricingInputError(str(error)) from None
 
 
 def parse_time_of_day(value: object, field: str) -> time:

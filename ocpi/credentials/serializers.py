@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from ocpi.models import Role
+from ocpi.validation import BusinessDetailsSerializer
 
 # Printable, non-whitespace ASCII only (U+0021..U+007E): the token goes into an HTTP header.
 token_characters = RegexValidator(
@@ -32,24 +33,9 @@ class OcpiUrlField(serializers.CharField):
         return value
 
 
-class ImageIn(serializers.Serializer):
-    url = OcpiUrlField()
-    thumbnail = OcpiUrlField(required=False, allow_null=True)
-    category = serializers.CharField()
-    type = serializers.CharField(max_length=4)
-    width = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=99999)
-    height = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=99999)
-
-
-class BusinessDetailsIn(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    website = OcpiUrlField(required=False, allow_null=True)
-    logo = ImageIn(required=False, allow_null=True)
-
-
 class CredentialsRoleIn(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
-    business_details = BusinessDetailsIn()
+    business_details = BusinessDetailsSerializer()
     party_id = serializers.CharField(max_length=3)
     country_code = serializers.CharField(min_length=2, max_length=2)
 

@@ -1,11 +1,13 @@
 """The credentials handshake, both directions, and our own parties.
 
-As server (a partner calls our /ocpi/2.2.1/credentials): `accept_registration`, `accept_update`,
-`accept_unregistration`. As initiator (we call theirs): `register_with_partner`,
-`rotate_credentials`, `unregister`. Both directions discover the partner's API the same way
-(`discover_partner_api`): their versions, the highest version we share, its endpoints.
+As server (a partner calls our /ocpi/2.2.1/credentials): `credentials_registration_accept`,
+`credentials_update_accept`, `credentials_unregistration_accept`. As initiator (we call theirs):
+`connection_register`, `connection_credentials_rotate`, `connection_unregister`. Both directions
+discover the partner's API the same way (`discover_partner_api`): their versions, the highest
+version we share, its endpoints.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,9 +16,16 @@ from django.db import transaction
 
 from ocpi import tokens, translations
 from ocpi.client import OcpiClient, OcpiClientError
+from ocpi.credentials.ownership import (
+    PartyClaimed,
+    connection_parties_check,
+    connection_parties_claim,
+    connection_parties_release,
+    own_parties_check,
+)
 from ocpi.credentials.serializers import CredentialsIn
 from ocpi.endpoints import RECEIVER, SENDER, VERSION, offered_versions, version_key, versions_url
-from ocpi.models import Connection, ConnectionParty, OwnParty, Role
+from ocpi.models import Connection, OwnParty, Role
 from ocpi.transport.exceptions import (
     InvalidParameters,
     NoMatchingEndpoints,
@@ -97,8 +106,11 @@ def parse_own_parties(value: str) -> list[tuple[str, str, str]]:
 
 
 @transaction.atomic
-def ensure_own_parties() -> list[OwnParty]:
-    """Create the parties OCPI_OWN_PARTIES names (existing ones are kept as they are)."""
+def own_parties_ensure() -> list[OwnParty]:
+    """Create the parties OCPI_OWN_PARTIES names (existing ones are kept as they are); none may
+    be a partner connection's."""
+    wanted = parse_own_parties(settings.OCPI_OWN_PARTIES)
+    own_parties_check(parties=wanted)
     return [
         OwnParty.objects.get_or_create(
             country_code=country_code,
@@ -106,11 +118,11 @@ def ensure_own_parties() -> list[OwnParty]:
             role=role,
             defaults={"name": f"{country_code}-{party_id} {role}"},
         )[0]
-        for country_code, party_id, role in parse_own_parties(settings.OCPI_OWN_PARTIES)
+        for country_code, party_id, role in wanted
     ]
 
 
-def issue_token_a(*, name: str) -> tuple[Connection, str]:
+def connection_token_a_issue(*, name: str) -> tuple[Connection, str]:
     """A pending connection and its token A, to hand to a partner who will register with us."""
     token_a = tokens.new_token()
     connection = Connection(name=name)
@@ -119,7 +131,7 @@ def issue_token_a(*, name: str) -> tuple[Connection, str]:
     return connection, token_a
 
 
-def find_connection(identifier: str) -> Connection:
+def connection_find(identifier: str) -> Connection:
     """A connection by database id or by any CC-PID of its parties (registered ones first)."""
     identifier = identifier.strip()
     if identifier.isdigit():
@@ -223,7 +235,14 @@ def validated_credentials(document) -> dict:
 
 
 def _store_partner(connection: Connection, *, api: PartnerApi, credentials: dict) -> None:
-    """Their version, endpoints, token and roles, and the connection marked registered."""
+    """Their roles as the connection's parties (PartyClaimed if one is someone else's), their
+    version, endpoints and token, and the connection marked registered."""
+    connection_parties_claim(connection=connection, roles=credentials["roles"])
+    _store_api(connection, api=api, credentials=credentials)
+
+
+def _store_api(connection: Connection, *, api: PartnerApi, credentials: dict) -> None:
+    """Their version, endpoints and token, and the connection marked registered."""
     connection.version = api.version
     connection.version_url = api.version_url
     connection.endpoints = api.endpoints
@@ -233,25 +252,17 @@ def _store_partner(connection: Connection, *, api: PartnerApi, credentials: dict
         connection.name = credentials["roles"][0]["business_details"]["name"]
     connection.mark_registered()
     connection.save()
-    connection.parties.all().delete()
-    ConnectionParty.objects.bulk_create(
-        ConnectionParty(
-            connection=connection,
-            country_code=role["country_code"].upper(),
-            party_id=role["party_id"].upper(),
-            role=role["role"],
-            business_details=role["business_details"],
-        )
-        for role in credentials["roles"]
-    )
 
 
+@transaction.atomic
 def _close(connection: Connection) -> None:
-    """No more traffic either way: their token stops working here, ours is forgotten."""
+    """No more traffic either way: their token stops working here, ours is forgotten, and
+    their parties are free for another connection."""
     connection.status = Connection.Status.CLOSED
     connection.set_inbound_token(None)
     connection.outbound_token = ""
     connection.save()
+    connection_parties_release(connection=connection)
 
 
 # We are the server: the partner calls our credentials endpoint --------------------------------
@@ -260,7 +271,10 @@ def _close(connection: Connection) -> None:
 def _accept(
     *, connection: Connection, document, plain_token: bool, expected_status: str, version: str
 ) -> dict:
+    """Their credentials stored and our new token C, or an OcpiError and nothing changed (their
+    token A or C still works). A party of someone else's is refused before we call them."""
     credentials = validated_credentials(document)
+    connection_parties_check(connection=connection, roles=credentials["roles"])
     connection.plain_token = plain_token
     try:
         api = discover_partner_api(
@@ -282,7 +296,7 @@ def _accept(
     return our_credentials(token=token_c)
 
 
-def accept_registration(
+def credentials_registration_accept(
     *, connection: Connection, document, plain_token: bool, version: str = VERSION
 ) -> dict:
     """POST with token A: fetch their API with their token, store it, answer with token C.
@@ -299,7 +313,7 @@ def accept_registration(
     )
 
 
-def accept_update(
+def credentials_update_accept(
     *, connection: Connection, document, plain_token: bool, version: str = VERSION
 ) -> dict:
     """PUT: fetch their API again with their new token, answer with a new token C."""
@@ -314,7 +328,7 @@ def accept_update(
     )
 
 
-def accept_unregistration(*, connection: Connection) -> None:
+def credentials_unregistration_accept(*, connection: Connection) -> None:
     """DELETE: the partner ends the connection."""
     if connection.status != Connection.Status.REGISTERED:
         raise NotAllowedNow("Not registered: nothing to unregister")
@@ -337,7 +351,7 @@ def _send_credentials(client: OcpiClient, method: str, url: str, token_b: str) -
         ) from exc
 
 
-def register_with_partner(
+def connection_register(
     *, versions_url: str, token_a: str, name: str | None = None, plain_token: bool = False
 ) -> Connection:
     """Register with a partner who gave us `token_a` and its versions URL.
@@ -366,13 +380,25 @@ def register_with_partner(
         credentials = _send_credentials(client, "POST", api.credentials_url, token_b)
         with transaction.atomic():
             _store_partner(connection, api=api, credentials=credentials)
+    except PartyClaimed as exc:
+        # They registered us already: tell them it is off, as far as they listen.
+        _withdraw(connection, url=api.credentials_url, token=credentials["token"])
+        connection.delete()
+        raise HandshakeError("credentials", f"refused their roles: {exc.detail}") from exc
     except BaseException:
         connection.delete()
         raise
     return connection
 
 
-def rotate_credentials(*, connection: Connection) -> Connection:
+def _withdraw(connection: Connection, *, url: str, token: str) -> None:
+    """DELETE our registration at the partner, once; the registration is refused here
+    whatever it answers."""
+    with suppress(OcpiClientError):
+        OcpiClient(connection, token=token).call("DELETE", url, retries=0)
+
+
+def connection_credentials_rotate(*, connection: Connection) -> Connection:
     """PUT fresh credentials (a new token B) to the partner and store the token C it answers."""
     if connection.status != Connection.Status.REGISTERED:
         raise HandshakeError("check", f"connection {connection.identifier} is {connection.status}")
@@ -392,12 +418,20 @@ def rotate_credentials(*, connection: Connection) -> Connection:
         connection.inbound_token_hash = previous_hash
         connection.save(update_fields=["inbound_token_hash", "updated_at"])
         raise
-    with transaction.atomic():
-        _store_partner(connection, api=api, credentials=credentials)
+    try:
+        with transaction.atomic():
+            _store_partner(connection, api=api, credentials=credentials)
+    except PartyClaimed as exc:
+        # Both sides use the new tokens already; only the claim is refused.
+        with transaction.atomic():
+            _store_api(connection, api=api, credentials=credentials)
+        raise HandshakeError(
+            "credentials", f"new tokens kept, their parties unchanged: {exc.detail}"
+        ) from exc
     return connection
 
 
-def unregister(*, connection: Connection) -> None:
+def connection_unregister(*, connection: Connection) -> None:
     """DELETE our credentials at the partner, then close the connection here in any case."""
     url = connection.endpoint_url("credentials", RECEIVER) or connection.endpoint_url(
         "credentials", SENDER

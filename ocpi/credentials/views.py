@@ -30,7 +30,7 @@ class CredentialsView(APIView):
 
     def post(self, request):
         _, plain = presented_token(request)
-        credentials = services.accept_registration(
+        credentials = services.credentials_registration_accept(
             connection=request.auth,
             document=request.data,
             plain_token=plain,
@@ -40,7 +40,7 @@ class CredentialsView(APIView):
 
     def put(self, request):
         _, plain = presented_token(request)
-        credentials = services.accept_update(
+        credentials = services.credentials_update_accept(
             connection=request.auth,
             document=request.data,
             plain_token=plain,
@@ -49,5 +49,5 @@ class CredentialsView(APIView):
         return ocpi_response(credentials)
 
     def delete(self, request):
-        services.accept_unregistration(connection=request.auth)
+        services.credentials_unregistration_accept(connection=request.auth)
         return ocpi_response()

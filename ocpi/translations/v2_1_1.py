@@ -11,8 +11,8 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit, urlunsplit
 
 from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION
+from ocpi.timestamps import now_timestamp
 from ocpi.translations import Context, Kind, ModuleTranslation
-from ocpi.transport.envelope import ocpi_timestamp
 
 # Fields of 2.2.1 documents that 2.1.1 cannot hold, per kind: a round trip loses exactly these.
 LOST = {
@@ -294,7 +294,7 @@ def authorization_info_up(document: dict, context: Context, partial: bool) -> di
             "issuer": context.connection.name if context.connection else party_id,
             "valid": document.get("allowed") == "ALLOWED",
             "whitelist": "ALLOWED",
-            "last_updated": ocpi_timestamp(),
+            "last_updated": now_timestamp(),
         }
     out = dict(document)
     if isinstance(out.get("location"), dict):

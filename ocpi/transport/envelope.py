@@ -3,19 +3,15 @@
 import json
 
 from django.http import HttpResponse
-from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from ocpi.timestamps import now_timestamp
 from ocpi.transport import status
 
 
-def ocpi_timestamp() -> str:
-    return timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def envelope(data=None, status_code: int = status.SUCCESS, status_message: str | None = None):
-    body = {"status_code": status_code, "timestamp": ocpi_timestamp()}
+    body = {"status_code": status_code, "timestamp": now_timestamp()}
     if data is not None:
         body["data"] = data
     if status_message:
@@ -44,7 +40,7 @@ def ocpi_raw_list_response(documents_json: list[str], headers: dict | None = Non
         '{"data":['
         + ",".join(documents_json)
         + '],"status_code":1000,"timestamp":"'
-        + ocpi_timestamp()
+        + now_timestamp()
         + '"}'
     )
     response = HttpResponse(body, content_type="application/json")
@@ -54,9 +50,7 @@ def ocpi_raw_list_response(documents_json: list[str], headers: dict | None = Non
 
 
 def ocpi_raw_object_response(document_json: str) -> HttpResponse:
-    body = (
-        '{"data":' + document_json + ',"status_code":1000,"timestamp":"' + ocpi_timestamp() + '"}'
-    )
+    body = '{"data":' + document_json + ',"status_code":1000,"timestamp":"' + now_timestamp() + '"}'
     return HttpResponse(body, content_type="application/json")
 
 

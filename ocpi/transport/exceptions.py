@@ -75,28 +75,32 @@ class NoMatchingEndpoints(OcpiError):
     default_detail = "No matching endpoints or expected endpoints missing between parties"
 
 
-def describe_validation_errors(detail, prefix: str = "") -> str:
-    """Flatten DRF's nested error detail into 'field.sub: message; ...' naming each field."""
+def error_list(detail, prefix: str = "") -> list[tuple[str, str]]:
+    """DRF's nested error detail as (dotted field path, message) pairs; the one flattener."""
     if isinstance(detail, dict):
-        parts = [
-            describe_validation_errors(
-                value, f"{prefix}{key}." if key != "non_field_errors" else prefix
-            )
-            for key, value in detail.items()
-        ]
-        return "; ".join(p for p in parts if p)
+        pairs = []
+        for key, value in detail.items():
+            path = prefix if key == "non_field_errors" else f"{prefix}{key}."
+            pairs.extend(error_list(value, path))
+        return pairs
     if isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):
-            field = prefix.rstrip(".")
-            text = " ".join(str(item) for item in detail)
-            return f"{field}: {text}" if field else text
-        parts = [
-            describe_validation_errors(item, f"{prefix}{index}.")
-            for index, item in enumerate(detail)
-        ]
-        return "; ".join(p for p in parts if p)
-    field = prefix.rstrip(".")
-    return f"{field}: {detail}" if field else str(detail)
+            return [(prefix.rstrip("."), " ".join(str(item) for item in detail))]
+        pairs = []
+        for index, item in enumerate(detail):
+            pairs.extend(error_list(item, f"{prefix}{index}."))
+        return pairs
+    return [(prefix.rstrip("."), str(detail))]
+
+
+def error_line(path: str, message: str) -> str:
+    """One flattened error as 'field.path: message' (just the message when no field)."""
+    return f"{path}: {message}" if path else message
+
+
+def describe_validation_errors(detail) -> str:
+    """DRF's nested error detail as 'field.sub: message; ...', naming each field."""
+    return "; ".join(error_line(path, message) for path, message in error_list(detail) if message)
 
 
 def ocpi_exception_handler(exc, context):

@@ -12,6 +12,7 @@ from django.http import Http404
 from ocpi import traffic
 from ocpi.endpoints import VERSION, VERSIONS, offered_versions
 from ocpi.models import TrafficLog
+from ocpi.translations import Context, patched_by_put, reply_down
 from ocpi.transport import status
 from ocpi.transport.envelope import ocpi_error_http_response
 from ocpi.transport.parsers import version_and_path
@@ -111,8 +112,6 @@ def _patch_by_put(request, version: str, path: str) -> None:
     patched object (the parser applies the patch: ocpi.translations.patch_applied)."""
     if request.method != "PATCH" or version == VERSION or version not in VERSIONS:
         return
-    from ocpi.translations import patched_by_put
-
     if patched_by_put(version=version, path=path):
         request.method = "PUT"
         request.ocpi_patch_by_put = True
@@ -122,8 +121,6 @@ def _answer_in_version(request, response, version: str, path: str) -> None:
     """Our answer's data, in the version the partner called (its body rewritten in place)."""
     if not _is_json(response) or not 200 <= response.status_code < 300 or not response.content:
         return
-    from ocpi.translations import Context, reply_down
-
     body = json.loads(response.content)
     if not isinstance(body, dict) or body.get("data") is None:
         return
@@ -134,6 +131,8 @@ def _answer_in_version(request, response, version: str, path: str) -> None:
         version=version, path=path, method=request.method, data=body["data"], context=context
     )
     response.content = json.dumps(body, separators=(",", ":"), default=str)
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
 
 
 def _is_json(response) -> bool:

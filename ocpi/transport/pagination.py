@@ -1,13 +1,12 @@
 """OCPI pagination: offset/limit (capped), date_from/date_to, Link, X-Total-Count and X-Limit."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.utils.dateparse import parse_datetime
-from django.utils.timezone import is_naive, make_aware
 
+from ocpi.timestamps import TimestampError, parse_timestamp
 from ocpi.transport.exceptions import InvalidParameters
 
 
@@ -38,15 +37,10 @@ def _datetime_param(params, name: str) -> datetime | None:
     raw = params.get(name)
     if not raw:
         return None
-    invalid = InvalidParameters(f"{name} must be an RFC 3339 date-time, got {raw[:40]!r}")
-    try:
-        value = parse_datetime(raw.replace(" ", "+"))  # a '+' in a query string arrives as a space
-        if value is None:
-            raise invalid
-        # Compared in UTC: PostgreSQL refuses some offsets Python accepts (beyond +-15:59).
-        return make_aware(value, UTC) if is_naive(value) else value.astimezone(UTC)
-    except (ValueError, OverflowError):  # day 31 of June, hour 24, +25:00, year 1 at +01:00
-        raise invalid from None
+    try:  # a '+' in a query string arrives as a space
+        return parse_timestamp(raw.replace(" ", "+"), name)
+    except TimestampError as error:
+        raise InvalidParameters(str(error)) from None
 
 
 def page_request(request) -> PageRequest:

@@ -1,6 +1,6 @@
 """Which parties a request acts for: the partner's (URL/body) and ours (routing headers)."""
 
-from ocpi.models import Connection, OwnParty
+from ocpi.models import Connection, ConnectionParty, OwnParty
 from ocpi.transport.exceptions import InvalidParameters, PartyMismatch
 
 
@@ -22,6 +22,23 @@ def require_partner_party(connection: Connection, country_code: str, party_id: s
     """A partner writes only objects of its own parties."""
     if not connection.owns_party(country_code, party_id):
         raise PartyMismatch(f"Party {country_code}-{party_id} is not a party of this connection")
+
+
+def require_reportable_party(connection: Connection, country_code: str, party_id: str) -> None:
+    """A hub reports on the parties behind it: never on ours, nor on another connection's."""
+    if OwnParty.objects.filter(
+        country_code__iexact=country_code, party_id__iexact=party_id
+    ).exists():
+        raise PartyMismatch(f"Party {country_code}-{party_id} is one of our own parties")
+    held_elsewhere = (
+        ConnectionParty.objects.filter(
+            country_code__iexact=country_code, party_id__iexact=party_id, released_at__isnull=True
+        )
+        .exclude(connection=connection)
+        .exclude(connection__status=Connection.Status.CLOSED)
+    )
+    if held_elsewhere.exists():
+        raise PartyMismatch(f"Party {country_code}-{party_id} belongs to another connection")
 
 
 def require_same_key(url_value: str, body: dict, field: str) -> None:

@@ -12,12 +12,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.dateparse import parse_datetime
 
+from billing.invoices.models import BillingAccount, Issuer
 from billing.models import DriverContract
 from chargepoints import callbacks
 from chargepoints.simulator import SimulatorAdapter
-from ocpi.credentials.services import ensure_own_parties
+from ocpi.credentials.services import own_parties_ensure
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
@@ -28,6 +28,7 @@ from ocpi.modules.tariffs.services import tariff_save_own
 from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.services import token_save_own
 from ocpi.objects import OcpiObject
+from ocpi.timestamps import parse_timestamp
 from portal.demo import documents
 
 DEMO_USERS = {
@@ -58,7 +59,7 @@ def demo_load(
     *, seed: int, location_count: int, token_count: int, session_count: int
 ) -> DemoSummary:
     users = _ensure_users()
-    summary = DemoSummary(parties=ensure_own_parties())
+    summary = DemoSummary(parties=own_parties_ensure())
     cpo = _first_with_role(summary.parties, "CPO")
     emsp = _first_with_role(summary.parties, "EMSP")
     locations, tokens = [], []
@@ -88,6 +89,7 @@ def demo_load(
             Token, party=emsp, documents=tokens, save=token_save_own, id_field="uid"
         )
         _ensure_driver_contract(users[DRIVER], token=tokens[0])
+    _ensure_billing(summary.parties, driver_contract_id=tokens[0]["contract_id"] if tokens else "")
     if cpo is not None and tokens:
         plans = documents.session_plans(
             seed=seed, locations=locations, tokens=tokens, count=session_count
@@ -130,6 +132,45 @@ def _ensure_driver_contract(user, *, token: dict) -> None:
     )
 
 
+def _ensure_billing(parties: list[OwnParty], *, driver_contract_id: str) -> None:
+    """Our parties as issuers of documents, and the demo driver's billing account (monthly):
+    `manage.py invoice_run --period 2026-01` then bills the demo sessions."""
+    for party in parties:
+        Issuer.objects.get_or_create(
+            own_party=party,
+            defaults={
+                "name": f"{party.name} B.V.",
+                "street": "Stationsplein 1",
+                "postcode": "3511 ED",
+                "city": "Utrecht",
+                "country": party.country_code,
+                "vat_id": "NL004495445B01",
+                "registration": "KvK 30123456",
+                "email": "billing@example.com",
+                "iban": "NL91ABNA0417164300",
+                "bic": "ABNANL2A",
+                "footer": f"{party.name} B.V. · Stationsplein 1 · 3511 ED Utrecht",
+            },
+        )
+    emsp = _first_with_role(parties, "EMSP")
+    contract = DriverContract.objects.filter(contract_id=driver_contract_id.upper()).first()
+    if emsp is None or contract is None:
+        return
+    BillingAccount.objects.get_or_create(
+        contract=contract,
+        defaults={
+            "kind": BillingAccount.Kind.DRIVER,
+            "issuer": emsp.issuer,
+            "name": "Demo Driver",
+            "street": "Oudegracht 100",
+            "postcode": "3511 AX",
+            "city": "Utrecht",
+            "country": "NL",
+            "email": "driver@example.com",
+        },
+    )
+
+
 def _save_changed(
     model: type[OcpiObject],
     *,
@@ -149,7 +190,8 @@ def _save_changed(
     for document in documents:
         current = stored.get(document[id_field].upper())
         if current is None or (
-            current[0] != document and current[1] <= parse_datetime(document["last_updated"])
+            current[0] != document
+            and current[1] <= parse_timestamp(document["last_updated"], "last_updated")
         ):
             save(party=party, document=document)
             saved += 1

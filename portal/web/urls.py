@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal.web import views
+from portal.web import invoices, views
 
 app_name = "portal"
 
@@ -9,10 +9,17 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("invoices/", invoices.driver_invoices, name="driver-invoices"),
+    path("invoices/<int:document_id>.pdf", invoices.driver_invoice_pdf, name="driver-invoice-pdf"),
     path("partners/", views.partners, name="partners"),
     path("partners/handshake/", views.partner_handshake, name="partner-handshake"),
     path("partners/token-a/", views.partner_token_a, name="partner-token-a"),
     path("partners/<int:connection_id>/", views.partner, name="partner"),
+    path(
+        "partners/<int:connection_id>/move-party/",
+        views.partner_move_party,
+        name="partner-move-party",
+    ),
     path(
         "partners/<int:connection_id>/<str:action>/",
         views.partner_action,

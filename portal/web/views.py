@@ -10,18 +10,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from ocpi.credentials.ownership import PartyMoveError, party_move
 from ocpi.credentials.services import (
     HandshakeError,
-    issue_token_a,
-    register_with_partner,
-    rotate_credentials,
-    unregister,
+    connection_credentials_rotate,
+    connection_register,
+    connection_token_a_issue,
+    connection_unregister,
 )
 from ocpi.endpoints import versions_url
 from ocpi.models import Connection
 from ocpi.sync.selectors import recent_push_deliveries
 from portal.web import selectors
-from portal.web.forms import HandshakeForm, TokenAForm
+from portal.web.forms import HandshakeForm, PartyMoveForm, TokenAForm
 from portal.web.services import ConnectionStateError, connection_resume, connection_suspend
 
 
@@ -73,7 +74,7 @@ def partner_handshake(request):
     if not form.is_valid():
         return _partners_page(request, handshake_form=form, status=400)
     try:
-        connection = register_with_partner(
+        connection = connection_register(
             versions_url=form.cleaned_data["versions_url"],
             token_a=form.cleaned_data["token_a"],
             name=form.cleaned_data["name"] or None,
@@ -94,7 +95,7 @@ def partner_token_a(request):
     form = TokenAForm(request.POST)
     if not form.is_valid():
         return _partners_page(request, token_a_form=form, status=400)
-    connection, token = issue_token_a(name=form.cleaned_data["name"])
+    connection, token = connection_token_a_issue(name=form.cleaned_data["name"])
     return _partners_page(request, issued={"connection": connection, "token": token})
 
 
@@ -105,9 +106,7 @@ def _connection_or_404(connection_id: int) -> Connection:
         raise Http404("No such partner") from None
 
 
-@staff_required
-def partner(request, connection_id: int):
-    connection = _connection_or_404(connection_id)
+def _partner_page(request, connection: Connection, *, move_form=None, status=200):
     context = {
         "connection": connection,
         "traffic": selectors.connection_traffic_page(
@@ -116,12 +115,44 @@ def partner(request, connection_id: int):
         "sync_states": selectors.connection_sync_states(connection=connection),
         "deliveries": recent_push_deliveries(connection=connection),
         "warnings": selectors.connection_warnings(connection=connection),
+        "move_form": move_form or PartyMoveForm(),
     }
-    return render(request, "portal/partner.html", context)
+    return render(request, "portal/partner.html", context, status=status)
+
+
+@staff_required
+def partner(request, connection_id: int):
+    return _partner_page(request, _connection_or_404(connection_id))
+
+
+@staff_required
+@require_POST
+def partner_move_party(request, connection_id: int):
+    """Give a party to this partner, taking it from the connection that holds it (audited)."""
+    connection = _connection_or_404(connection_id)
+    form = PartyMoveForm(request.POST)
+    if form.is_valid():
+        country_code, party_id = form.cleaned_data["party"]
+        try:
+            moves = party_move(
+                country_code=country_code,
+                party_id=party_id,
+                role=form.cleaned_data["role"],
+                to_connection=connection,
+                reason=form.cleaned_data["reason"],
+                moved_by=request.user.get_username(),
+            )
+        except PartyMoveError as exc:
+            form.add_error(None, str(exc))
+        else:
+            moved = ", ".join(f"{move.code} {move.role}" for move in moves)
+            messages.success(request, f"Moved to {connection.name}: {moved}.")
+            return redirect("portal:partner", connection_id=connection.pk)
+    return _partner_page(request, connection, move_form=form, status=400)
 
 
 def _rotate(connection: Connection) -> str:
-    rotate_credentials(connection=connection)
+    connection_credentials_rotate(connection=connection)
     return "Credentials rotated: both sides now use new tokens."
 
 
@@ -136,7 +167,7 @@ def _resume(connection: Connection) -> str:
 
 
 def _unregister(connection: Connection) -> str:
-    unregister(connection=connection)
+    connection_unregister(connection=connection)
     return "Unregistered: the partner's credentials and ours are gone."
 
 

@@ -5,130 +5,13 @@ from decimal import Decimal
 
 import pytest
 
+from billing.cdr_pricing.pricer import cdr_tariffs
 from billing.models import DriverContract, DriverPrice, PricedCdr
-from billing.services import UnpriceableCdr, cdr_price, price_own_cdr_document
+from billing.services import UnpriceableCdr, cdr_document_price, cdr_price
 from ocpi.modules.cdrs import services as cdrs
 from ocpi.modules.locations import services as locations
 from ocpi.modules.tariffs import services as tariffs
-
-CONTRACT_ID = "DE-ABE-C12345678"
-
-
-def tariff(tariff_id="T1", *, last_updated="2025-01-01T00:00:00Z", currency="EUR", elements=None):
-    return {
-        "country_code": "DE",
-        "party_id": "ABC",
-        "id": tariff_id,
-        "currency": currency,
-        "elements": elements
-        or [{"price_components": [{"type": "TIME", "price": 2.00, "vat": 10.0, "step_size": 300}]}],
-        "last_updated": last_updated,
-    }
-
-
-def energy_tariff(price, *, tariff_id="T1", last_updated="2025-01-01T00:00:00Z", **restrictions):
-    component = {"type": "ENERGY", "price": price, "vat": 20.0, "step_size": 1}
-    element = {"price_components": [component]}
-    if restrictions:
-        element["restrictions"] = restrictions
-    return tariff(tariff_id, last_updated=last_updated, elements=[element])
-
-
-def cdr(
-    cdr_id="CDR1",
-    *,
-    start="2025-03-14T10:00:00Z",
-    end="2025-03-14T12:00:00Z",
-    energy=20.0,
-    hours=2.0,
-    tariff_id="T1",
-    embedded=None,
-    total_cost=(4.00, 4.40),
-    location_id="LOC1",
-    country="DEU",
-    **totals,
-):
-    document = {
-        "country_code": "DE",
-        "party_id": "ABC",
-        "id": cdr_id,
-        "start_date_time": start,
-        "end_date_time": end,
-        "cdr_token": {
-            "country_code": "NL",
-            "party_id": "TME",
-            "uid": "012345678",
-            "type": "RFID",
-            "contract_id": CONTRACT_ID,
-        },
-        "auth_method": "WHITELIST",
-        "cdr_location": {
-            "id": location_id,
-            "address": "Hauptstrasse 1",
-            "city": "Berlin",
-            "country": country,
-            "coordinates": {"latitude": "52.520008", "longitude": "13.404954"},
-            "evse_uid": "EVSE1",
-            "evse_id": "DE*ABC*E1",
-            "connector_id": "1",
-            "connector_standard": "IEC_62196_T2",
-            "connector_format": "SOCKET",
-            "connector_power_type": "AC_3_PHASE",
-        },
-        "currency": "EUR",
-        "charging_periods": [
-            {
-                "start_date_time": start,
-                "dimensions": [
-                    {"type": "ENERGY", "volume": energy},
-                    {"type": "TIME", "volume": hours},
-                ],
-                **({"tariff_id": tariff_id} if tariff_id else {}),
-            }
-        ],
-        "total_cost": {"excl_vat": total_cost[0], "incl_vat": total_cost[1]},
-        "total_energy": energy,
-        "total_time": hours,
-        "last_updated": end,
-        **{name: {"excl_vat": e, "incl_vat": i} for name, (e, i) in totals.items()},
-    }
-    if embedded is not None:
-        document["tariffs"] = embedded
-    return document
-
-
-def location(location_id="LOC1", *, time_zone="Europe/Berlin", tariff_ids=("T1",)):
-    return {
-        "country_code": "DE",
-        "party_id": "ABC",
-        "id": location_id,
-        "publish": True,
-        "address": "Hauptstrasse 1",
-        "city": "Berlin",
-        "country": "DEU",
-        "coordinates": {"latitude": "52.520008", "longitude": "13.404954"},
-        "time_zone": time_zone,
-        "evses": [
-            {
-                "uid": "EVSE1",
-                "status": "AVAILABLE",
-                "connectors": [
-                    {
-                        "id": "1",
-                        "standard": "IEC_62196_T2",
-                        "format": "SOCKET",
-                        "power_type": "AC_3_PHASE",
-                        "max_voltage": 400,
-                        "max_amperage": 32,
-                        "tariff_ids": list(tariff_ids),
-                        "last_updated": "2025-01-01T00:00:00Z",
-                    }
-                ],
-                "last_updated": "2025-01-01T00:00:00Z",
-            }
-        ],
-        "last_updated": "2025-01-01T00:00:00Z",
-    }
+from tests.support.priced_cdrs import CONTRACT_ID, cdr, energy_tariff, location, tariff
 
 
 @pytest.fixture
@@ -163,6 +46,15 @@ def test_nothing_is_priced_before_commit(partner, django_capture_on_commit_callb
         cdrs.store_from_partner(connection=partner, document=cdr(embedded=[tariff()]))
 
     assert callbacks and not PricedCdr.objects.exists()
+
+
+def test_the_largest_total_a_partner_may_state_is_priced_and_stored(store_cdr):
+    # OCPI validation accepts amounts below 10**13; our columns must hold them and a difference.
+    largest = 9_999_999_999_999.99
+    priced = store_cdr(cdr(embedded=[tariff()], tariff_id=None, total_cost=(largest, largest)))
+
+    assert priced.verdict == "MISMATCH"
+    assert priced.difference_excl_vat == Decimal("9999999999995.99")
 
 
 def test_a_mismatch_records_the_difference_and_the_dimensions(store_cdr):
@@ -227,6 +119,25 @@ def test_the_connector_tariff_of_the_stored_location_prices_a_cdr_naming_none(pa
     priced = store_cdr(cdr(tariff_id=None, total_cost=(6.00, 7.20)))
 
     assert (priced.tariff_source, priced.verdict) == ("STORED", "MATCH")
+
+
+def test_one_rule_names_the_tariffs_of_a_cdr_document(partner):
+    """The rule pricing applies, also for a CDR not stored yet: the CDR's own tariffs, else the
+    versions valid at its start of those its periods name, else of its connector's."""
+    tariffs.store_from_partner(connection=partner, document=energy_tariff(0.30))
+    tariffs.store_from_partner(
+        connection=partner, document=energy_tariff(0.50, last_updated="2025-06-01T00:00:00Z")
+    )
+    tariffs.store_from_partner(connection=partner, document=energy_tariff(0.90, tariff_id="T2"))
+    locations.store_from_partner(connection=partner, document=location())
+
+    by_connector = cdr_tariffs(cdr=cdr(tariff_id=None))
+    by_period = cdr_tariffs(cdr=cdr(tariff_id="T2"))
+    own = cdr_tariffs(cdr=cdr(embedded=[energy_tariff(0.10, tariff_id="OWN")]))
+
+    assert [(t["id"], t["last_updated"]) for t in by_connector] == [("T1", "2025-01-01T00:00:00Z")]
+    assert [t["id"] for t in by_period] == ["T2"]
+    assert [t["id"] for t in own] == ["OWN"]
 
 
 def test_restrictions_are_read_in_the_stored_location_time_zone(partner, store_cdr):
@@ -298,15 +209,9 @@ def test_the_markup_applies_to_our_price_not_an_overcharge(store_cdr):
 
 
 def test_the_driver_price_by_our_emsp_tariff(store_cdr):
-    emsp_tariff = {
+    emsp_tariff = energy_tariff(0.45, tariff_id="DRIVER-FLEX") | {
         "country_code": "NL",
         "party_id": "TME",
-        "id": "DRIVER-FLEX",
-        "currency": "EUR",
-        "elements": [
-            {"price_components": [{"type": "ENERGY", "price": 0.45, "step_size": 1}]},
-        ],
-        "last_updated": "2025-01-01T00:00:00Z",
     }
     DriverContract.objects.create(
         contract_id=CONTRACT_ID,
@@ -369,7 +274,7 @@ def test_our_own_cdr_gets_its_totals_from_the_engine(own_parties):
     del document["total_cost"]
 
     # 17:30 UTC is 18:30 in Amsterdam: the evening element applies
-    priced = price_own_cdr_document(document, tz="Europe/Amsterdam")
+    priced = cdr_document_price(document, tz="Europe/Amsterdam")
 
     assert priced["total_cost"] == {"excl_vat": 5.0, "incl_vat": 6.0}
     assert priced["total_energy_cost"] == {"excl_vat": 5.0, "incl_vat": 6.0}
@@ -384,4 +289,4 @@ def test_our_own_cdr_without_a_tariff_cannot_be_priced(own_parties):
     document = {**cdr(tariff_id="NONE"), **OWN}
 
     with pytest.raises(UnpriceableCdr, match="no tariff"):
-        price_own_cdr_document(copy.deepcopy(document))
+        cdr_document_price(copy.deepcopy(document))

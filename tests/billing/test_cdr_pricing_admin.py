@@ -6,7 +6,7 @@ from django.test import Client
 
 from billing.models import PricedCdr
 from ocpi.modules.cdrs import services as cdrs
-from tests.billing.test_cdr_pricing import cdr, tariff
+from tests.support.priced_cdrs import cdr, tariff
 
 
 @pytest.fixture

@@ -2,7 +2,11 @@
 
 from decimal import Decimal
 
-from billing.cdr_pricing.verdict import Verdict, compare, minor_unit
+from billing.cdr_pricing.verdict import compare
+from billing.models import PricedCdr
+from billing.money import minor_unit
+
+Verdict = PricedCdr.Verdict
 
 
 def cdr(total_cost, **dimension_totals):

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from billing.pricing import price_cdr
-from tests.billing import D, cdr, element, energy, period, tariff
+from tests.support.engine import D, cdr, element, energy, period, tariff
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.json"))
 TWENTY_KWH = cdr(period("2024-05-02T10:00:00Z", energy=20), end="2024-05-02T11:00:00Z")
@@ -123,16 +123,27 @@ def broken_cdr(change) -> dict:
     [
         (None, [], "cannot read CDR file"),
         ("{not json", [], "is not valid JSON"),
-        (broken_cdr(lambda c: c.pop("charging_periods")), [], "charging_periods: missing"),
+        (
+            broken_cdr(lambda c: c.update(charging_periods="all of them")),
+            [],
+            "charging_periods: expected a list",
+        ),
         (
             broken_cdr(lambda c: c["charging_periods"][0].update(start_date_time="noonish")),
             [],
-            r"charging_periods\[0\]\.start_date_time: not an OCPI DateTime",
+            r"charging_periods\[0\]\.start_date_time: must be an RFC 3339 date-time",
         ),
         (TWENTY_KWH, ["--tz", "Mars/Olympus_Mons"], "unknown time zone 'Mars/Olympus_Mons'"),
         ([TWENTY_KWH, TWENTY_KWH], [], "expected one OCPI CDR object"),
     ],
-    ids=["unreadable", "bad-json", "no-periods", "bad-datetime", "unknown-zone", "not-one-cdr"],
+    ids=[
+        "unreadable",
+        "bad-json",
+        "periods-not-a-list",
+        "bad-datetime",
+        "unknown-zone",
+        "not-one-cdr",
+    ],
 )
 def test_invalid_input_raises_a_command_error_naming_the_problem(
     tmp_path, cdr_content, extra, message

@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from billing.pricing import price_cdr
-from tests.billing import D, cdr, element, period, price, tariff, time
+from tests.support.engine import D, cdr, element, period, price, tariff, time
 
 WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
 COMPONENT_TYPES = ["ENERGY", "TIME", "PARKING_TIME", "FLAT"]

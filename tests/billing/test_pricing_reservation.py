@@ -1,6 +1,17 @@
 """Reservation costs: RESERVATION_TIME priced by elements restricted to a reservation."""
 
-from tests.billing import D, cdr, element, energy, excl_incl, flat, period, price, tariff, time
+from tests.support.engine import (
+    D,
+    cdr,
+    element,
+    energy,
+    excl_incl,
+    flat,
+    period,
+    price,
+    tariff,
+    time,
+)
 
 RESERVABLE = tariff(
     element(flat("1.50", vat=21), time("4.00", vat=21, step_size=300), reservation="RESERVATION"),

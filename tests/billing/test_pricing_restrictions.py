@@ -1,7 +1,7 @@
 """Tariff restrictions: evaluated at each period's start, in local time, minimums inclusive."""
 
 from billing.pricing import DurationOrigin
-from tests.billing import (
+from tests.support.engine import (
     D,
     cdr,
     codes,

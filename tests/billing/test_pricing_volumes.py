@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from billing.pricing import FlatFeeMoment, compile_tariff, price_cdr
-from tests.billing import (
+from tests.support.engine import (
     D,
     cdr,
     element,

@@ -13,8 +13,8 @@ from billing.models import DriverContract, DriverPrice, PricedCdr
 from billing.services import cdrs_reprice
 from ocpi.modules.cdrs import services as cdrs
 from ocpi.modules.tariffs import services as tariffs
-from tests.billing.test_cdr_pricing import CONTRACT_ID, cdr, energy_tariff, tariff
-from tests.conftest import make_connection
+from tests.support.connections import make_connection
+from tests.support.priced_cdrs import CONTRACT_ID, cdr, energy_tariff, tariff
 
 
 def reprice(*arguments) -> dict:

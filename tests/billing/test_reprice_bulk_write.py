@@ -6,7 +6,7 @@ from decimal import Decimal
 from billing.cdr_pricing import bulk
 from billing.models import PricedCdr
 from ocpi.modules.cdrs import services as cdrs
-from tests.billing.test_cdr_pricing import cdr
+from tests.support.priced_cdrs import cdr
 
 AWKWARD_TEXT = 'tab\there, newline\nthere, back\\slash, "quotes", Zürich €, \\N'
 

@@ -10,7 +10,7 @@ from ocpi.models import OwnParty
 from ocpi.modules.cdrs import services as cdrs
 from ocpi.modules.locations import services as locations
 from ocpi.modules.tariffs import services as tariffs
-from tests.billing.test_cdr_pricing import cdr, energy_tariff, location
+from tests.support.priced_cdrs import cdr, energy_tariff, location
 
 TARIFFS_URL = "/ocpi/2.2.1/emsp/tariffs/DE/ABC"
 

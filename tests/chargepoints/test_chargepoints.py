@@ -18,8 +18,9 @@ from ocpi.modules.locations.models import Location
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.tariffs.services import tariff_save_own
 from ocpi.objects import upsert_object
-from tests.instances import COMMAND_TIMEOUT_SECONDS, PROJECT_DIR
-from tests.ocpi.conftest import partner_token, results_received
+from tests.support.builders import partner_token
+from tests.support.instances import COMMAND_TIMEOUT_SECONDS, PROJECT_DIR
+from tests.support.partners import results_received
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -158,6 +159,8 @@ def test_remote_start_and_stop_produce_a_session_and_a_priced_cdr(
     assert cdr["start_date_time"] == "2026-03-02T08:00:00Z"
     assert cdr["end_date_time"] == "2026-03-02T12:00:00Z"
     assert cdr["authorization_reference"] == "AUTH-7"
+    # The settlement statement of our CPO to the eMSP for the month the session ended in.
+    assert cdr["invoice_reference_id"] == "NL-TMC-DE-ABE-2026-03"
     assert cdr["charging_periods"] == [
         {
             "start_date_time": "2026-03-02T08:00:00Z",

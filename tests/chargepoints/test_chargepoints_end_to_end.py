@@ -12,7 +12,7 @@ from django.core.management import call_command
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.commands.models import Command
 from ocpi.modules.sessions.models import Session
-from tests.conftest import make_connection
+from tests.support.connections import make_connection
 
 LOOPBACK_TOKEN = "loopback-token-0123456789"
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

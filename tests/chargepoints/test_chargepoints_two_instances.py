@@ -2,9 +2,7 @@
 `ocpi_command`; the CPO's simulated charge point produces the session and the CDR, which reach
 the eMSP through the CPO's pushes."""
 
-import json
-
-from tests.instances import register
+from tests.support.instances import register
 
 LOCATION = {
     "country_code": "NL",
@@ -40,34 +38,15 @@ LOCATION = {
 
 
 def store_location(cpo_instance) -> None:
-    cpo_instance.shell(
-        "import json\n"
-        "from ocpi.modules.locations.models import Location\n"
-        "from ocpi.objects import upsert_object\n"
-        f"document = json.loads({json.dumps(json.dumps(LOCATION))})\n"
-        "upsert_object(Location, country_code='NL', party_id='TMC', object_id=document['id'],"
-        " document=document, source=None)\n"
-    )
+    cpo_instance.call("store_own_location", document=LOCATION)
 
 
 def active_session_id(cpo_instance) -> str:
-    return cpo_instance.shell(
-        "from ocpi.modules.sessions.models import Session\n"
-        "print(Session.objects.get(location_id='LOC-E2E', status='ACTIVE').document['id'])\n"
-    ).strip()
+    return cpo_instance.call("active_session_id", location_id="LOC-E2E")
 
 
 def sessions_and_cdrs(instance, session_id: str) -> dict:
-    output = instance.shell(
-        "import json\n"
-        "from ocpi.modules.cdrs.models import Cdr\n"
-        "from ocpi.modules.sessions.models import Session\n"
-        f"sessions = Session.objects.filter(ocpi_id={session_id.upper()!r})\n"
-        f"cdrs = Cdr.objects.filter(document__session_id={session_id!r})\n"
-        "print(json.dumps({'sessions': [s.status for s in sessions],"
-        " 'cdrs': [c.document['total_energy'] for c in cdrs]}))\n"
-    )
-    return json.loads(output)
+    return instance.call("sessions_and_cdrs", session_id=session_id)
 
 
 def test_remote_start_and_stop_between_two_instances(cpo_instance, emsp_instance):

@@ -14,7 +14,7 @@ from ocpi.models import OwnParty
 from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.services import token_save_own
 from ocpi.transport.exceptions import UnknownObject, UnknownToken
-from tests.conftest import make_connection
+from tests.support.connections import make_connection
 
 LOOPBACK_TOKEN = "loopback-token-0123456789"
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

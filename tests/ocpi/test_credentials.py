@@ -11,14 +11,14 @@ import pytest
 from django.test import Client
 
 from ocpi import tokens
-from ocpi.credentials.services import issue_token_a
+from ocpi.credentials.services import connection_token_a_issue
 from ocpi.models import Connection
-from tests.instances import FAKE_PARTNER_TOKEN, FakePartner, envelope, free_port
+from tests.support.partners import FAKE_PARTNER_TOKEN, FakePartner, envelope, free_port
 
 
 @pytest.fixture
 def token_a(own_parties):
-    _, token = issue_token_a(name="XYZ")
+    _, token = connection_token_a_issue(name="XYZ")
     return token
 
 
@@ -282,7 +282,7 @@ def test_get_returns_our_credentials_with_the_callers_token(fake_partner, token_
 
 def test_update_issues_a_new_token_and_stores_theirs(fake_partner, token_a):
     token_c = register(token_a, fake_partner)
-    fake_partner.requests.clear()
+    fake_partner.calls.clear()
 
     response = post_credentials(
         as_partner(token_c), fake_partner.credentials("partner-token-b-rotated"), method="put"

@@ -11,15 +11,16 @@ from django.test import Client
 from ocpi import tokens
 from ocpi.credentials.services import (
     HandshakeError,
-    ensure_own_parties,
-    find_connection,
-    register_with_partner,
-    rotate_credentials,
-    unregister,
+    connection_credentials_rotate,
+    connection_find,
+    connection_register,
+    connection_unregister,
+    credentials_unregistration_accept,
+    own_parties_ensure,
 )
 from ocpi.models import Connection, OwnParty
-from tests.conftest import make_connection
-from tests.instances import FAKE_PARTNER_TOKEN, envelope, free_port
+from tests.support.connections import make_connection
+from tests.support.partners import FAKE_PARTNER_TOKEN, envelope, free_port
 
 TOKEN_A = "their-token-a"
 
@@ -42,7 +43,7 @@ def sent_to_credentials(partner, method: str) -> list[dict]:
 
 
 def test_register_with_partner_stores_the_partner(partner_api):
-    connection = register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
+    connection = connection_register(versions_url=partner_api.versions_url, token_a=TOKEN_A)
 
     connection.refresh_from_db()
     assert connection.status == Connection.Status.REGISTERED
@@ -66,7 +67,7 @@ def test_register_with_partner_stores_the_partner(partner_api):
 
 
 def test_register_with_plain_tokens(partner_api):
-    connection = register_with_partner(
+    connection = connection_register(
         versions_url=partner_api.versions_url, token_a=TOKEN_A, name="XYZ", plain_token=True
     )
 
@@ -77,7 +78,7 @@ def test_register_with_plain_tokens(partner_api):
 
 def test_unreachable_partner_fails_at_versions_and_leaves_nothing(own_parties):
     with pytest.raises(HandshakeError) as failure:
-        register_with_partner(
+        connection_register(
             versions_url=f"http://127.0.0.1:{free_port()}/ocpi/versions", token_a=TOKEN_A
         )
 
@@ -93,7 +94,7 @@ def test_refused_registration_names_the_partners_answer_and_leaves_nothing(partn
     )
 
     with pytest.raises(HandshakeError) as failure:
-        register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
+        connection_register(versions_url=partner_api.versions_url, token_a=TOKEN_A)
 
     assert failure.value.step == "credentials"
     assert "3001" in failure.value.message
@@ -107,7 +108,7 @@ def test_invalid_credentials_in_the_answer_name_the_field(partner_api):
     partner_api.routes[("POST", "/ocpi/2.2.1/credentials")] = (200, envelope(credentials))
 
     with pytest.raises(HandshakeError) as failure:
-        register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
+        connection_register(versions_url=partner_api.versions_url, token_a=TOKEN_A)
 
     assert failure.value.step == "credentials"
     assert "token:" in failure.value.message
@@ -121,16 +122,16 @@ def test_partner_without_a_mutual_version_is_refused_before_posting(partner_api)
     )
 
     with pytest.raises(HandshakeError, match="no mutual OCPI version"):
-        register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
+        connection_register(versions_url=partner_api.versions_url, token_a=TOKEN_A)
 
     assert sent_to_credentials(partner_api, "POST") == []
 
 
 def test_registering_twice_with_the_same_partner_is_refused(partner_api):
-    register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
+    connection_register(versions_url=partner_api.versions_url, token_a=TOKEN_A)
 
     with pytest.raises(HandshakeError) as failure:
-        register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
+        connection_register(versions_url=partner_api.versions_url, token_a=TOKEN_A)
 
     assert failure.value.step == "check"
     assert Connection.objects.count() == 1
@@ -140,7 +141,7 @@ def test_a_versions_url_longer_than_we_store_is_refused_before_calling(partner_a
     too_long = partner_api.versions_url + "?" + "x" * 255
 
     with pytest.raises(HandshakeError, match="longer than 255") as failure:
-        register_with_partner(versions_url=too_long, token_a=TOKEN_A)
+        connection_register(versions_url=too_long, token_a=TOKEN_A)
 
     assert failure.value.step == "check"
     assert partner_api.requests == []
@@ -148,10 +149,10 @@ def test_a_versions_url_longer_than_we_store_is_refused_before_calling(partner_a
 
 
 def test_rotate_sends_a_new_token_and_stores_theirs(partner_api):
-    connection = register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
+    connection = connection_register(versions_url=partner_api.versions_url, token_a=TOKEN_A)
     token_b = sent_to_credentials(partner_api, "POST")[0]["body"]["token"]
 
-    rotate_credentials(connection=connection)
+    connection_credentials_rotate(connection=connection)
 
     [put] = sent_to_credentials(partner_api, "PUT")
     assert put["authorization"] == tokens.authorization_header(FAKE_PARTNER_TOKEN, plain=False)
@@ -163,7 +164,7 @@ def test_rotate_sends_a_new_token_and_stores_theirs(partner_api):
 
 
 def test_failed_rotation_keeps_the_old_tokens(partner_api):
-    connection = register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
+    connection = connection_register(versions_url=partner_api.versions_url, token_a=TOKEN_A)
     token_b = sent_to_credentials(partner_api, "POST")[0]["body"]["token"]
     partner_api.routes[("PUT", "/ocpi/2.2.1/credentials")] = (
         400,
@@ -171,7 +172,7 @@ def test_failed_rotation_keeps_the_old_tokens(partner_api):
     )
 
     with pytest.raises(HandshakeError, match="too long"):
-        rotate_credentials(connection=connection)
+        connection_credentials_rotate(connection=connection)
 
     connection.refresh_from_db()
     assert tokens.token_matches(token_b, connection.inbound_token_hash)
@@ -179,10 +180,10 @@ def test_failed_rotation_keeps_the_old_tokens(partner_api):
 
 
 def test_unregister_deletes_there_and_closes_here(partner_api):
-    connection = register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
+    connection = connection_register(versions_url=partner_api.versions_url, token_a=TOKEN_A)
     token_b = sent_to_credentials(partner_api, "POST")[0]["body"]["token"]
 
-    unregister(connection=connection)
+    connection_unregister(connection=connection)
 
     [delete] = sent_to_credentials(partner_api, "DELETE")
     assert delete["authorization"] == tokens.authorization_header(FAKE_PARTNER_TOKEN, plain=False)
@@ -193,25 +194,25 @@ def test_unregister_deletes_there_and_closes_here(partner_api):
 
 
 def test_unregister_of_a_suspended_connection_tells_the_partner_too(partner_api):
-    connection = register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
+    connection = connection_register(versions_url=partner_api.versions_url, token_a=TOKEN_A)
     connection.status = Connection.Status.SUSPENDED
     connection.save()
 
-    unregister(connection=connection)
+    connection_unregister(connection=connection)
 
     assert len(sent_to_credentials(partner_api, "DELETE")) == 1
     assert connection.status == Connection.Status.CLOSED
 
 
 def test_unregister_closes_here_even_when_the_partner_is_gone(partner_api):
-    connection = register_with_partner(versions_url=partner_api.versions_url, token_a=TOKEN_A)
+    connection = connection_register(versions_url=partner_api.versions_url, token_a=TOKEN_A)
     partner_api.routes[("DELETE", "/ocpi/2.2.1/credentials")] = (
         405,
         envelope(None, 2000, "Not registered"),
     )
 
     with pytest.raises(HandshakeError) as failure:
-        unregister(connection=connection)
+        connection_unregister(connection=connection)
 
     assert failure.value.step == "unregister"
     assert "Not registered" in failure.value.message
@@ -222,21 +223,21 @@ def test_unregister_closes_here_even_when_the_partner_is_gone(partner_api):
 
 def test_find_connection_by_id_or_any_party_preferring_the_registered_one(own_parties):
     closed = make_connection("Old", "old-token", [("DE", "ABC", "CPO")])
-    Connection.objects.filter(pk=closed.pk).update(status=Connection.Status.CLOSED)
+    credentials_unregistration_accept(connection=closed)  # which releases DE-ABC for "New"
     current = make_connection("New", "new-token", [("DE", "ABC", "CPO"), ("DE", "ABE", "EMSP")])
 
-    assert find_connection("de-abc") == current
-    assert find_connection("DE-ABE") == current
-    assert find_connection(str(closed.pk)) == closed
+    assert connection_find("de-abc") == current
+    assert connection_find("DE-ABE") == current
+    assert connection_find(str(closed.pk)) == closed
     with pytest.raises(Connection.DoesNotExist):
-        find_connection("FR-XXX")
+        connection_find("FR-XXX")
 
 
 def test_ensure_own_parties_creates_them_once(db, settings):
     settings.OCPI_OWN_PARTIES = "nl-tmc:cpo, DE-EMP:EMSP"
 
-    first = ensure_own_parties()
-    second = ensure_own_parties()
+    first = own_parties_ensure()
+    second = own_parties_ensure()
 
     assert [(p.code, p.role) for p in first] == [("NL-TMC", "CPO"), ("DE-EMP", "EMSP")]
     assert first == second
@@ -248,7 +249,7 @@ def test_ensure_own_parties_refuses_a_malformed_setting(db, settings, value):
     settings.OCPI_OWN_PARTIES = value
 
     with pytest.raises(ImproperlyConfigured, match="CC-PID:ROLE"):
-        ensure_own_parties()
+        own_parties_ensure()
 
 
 # Commands ---------------------------------------------------------------------------------------
@@ -307,7 +308,7 @@ def test_ocpi_unregister_reports_a_partner_that_was_not_told(partner_api):
     with pytest.raises(CommandError, match="Partner not told at unregister: closed here"):
         call_command("ocpi_unregister", "DE-XYZ")
 
-    assert find_connection("DE-XYZ").status == Connection.Status.CLOSED
+    assert connection_find("DE-XYZ").status == Connection.Status.CLOSED
 
 
 def test_ocpi_parties_prints_our_parties(db, settings):

@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from ocpi import tokens
-from tests.instances import register
+from tests.support.instances import register
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from ocpi import tokens
 from ocpi.models import TrafficLog
 from ocpi.modules.cdrs.models import Cdr
-from tests.conftest import PARTNER_TOKEN
-from tests.ocpi.conftest import partner_token
+from tests.support.builders import partner_token
+from tests.support.connections import PARTNER_TOKEN
 
 LOCATIONS = "/ocpi/2.2.1/cpo/locations"
 CDRS = "/ocpi/2.2.1/emsp/cdrs"

@@ -9,7 +9,14 @@ from ocpi import traffic
 from ocpi.models import TrafficLog
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.cdrs.signals import cdr_stored
-from tests.ocpi.modules.test_cdrs import cdr_document, post
+from tests.support.builders import cdr as cdr_document
+
+CDRS_RECEIVER = "/ocpi/2.2.1/emsp/cdrs"
+
+
+def post(client, document):
+    return client.post(CDRS_RECEIVER, document, content_type="application/json")
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

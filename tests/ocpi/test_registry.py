@@ -18,13 +18,13 @@ from ocpi.modules.cdrs.declaration import CDRS
 from ocpi.modules.locations.declaration import LOCATIONS
 from ocpi.modules.tokens.declaration import TOKENS
 from ocpi.sync.selectors import pulled_modules
-from tests.conftest import make_connection
 from tests.ocpi.modules.test_cdrs import cdr_document
 from tests.ocpi.modules.test_locations import location
 from tests.ocpi.modules.test_sessions import session_document
 from tests.ocpi.modules.test_tariffs import tariff
 from tests.ocpi.modules.test_tokens import token_document
 from tests.ocpi.sync.conftest import partner_endpoints
+from tests.support.connections import make_connection
 
 BASE = "http://127.0.0.1:8000/ocpi/2.2.1"
 

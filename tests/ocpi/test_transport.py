@@ -12,10 +12,10 @@ from django.urls import include, path
 from rest_framework.views import APIView
 
 from ocpi import tokens
-from ocpi.credentials.services import issue_token_a
+from ocpi.credentials.services import connection_token_a_issue
 from ocpi.models import TrafficLog
 from ocpi.transport.envelope import ocpi_response
-from tests.instances import FAKE_PARTNER_TOKEN
+from tests.support.partners import FAKE_PARTNER_TOKEN
 
 
 class FailingOcpiView(APIView):
@@ -76,7 +76,7 @@ def test_wrong_method_is_a_405_envelope(partner_client, method, url):
 
 
 def test_invalid_json_is_2001(own_parties):
-    _, token_a = issue_token_a(name="XYZ")
+    _, token_a = connection_token_a_issue(name="XYZ")
     client = Client(HTTP_AUTHORIZATION=tokens.authorization_header(token_a, plain=False))
 
     response = client.post(
@@ -88,7 +88,7 @@ def test_invalid_json_is_2001(own_parties):
 
 
 def test_a_too_long_field_is_2001_naming_it(own_parties):
-    _, token_a = issue_token_a(name="XYZ")
+    _, token_a = connection_token_a_issue(name="XYZ")
     client = Client(HTTP_AUTHORIZATION=tokens.authorization_header(token_a, plain=False))
     credentials = {
         "token": "t" * 65,
@@ -129,7 +129,7 @@ def test_a_failing_view_outside_drf_is_a_500_envelope(partner_client):
 
 @pytest.mark.urls(__name__)
 def test_a_pending_connection_reaches_only_versions_and_credentials(own_parties):
-    _, token_a = issue_token_a(name="XYZ")
+    _, token_a = connection_token_a_issue(name="XYZ")
     client = Client(HTTP_AUTHORIZATION=tokens.authorization_header(token_a, plain=False))
 
     assert client.get("/ocpi/versions").status_code == 200
@@ -174,7 +174,7 @@ def test_ids_are_on_error_answers_too(client, db):
 
 
 def test_the_traffic_log_records_a_registration_without_any_token(fake_partner, own_parties):
-    connection, token_a = issue_token_a(name="XYZ")
+    connection, token_a = connection_token_a_issue(name="XYZ")
     client = Client(HTTP_AUTHORIZATION=tokens.authorization_header(token_a, plain=False))
 
     response = client.post(
@@ -254,7 +254,7 @@ def test_half_a_routing_header_pair_is_rejected(partner_client):
 
 
 def test_a_token_cut_by_the_body_limit_is_still_masked(settings, own_parties):
-    _, token_a = issue_token_a(name="XYZ")
+    _, token_a = connection_token_a_issue(name="XYZ")
     client = Client(HTTP_AUTHORIZATION=tokens.authorization_header(token_a, plain=False))
     secret = "s3cr3t-token-" + "x" * 40
     body = json.dumps({"token": secret, "url": "not a url", "roles": []})
@@ -268,7 +268,7 @@ def test_a_token_cut_by_the_body_limit_is_still_masked(settings, own_parties):
 
 
 def test_a_token_with_escaped_quotes_is_masked_whole(own_parties):
-    _, token_a = issue_token_a(name="XYZ")
+    _, token_a = connection_token_a_issue(name="XYZ")
     client = Client(HTTP_AUTHORIZATION=tokens.authorization_header(token_a, plain=False))
     body = json.dumps({"token": 'abc"s3cr3t"def', "url": "not a url", "roles": []})
 
@@ -294,7 +294,7 @@ def test_a_nul_character_anywhere_is_2001_naming_the_field(
     fake_partner, own_parties, change, field
 ):
     # PostgreSQL stores no NUL in text or JSONB: without this check the write fails with a 500.
-    _, token_a = issue_token_a(name="XYZ")
+    _, token_a = connection_token_a_issue(name="XYZ")
     client = Client(HTTP_AUTHORIZATION=tokens.authorization_header(token_a, plain=False))
     credentials = fake_partner.credentials()
     change(credentials)

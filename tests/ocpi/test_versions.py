@@ -1,5 +1,5 @@
 from ocpi import tokens
-from tests.conftest import PARTNER_TOKEN
+from tests.support.connections import PARTNER_TOKEN
 
 
 def test_versions_lists_every_version_offered_in_the_envelope(partner_client):

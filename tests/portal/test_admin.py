@@ -1,11 +1,14 @@
 """The admin shows connections and their traffic, never their tokens, and never edits the log."""
 
 import pytest
+from django.contrib.admin import site
 from django.contrib.auth import get_user_model
 
 from ocpi import traffic
+from ocpi.admin import OcpiObjectAdmin
 from ocpi.models import TrafficLog
-from tests.conftest import PARTNER_TOKEN
+from ocpi.objects import OcpiObject
+from tests.support.connections import PARTNER_TOKEN
 
 
 @pytest.fixture
@@ -54,3 +57,16 @@ def test_traffic_log_is_read_only_and_filterable(admin_client, partner):
 def test_own_parties_are_listed(admin_client, own_parties):
     page = admin_client.get("/admin/ocpi/ownparty/").content.decode()
     assert "NL-TMC" in page and "NL-TME" in page
+
+
+def test_every_stored_ocpi_object_is_read_only_in_the_admin(admin_client):
+    stored = [model for model in site._registry if issubclass(model, OcpiObject)]
+    assert len(stored) >= 6  # locations, tokens, sessions, cdrs, tariffs, hub client info
+    for model in stored:
+        assert isinstance(site._registry[model], OcpiObjectAdmin), model
+        meta = model._meta
+        listing = admin_client.get(f"/admin/{meta.app_label}/{meta.model_name}/")
+        assert listing.status_code == 200, model
+        assert (
+            admin_client.get(f"/admin/{meta.app_label}/{meta.model_name}/add/").status_code == 403
+        )

@@ -14,7 +14,7 @@ from ocpi.modules.sessions.models import Session
 from ocpi.modules.tariffs.models import Tariff
 from ocpi.modules.tokens.models import Token
 from ocpi.sync.models import PushDelivery
-from tests.conftest import make_connection
+from tests.support.connections import make_connection
 
 
 def run_demo(sessions: int = 3) -> str:

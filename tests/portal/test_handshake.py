@@ -4,6 +4,7 @@ import requests
 
 from ocpi import tokens
 from ocpi.models import Connection
+from tests.support.partners import envelope
 
 
 def test_handshake_with_an_unreachable_partner_names_the_failing_step(
@@ -53,18 +54,24 @@ def test_issuing_a_token_a_shows_it_once_and_it_opens_our_versions(
 
 
 def test_handshake_registers_with_a_partner_over_http_and_rotates(
-    transactional_db, staff_client, own_parties, live_server, settings
+    staff_client, own_parties, fake_partner
 ):
-    # The same project plays the partner on live_server: it issues a token A to us.
-    settings.OCPI_BASE_URL = live_server.url
-    partner_side = staff_client.post("/partners/token-a/", {"name": "Us, seen by the partner"})
-    token_a = partner_side.context["issued"]["token"]
+    # A partner platform on loopback that accepts our registration and our rotation. (This
+    # project cannot play the partner for itself: its parties would be claimed twice.)
+    fake_partner.routes[("POST", "/ocpi/2.2.1/credentials")] = (
+        200,
+        envelope(fake_partner.credentials()),
+    )
+    fake_partner.routes[("PUT", "/ocpi/2.2.1/credentials")] = (
+        200,
+        envelope(fake_partner.credentials("fake-partner-token-rotated")),
+    )
 
     response = staff_client.post(
         "/partners/handshake/",
         {
-            "versions_url": f"{live_server.url}/ocpi/versions",
-            "token_a": token_a,
+            "versions_url": fake_partner.versions_url,
+            "token_a": "their-token-a",
             "name": "Live partner",
         },
     )
@@ -75,9 +82,9 @@ def test_handshake_registers_with_a_partner_over_http_and_rotates(
     assert ours.status == Connection.Status.REGISTERED
     assert ours.version == "2.2.1"
     assert ours.endpoint_url("credentials", "RECEIVER")
-    assert {p.code for p in ours.parties.all()} == {"NL-TMC", "NL-TME"}
-    theirs = Connection.objects.get(name="Us, seen by the partner")
-    assert theirs.status == Connection.Status.REGISTERED
+    assert {p.code for p in ours.parties.all()} == {"DE-XYZ"}
+    [posted] = fake_partner.requests_to("/ocpi/2.2.1/credentials")
+    assert {r["party_id"] for r in posted["body"]["roles"]} == {"TMC", "TME"}
 
     detail = staff_client.get(response["Location"]).content.decode()
     assert "Registered with Live partner." in detail

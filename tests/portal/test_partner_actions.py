@@ -1,7 +1,7 @@
 """Suspend, resume and unregister from the partner page."""
 
 from ocpi.models import Connection
-from tests.conftest import PARTNER_TOKEN
+from tests.support.connections import PARTNER_TOKEN
 
 
 def test_suspended_partner_is_refused_until_resumed(staff_client, partner, partner_client):

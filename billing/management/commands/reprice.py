@@ -6,20 +6,21 @@ import os
 from datetime import UTC, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 
 from billing.services import cdrs_reprice
+from ocpi.timestamps import TimestampError, parse_timestamp
 
 
 def parse_since(value: str) -> datetime:
     """A date (midnight UTC) or an ISO date-time (UTC when it has no offset)."""
-    moment = parse_datetime(value)
-    if moment is None:
+    try:
+        return parse_timestamp(value, "--since")
+    except TimestampError:
         day = parse_date(value)
-        if day is None:
-            raise CommandError(f"--since: expected YYYY-MM-DD or an ISO date-time, got {value!r}")
-        moment = datetime.combine(day, time(0))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if day is None:
+        raise CommandError(f"--since: expected YYYY-MM-DD or an ISO date-time, got {value!r}")
+    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def parse_party(value: str) -> tuple[str, str]:

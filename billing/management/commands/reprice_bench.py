@@ -16,6 +16,7 @@ from billing.services import cdrs_reprice
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
 from ocpi.modules.tariffs.models import Tariff, TariffVersion
+from ocpi.timestamps import format_timestamp, parse_timestamp
 
 # The bench CPO party: its objects (and the BENCH- driver contracts) are replaced on every run
 # and nothing else is touched.
@@ -54,7 +55,7 @@ def tariff_document(version: int, last_updated: datetime) -> dict:
                 ]
             },
         ],
-        "last_updated": last_updated.isoformat().replace("+00:00", "Z"),
+        "last_updated": format_timestamp(last_updated),
     }
 
 
@@ -65,7 +66,7 @@ VERSIONS = [
 
 
 def z(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+    return format_timestamp(moment)
 
 
 def cdr_document(index: int) -> dict:
@@ -202,10 +203,10 @@ def cdr_row(index: int, partner_totals: PartnerTotals) -> Cdr:
         country_code=COUNTRY_CODE,
         party_id=PARTY_ID,
         ocpi_id=document["id"],
-        last_updated=datetime.fromisoformat(document["last_updated"]),
+        last_updated=parse_timestamp(document["last_updated"], "last_updated"),
         document=document,
-        start_date_time=datetime.fromisoformat(document["start_date_time"]),
-        end_date_time=datetime.fromisoformat(document["end_date_time"]),
+        start_date_time=parse_timestamp(document["start_date_time"], "start_date_time"),
+        end_date_time=parse_timestamp(document["end_date_time"], "end_date_time"),
         location_id=location["id"],
         evse_uid=location["evse_uid"],
         token_country_code=token["country_code"],

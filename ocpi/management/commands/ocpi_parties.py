@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from ocpi.credentials.services import ensure_own_parties
+from ocpi.credentials.services import own_parties_ensure
 
 
 class Command(BaseCommand):
@@ -15,6 +15,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        parties = ensure_own_parties()
+        parties = own_parties_ensure()
         output = [{"party": p.code, "role": p.role, "name": p.name} for p in parties]
         self.stdout.write(json.dumps(output))

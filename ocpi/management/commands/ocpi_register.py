@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ocpi.credentials.services import HandshakeError, register_with_partner
+from ocpi.credentials.services import HandshakeError, connection_register
 
 
 def connection_summary(connection) -> dict:
@@ -42,7 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            connection = register_with_partner(
+            connection = connection_register(
                 versions_url=options["versions_url"],
                 token_a=options["token"],
                 name=options["name"],

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ocpi.credentials.services import HandshakeError, find_connection, rotate_credentials
+from ocpi.credentials.services import HandshakeError, connection_credentials_rotate, connection_find
 from ocpi.management.commands.ocpi_register import connection_summary
 from ocpi.models import Connection
 
@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            connection = rotate_credentials(connection=find_connection(options["partner"]))
+            connection = connection_credentials_rotate(
+                connection=connection_find(options["partner"])
+            )
         except Connection.DoesNotExist as exc:
             raise CommandError(f"No partner {options['partner']!r}") from exc
         except HandshakeError as exc:

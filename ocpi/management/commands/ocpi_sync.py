@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ocpi import registry
 from ocpi.client import OcpiClientError
-from ocpi.credentials.services import find_connection
+from ocpi.credentials.services import connection_find
 from ocpi.models import Connection
 from ocpi.sync.pull import PullNotPossible, module_pull
 from ocpi.sync.selectors import pulled_modules
@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, partner, module, **options):
         try:
-            connection = find_connection(partner)
+            connection = connection_find(partner)
         except Connection.DoesNotExist as exc:
             raise CommandError(str(exc)) from exc
         results = {}

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from ocpi.credentials.services import issue_token_a
+from ocpi.credentials.services import connection_token_a_issue
 from ocpi.endpoints import versions_url
 
 
@@ -19,6 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="Our name for the partner")
 
     def handle(self, *args, **options):
-        connection, token = issue_token_a(name=options["name"])
+        connection, token = connection_token_a_issue(name=options["name"])
         output = {"connection_id": connection.pk, "token": token, "versions_url": versions_url()}
         self.stdout.write(json.dumps(output))

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ocpi.credentials.services import HandshakeError, find_connection, unregister
+from ocpi.credentials.services import HandshakeError, connection_find, connection_unregister
 from ocpi.management.commands.ocpi_register import connection_summary
 from ocpi.models import Connection
 
@@ -22,11 +22,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            connection = find_connection(options["partner"])
+            connection = connection_find(options["partner"])
         except Connection.DoesNotExist as exc:
             raise CommandError(f"No partner {options['partner']!r}") from exc
         try:
-            unregister(connection=connection)
+            connection_unregister(connection=connection)
         except HandshakeError as exc:
             raise CommandError(f"Partner not told at {exc}") from exc
         self.stdout.write(json.dumps(connection_summary(connection)))

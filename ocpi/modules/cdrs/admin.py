@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.html import format_html_join
 
-from ocpi.admin import pretty_document
+from ocpi.admin import OcpiObjectAdmin
 from ocpi.modules.cdrs.models import Cdr
 
 
@@ -27,26 +27,19 @@ def warning_list(cdr) -> str:
 
 
 @admin.register(Cdr)
-class CdrAdmin(admin.ModelAdmin):
-    list_display = [
-        "country_code",
-        "party_id",
-        "ocpi_id",
+class CdrAdmin(OcpiObjectAdmin):
+    """CDRs arrive over OCPI or through cdr_create_own and never change: corrections are
+    credit CDRs."""
+
+    columns = [
         "start_date_time",
         "total_energy",
         "total_cost_excl_vat",
         "currency",
         "credit",
         "has_warnings",
-        "source",
     ]
-    list_filter = [HasWarningsFilter, "credit", "currency", "country_code", "party_id", "source"]
-    search_fields = ["ocpi_id", "session_id", "location_id", "token_uid", "contract_id"]
-    date_hierarchy = "start_date_time"
-    fields = [
-        "country_code",
-        "party_id",
-        "ocpi_id",
+    details = [
         warning_list,
         "start_date_time",
         "end_date_time",
@@ -64,19 +57,11 @@ class CdrAdmin(admin.ModelAdmin):
         "total_time",
         "credit",
         "credit_reference_id",
-        "last_updated",
-        "source",
-        "created_at",
-        pretty_document,
     ]
-    readonly_fields = fields
+    list_filter = [HasWarningsFilter, "credit", "currency", *OcpiObjectAdmin.list_filter]
+    search_fields = ["ocpi_id", "session_id", "location_id", "token_uid", "contract_id"]
+    date_hierarchy = "start_date_time"
 
     @admin.display(boolean=True, description="warnings")
     def has_warnings(self, cdr) -> bool:
         return bool(cdr.warnings)
-
-    def has_add_permission(self, request):
-        return False  # CDRs arrive over OCPI or through cdr_create_own
-
-    def has_change_permission(self, request, obj=None):
-        return False  # CDRs never change: corrections are credit CDRs

@@ -16,9 +16,14 @@ from ocpi.modules.cdrs.serializers import CdrSerializer, LenientCdrSerializer, i
 from ocpi.modules.cdrs.signals import cdr_stored
 from ocpi.objects import UpsertResult, object_key
 from ocpi.sync.push import object_push
-from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
+from ocpi.transport.exceptions import (
+    InvalidParameters,
+    describe_validation_errors,
+    error_line,
+    error_list,
+)
 from ocpi.transport.parties import require_partner_party
-from ocpi.validation import check, error_list, require_own_party, require_storable
+from ocpi.validation import check, require_own_party, require_storable
 
 
 def validate_cdr(document, *, tolerant: bool) -> tuple[dict, list[str]]:
@@ -37,7 +42,7 @@ def validate_cdr(document, *, tolerant: bool) -> tuple[dict, list[str]]:
     data, lenient_errors = check(LenientCdrSerializer, document)
     if lenient_errors is not None:
         raise InvalidParameters(describe_validation_errors(lenient_errors))
-    return data, [f"{path}: {message}" for path, message in broken]
+    return data, [error_line(path, message) for path, message in broken]
 
 
 def store_from_partner(*, connection: Connection, document: dict) -> UpsertResult:

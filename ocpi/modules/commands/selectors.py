@@ -1,7 +1,6 @@
-from django.utils.dateparse import parse_datetime
-
 from ocpi.models import Connection
 from ocpi.modules.commands.models import Command, CommandResultType, CommandType
+from ocpi.validation import ocpi_time
 
 
 def reservation_is_active(*, connection: Connection, reservation_id: str, now) -> bool:
@@ -21,6 +20,5 @@ def reservation_is_active(*, connection: Connection, reservation_id: str, now) -
     )
     if latest is None or latest.command != CommandType.RESERVE_NOW:
         return False
-    expiry = latest.request.get("expiry_date", "")
-    expires_at = parse_datetime(expiry) if isinstance(expiry, str) else None
-    return expires_at is None or expires_at > now
+    expiry = latest.request.get("expiry_date")
+    return expiry is None or ocpi_time(expiry, "expiry_date") > now

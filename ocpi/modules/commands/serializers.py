@@ -3,19 +3,7 @@
 from rest_framework import serializers
 
 from ocpi.modules.commands.models import CommandResponseType, CommandResultType, CommandType
-from ocpi.types import TOKEN_TYPES
-from ocpi.validation import DisplayTextSerializer
-
-
-class CommandTokenIn(serializers.Serializer):
-    """The fields of the eMSP's Token that a session and its CDR need (cdr_token); the rest of
-    the Token is kept as sent."""
-
-    country_code = serializers.CharField(max_length=2)
-    party_id = serializers.CharField(max_length=3)
-    uid = serializers.CharField(max_length=36)
-    type = serializers.ChoiceField(choices=TOKEN_TYPES)
-    contract_id = serializers.CharField(max_length=36)
+from ocpi.validation import CdrTokenSerializer, DisplayTextSerializer
 
 
 class CommandIn(serializers.Serializer):
@@ -23,7 +11,9 @@ class CommandIn(serializers.Serializer):
 
 
 class StartSessionIn(CommandIn):
-    token = CommandTokenIn()
+    # The eMSP's Token: checked for what a session and its CDR need (its cdr_token); the rest
+    # is kept as sent.
+    token = CdrTokenSerializer()
     location_id = serializers.CharField(max_length=36)
     evse_uid = serializers.CharField(max_length=36, required=False, allow_null=True)
     connector_id = serializers.CharField(max_length=36, required=False, allow_null=True)
@@ -40,7 +30,9 @@ class StopSessionIn(CommandIn):
 
 
 class ReserveNowIn(CommandIn):
-    token = CommandTokenIn()
+    # The eMSP's Token: checked for what a session and its CDR need (its cdr_token); the rest
+    # is kept as sent.
+    token = CdrTokenSerializer()
     expiry_date = serializers.DateTimeField()
     reservation_id = serializers.CharField(max_length=36)
     location_id = serializers.CharField(max_length=36)

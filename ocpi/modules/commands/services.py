@@ -193,7 +193,7 @@ def result_url(command: Command) -> str:
     return f"{COMMANDS.endpoint(SENDER).url()}/{command.command}/{command.uid}"
 
 
-def send_command(*, connection: Connection, command: str, body: dict) -> Command:
+def command_send(*, connection: Connection, command: str, body: dict) -> Command:
     """Send a command from our eMSP to a partner CPO and store its CommandResponse.
 
     `body` is the command object without response_url (ours is added). The command is stored

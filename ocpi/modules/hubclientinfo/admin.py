@@ -1,14 +1,15 @@
 from django.contrib import admin
 
+from ocpi.admin import OcpiObjectAdmin
 from ocpi.modules.hubclientinfo.models import ClientInfo
 
 
 @admin.register(ClientInfo)
-class ClientInfoAdmin(admin.ModelAdmin):
-    list_display = ["country_code", "party_id", "role", "status", "last_updated", "source"]
-    list_filter = ["status", "ocpi_id"]
+class ClientInfoAdmin(OcpiObjectAdmin):
+    columns = ["role", "status"]
+    details = ["status"]
+    list_filter = ["status", "ocpi_id", *OcpiObjectAdmin.list_filter]
     search_fields = ["country_code", "party_id"]
-    readonly_fields = ["document", "source", "created_at", "updated_at"]
 
     @admin.display(description="role", ordering="ocpi_id")
     def role(self, obj):

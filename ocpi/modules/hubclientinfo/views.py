@@ -7,10 +7,12 @@ from ocpi.modules.hubclientinfo.services import client_info_store
 from ocpi.objects import document_response
 from ocpi.transport.envelope import ocpi_response
 from ocpi.transport.exceptions import UnknownObject
+from ocpi.transport.parties import require_reportable_party
 
 
 class ClientInfoView(APIView):
     def get(self, request, country_code: str, party_id: str):
+        require_reportable_party(request.auth, country_code, party_id)
         # With one party in two roles, the URL cannot tell them apart: the latest one answers.
         response = document_response(
             client_info_for_party(country_code=country_code, party_id=party_id)

@@ -49,16 +49,6 @@ def find_connector(evse_document: dict, connector_id: str) -> dict | None:
     return None
 
 
-def connector_tariff_ids(
-    *, country_code: str, party_id: str, location_id: str, evse_uid: str, connector_id: str
-) -> list[str]:
-    """The tariff ids a stored connector names; empty when any part of the path is unknown."""
-    location = location_get(country_code=country_code, party_id=party_id, location_id=location_id)
-    evse = find_evse(location.document, evse_uid) if location else None
-    connector = find_connector(evse, connector_id) if evse else None
-    return list((connector or {}).get("tariff_ids") or [])
-
-
 def location_part(
     location_document: dict, evse_uid: str, connector_id: str | None = None
 ) -> dict | None:

@@ -10,7 +10,6 @@ an error would make it retry a write that must not happen).
 """
 
 from django.db import transaction
-from django.utils import timezone
 
 from ocpi.models import Connection, OwnParty
 from ocpi.modules.locations.declaration import LOCATIONS
@@ -23,6 +22,7 @@ from ocpi.modules.locations.serializers import (
 )
 from ocpi.objects import UpsertResult, object_key, upsert_object
 from ocpi.sync.push import object_push
+from ocpi.timestamps import now_timestamp
 from ocpi.transport.exceptions import InvalidParameters, UnknownLocation
 from ocpi.transport.parties import require_partner_party
 from ocpi.types import STATUSES
@@ -136,7 +136,7 @@ def evse_status_set_own(
     """
     if status not in STATUSES:
         raise InvalidParameters(f"status: {status!r} is not an EVSE status")
-    now = timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = now_timestamp()
     with transaction.atomic():
         location = _locked_location(party.country_code, party.party_id, location_id, own=True)
         evse = _evse_of(location, evse_uid)

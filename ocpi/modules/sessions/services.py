@@ -5,7 +5,6 @@ A PUT replaces a session; a PATCH changes the fields it carries and appends its
 """
 
 from django.db import transaction
-from django.utils import timezone
 
 from ocpi.models import Connection, OwnParty
 from ocpi.modules.sessions.declaration import SESSIONS
@@ -13,6 +12,7 @@ from ocpi.modules.sessions.models import Session
 from ocpi.modules.sessions.serializers import SessionSerializer
 from ocpi.objects import UpsertResult, merge_patch, object_key, upsert_object
 from ocpi.sync.push import object_push
+from ocpi.timestamps import now_timestamp
 from ocpi.transport.exceptions import UnknownObject
 from ocpi.transport.parties import require_partner_party
 from ocpi.validation import checked_patch, checked_put, require_own_party, validate_document
@@ -112,4 +112,4 @@ def _upsert(data: dict, document: dict, *, source: Connection | None) -> UpsertR
 
 
 def _now() -> str:
-    return timezone.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return now_timestamp(milliseconds=True)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ocpi.admin import pretty_document
+from ocpi.admin import OcpiObjectAdmin, pretty_document
 from ocpi.modules.tariffs.models import Tariff, TariffVersion
 
 
@@ -17,24 +17,6 @@ class TariffVersionInline(admin.TabularInline):
 
 
 @admin.register(Tariff)
-class TariffAdmin(admin.ModelAdmin):
-    list_display = ["country_code", "party_id", "ocpi_id", "last_updated", "deleted_at", "source"]
-    list_filter = ["country_code", "party_id", "source"]
-    search_fields = ["ocpi_id", "party_id"]
-    date_hierarchy = "last_updated"
-    fields = [
-        "country_code",
-        "party_id",
-        "ocpi_id",
-        "last_updated",
-        "deleted_at",
-        "source",
-        "created_at",
-        "updated_at",
-        pretty_document,
-    ]
-    readonly_fields = fields
+class TariffAdmin(OcpiObjectAdmin):
+    columns = ["deleted_at"]
     inlines = [TariffVersionInline]
-
-    def has_add_permission(self, request):
-        return False  # tariffs arrive over OCPI or through tariff_save_own

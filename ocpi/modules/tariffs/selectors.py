@@ -5,10 +5,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from ocpi.models import OwnParty
-from ocpi.modules.locations.selectors import connector_tariff_ids
 from ocpi.modules.tariffs.models import Tariff, TariffVersion
 from ocpi.objects import object_key
-from ocpi.validation import ocpi_time
 
 
 def own_tariffs(*, party: OwnParty) -> QuerySet[Tariff]:
@@ -43,36 +41,3 @@ def tariff_versions_at(
         or versions.order_by("last_updated").first()
     )
     return version.document if version else None
-
-
-def tariffs_for_cdr(*, cdr: dict) -> list[dict]:
-    """The tariff documents that apply to a CDR, as they were when its session started.
-
-    Tariff ids come from the CDR's own `tariffs`, else from the connector its `cdr_location`
-    names. A tariff whose start_date_time/end_date_time excludes the session start is left out.
-    """
-    start = ocpi_time(cdr.get("start_date_time"))
-    country_code, party_id = cdr["country_code"], cdr["party_id"]
-    tariff_ids = [t["id"] for t in cdr.get("tariffs") or [] if t.get("id")]
-    if not tariff_ids:
-        where = cdr.get("cdr_location") or {}
-        tariff_ids = connector_tariff_ids(
-            country_code=country_code,
-            party_id=party_id,
-            location_id=str(where.get("id", "")),
-            evse_uid=str(where.get("evse_uid", "")),
-            connector_id=str(where.get("connector_id", "")),
-        )
-    found = []
-    for tariff_id in tariff_ids:
-        document = tariff_versions_at(
-            country_code=country_code, party_id=party_id, tariff_id=tariff_id, at=start
-        )
-        if document is not None and _active_at(document, start):
-            found.append(document)
-    return found
-
-
-def _active_at(document: dict, at: datetime) -> bool:
-    starts, ends = document.get("start_date_time"), document.get("end_date_time")
-    return (starts is None or ocpi_time(starts) <= at) and (ends is None or at < ocpi_time(ends))

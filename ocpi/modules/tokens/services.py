@@ -128,7 +128,7 @@ def location_references_from(body) -> dict | None:
     return body
 
 
-def authorize_token(*, token_uid: str, token_type: str, location_references: dict | None) -> dict:
+def token_authorize(*, token_uid: str, token_type: str, location_references: dict | None) -> dict:
     """Our eMSP's answer to a CPO asking whether one of our tokens may charge (AuthorizationInfo).
 
     Raises UnknownToken (2004) when the token is not ours.
@@ -154,7 +154,7 @@ def _authorization(token: Token, location_references: dict | None, *, reference=
     return info
 
 
-def authorize_token_remotely(
+def token_authorize_remotely(
     *,
     token_uid: str,
     token_type: str = "RFID",
@@ -223,10 +223,7 @@ def _ask_emsp(
 def _authorization_from(connection: Connection, reply: OcpiReply) -> dict:
     """The eMSP's AuthorizationInfo, checked; its token is cached for the next time."""
     if not reply.ok:
-        raise UnableToUseClientApi(
-            f"{connection.name} answered HTTP {reply.http_status}, OCPI status "
-            f"{reply.ocpi_status}: {reply.status_message or 'no message'}"
-        )
+        raise UnableToUseClientApi(f"{connection.name} answered {reply.summary}")
     try:
         validate_document(AuthorizationInfoSerializer, reply.data)
     except InvalidParameters as exc:

@@ -33,7 +33,7 @@ class TokenAuthorizeView(APIView):
     """POST /emsp/tokens/{token_uid}/authorize[?type=]: real-time authorization of our token."""
 
     def post(self, request, token_uid):
-        info = services.authorize_token(
+        info = services.token_authorize(
             token_uid=token_uid,
             token_type=token_type_param(request),
             location_references=services.location_references_from(request.data),

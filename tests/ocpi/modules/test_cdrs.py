@@ -1,86 +1,23 @@
 """The CDRs module: our eMSP receiving partner CDRs, our CPO creating and serving its own."""
 
-import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ocpi import tokens
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.cdrs.services import cdr_create_own
 from ocpi.modules.cdrs.signals import cdr_stored
 from ocpi.sync.models import PushDelivery
 from ocpi.transport.exceptions import InvalidParameters
-from tests.conftest import make_connection
-from tests.ocpi.conftest import JSON_VALUES
+from tests.support.builders import cdr as cdr_document
+from tests.support.builders import example, tariff
+from tests.support.connections import make_connection
+from tests.support.strategies import JSON_VALUES
 
-# The spec's own examples, unmodified, in the shared reference beside the repository.
-SPEC_EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared/reference/ocpi-examples/2.2.1"
 RECEIVER = "/ocpi/2.2.1/emsp/cdrs"
 SENDER = "/ocpi/2.2.1/cpo/cdrs"
-
-
-def cdr_document(cdr_id="CDR1", *, party=("DE", "ABC"), token_party=("NL", "TME"), **changes):
-    document = {
-        "country_code": party[0],
-        "party_id": party[1],
-        "id": cdr_id,
-        "start_date_time": "2024-01-01T10:00:00Z",
-        "end_date_time": "2024-01-01T11:00:00Z",
-        "session_id": "S1",
-        "cdr_token": {
-            "country_code": token_party[0],
-            "party_id": token_party[1],
-            "uid": "012345678",
-            "type": "RFID",
-            "contract_id": f"{token_party[0]}-{token_party[1]}-C12345678-X",
-        },
-        "auth_method": "WHITELIST",
-        "cdr_location": {
-            "id": "LOC1",
-            "address": "Main street 1",
-            "city": "Utrecht",
-            "country": "NLD",
-            "coordinates": {"latitude": "52.090737", "longitude": "5.121420"},
-            "evse_uid": "E1-1",
-            "evse_id": "DE*ABC*E1*1",
-            "connector_id": "1",
-            "connector_standard": "IEC_62196_T2",
-            "connector_format": "SOCKET",
-            "connector_power_type": "AC_3_PHASE",
-        },
-        "currency": "EUR",
-        "tariffs": [
-            {
-                "country_code": party[0],
-                "party_id": party[1],
-                "id": "T1",
-                "currency": "EUR",
-                "elements": [
-                    {"price_components": [{"type": "ENERGY", "price": 0.25, "step_size": 1}]}
-                ],
-                "last_updated": "2024-01-01T00:00:00Z",
-            }
-        ],
-        "charging_periods": [
-            {
-                "start_date_time": "2024-01-01T10:00:00Z",
-                "dimensions": [{"type": "ENERGY", "volume": 12.5}],
-                "tariff_id": "T1",
-            }
-        ],
-        "total_cost": {"excl_vat": 3.125, "incl_vat": 3.7813},
-        "total_energy": 12.5,
-        "total_time": 1.0,
-        "last_updated": "2024-01-01T11:00:00Z",
-        "x_partner_extension": {"kept": True},
-    }
-    document.update(changes)
-    return document
 
 
 def post(client, document):
@@ -88,7 +25,8 @@ def post(client, document):
 
 
 def test_posted_cdr_answers_its_location_and_can_be_read_there(partner_client):
-    response = post(partner_client, cdr_document())
+    document = cdr_document(x_partner_extension={"kept": True})
+    response = post(partner_client, document)
 
     assert response.status_code == 200
     assert response.json()["status_code"] == 1000
@@ -96,7 +34,7 @@ def test_posted_cdr_answers_its_location_and_can_be_read_there(partner_client):
     assert location == "http://127.0.0.1:8000/ocpi/2.2.1/emsp/cdrs/DE/ABC/CDR1"
     fetched = partner_client.get(location.removeprefix("http://127.0.0.1:8000"))
     assert fetched.status_code == 200
-    assert fetched.json()["data"] == cdr_document()  # unknown fields survive
+    assert fetched.json()["data"] == document  # unknown fields survive
 
     cdr = Cdr.objects.get()
     assert (cdr.currency, cdr.total_cost_excl_vat) == ("EUR", Decimal("3.125"))
@@ -169,7 +107,7 @@ def test_a_cdr_without_evse_uid_is_stored_with_a_warning(partner_client):
 
 
 def test_admin_shows_a_cdrs_warnings_and_document(partner_client, admin_client):
-    document = cdr_document()
+    document = cdr_document(x_partner_extension={"kept": True})
     del document["cdr_location"]["evse_uid"]
     post(partner_client, document)
     cdr = Cdr.objects.get()
@@ -361,16 +299,15 @@ def test_our_cdr_must_carry_our_party(own_parties):
         cdr_create_own(party=own_parties["CPO"], document=cdr_document(party=("DE", "ABC")))
 
 
-def test_the_spec_example_cdr_is_received(own_parties):
-    example = json.loads((SPEC_EXAMPLES / "cdr_example.json").read_text())
-    make_connection("Spec CPO", "spec-token", [("BE", "BEC", "CPO")])
-    client = Client(HTTP_AUTHORIZATION=tokens.authorization_header("spec-token", plain=False))
+def test_a_full_cdr_is_received(partner_client):
+    document = example("cdr_full")
 
-    response = post(client, example)
+    response = post(partner_client, document)
 
     assert response.json()["status_code"] == 1000
     cdr = Cdr.objects.get()
-    assert (cdr.ocpi_id, cdr.total_energy, cdr.warnings) == ("12345", Decimal("15.342"), [])
+    assert (cdr.ocpi_id, cdr.total_energy, cdr.warnings) == ("CDR-2026-0815", Decimal("19.75"), [])
+    assert cdr.document == document
 
 
 # Whatever a partner sends, the answer is an OCPI answer: never a server error.
@@ -406,7 +343,7 @@ CDR_PATHS = [
 )
 @given(path=st.sampled_from(CDR_PATHS), value=JSON_VALUES, number=st.integers(0, 10**9))
 def test_any_mangled_cdr_gets_an_ocpi_answer(partner_client, path, value, number):
-    document = cdr_document(f"FUZZ{number}")
+    document = cdr_document(f"FUZZ{number}", tariffs=[tariff()])
     target = document
     for step in path[:-1]:
         target = target[step]

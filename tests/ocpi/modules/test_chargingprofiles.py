@@ -20,9 +20,8 @@ from ocpi.modules.chargingprofiles.services import (
     charging_profile_requests_expire,
     charging_profile_set,
 )
-from tests.conftest import make_connection
-from tests.instances import envelope
-from tests.ocpi.conftest import results_received
+from tests.support.connections import make_connection
+from tests.support.partners import envelope, results_received
 
 URL = "/ocpi/2.2.1/cpo/chargingprofiles/{session_id}"
 PROFILE = {

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from ocpi.chargepoint_port import ChargePointAdapter, Outcome
 from ocpi.modules.commands.models import Command
-from ocpi.modules.commands.services import command_execute, commands_expire, send_command
-from tests.instances import envelope
-from tests.ocpi.conftest import RESULT_PATH, partner_token, results_received
+from ocpi.modules.commands.services import command_execute, command_send, commands_expire
+from tests.support.builders import partner_token
+from tests.support.partners import RESULT_PATH, envelope, results_received
 
 
 class ScriptedAdapter(ChargePointAdapter):
@@ -295,7 +295,7 @@ def test_send_command_posts_with_our_response_url_and_stores_the_response(
 ):
     settings.OCPI_BASE_URL = "https://portal.example.com"
 
-    command = send_command(connection=partner, command="START_SESSION", body=our_start_session())
+    command = command_send(connection=partner, command="START_SESSION", body=our_start_session())
 
     sent = partner_cpo.requests[-1]
     assert sent["method"] == "POST"
@@ -312,7 +312,7 @@ def test_send_command_posts_with_our_response_url_and_stores_the_response(
 
 
 def test_the_result_posted_by_the_cpo_completes_the_command(partner, partner_cpo, partner_client):
-    command = send_command(connection=partner, command="START_SESSION", body=our_start_session())
+    command = command_send(connection=partner, command="START_SESSION", body=our_start_session())
 
     response = partner_client.post(
         f"/ocpi/2.2.1/emsp/commands/START_SESSION/{command.uid}/",
@@ -337,7 +337,7 @@ def test_the_result_posted_by_the_cpo_completes_the_command(partner, partner_cpo
     ],
 )
 def test_a_result_for_a_command_we_did_not_send_is_404(partner, partner_cpo, partner_client, path):
-    command = send_command(connection=partner, command="START_SESSION", body=our_start_session())
+    command = command_send(connection=partner, command="START_SESSION", body=our_start_session())
 
     response = partner_client.post(
         path.format(uid=command.uid, unknown="6f1c3a52-5b2a-4a8e-9e0e-2b8f1f7a0c11"),
@@ -350,7 +350,7 @@ def test_a_result_for_a_command_we_did_not_send_is_404(partner, partner_cpo, par
 
 
 def test_an_invalid_result_is_answered_2001(partner, partner_cpo, partner_client):
-    command = send_command(connection=partner, command="START_SESSION", body=our_start_session())
+    command = command_send(connection=partner, command="START_SESSION", body=our_start_session())
 
     response = partner_client.post(
         f"/ocpi/2.2.1/emsp/commands/START_SESSION/{command.uid}",
@@ -363,7 +363,7 @@ def test_an_invalid_result_is_answered_2001(partner, partner_cpo, partner_client
 
 
 def test_a_result_that_is_not_a_json_object_is_answered_2001(partner, partner_cpo, partner_client):
-    command = send_command(connection=partner, command="START_SESSION", body=our_start_session())
+    command = command_send(connection=partner, command="START_SESSION", body=our_start_session())
 
     response = partner_client.post(
         f"/ocpi/2.2.1/emsp/commands/START_SESSION/{command.uid}",
@@ -383,7 +383,7 @@ def test_an_unknown_location_answer_leaves_the_command_not_accepted(partner, par
         envelope({"result": "REJECTED", "timeout": 30}, 2003, "Unknown location"),
     )
 
-    command = send_command(connection=partner, command="START_SESSION", body=our_start_session())
+    command = command_send(connection=partner, command="START_SESSION", body=our_start_session())
 
     assert command.response_result == "REJECTED"
     assert command.response_ocpi_status == 2003
@@ -391,7 +391,7 @@ def test_an_unknown_location_answer_leaves_the_command_not_accepted(partner, par
 
 
 def test_a_sent_command_without_result_times_out(partner, partner_cpo):
-    command = send_command(connection=partner, command="START_SESSION", body=our_start_session())
+    command = command_send(connection=partner, command="START_SESSION", body=our_start_session())
 
     with time_machine.travel(timezone.now() + timedelta(seconds=31)):
         assert commands_expire() == 1

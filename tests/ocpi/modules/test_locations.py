@@ -2,7 +2,6 @@
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from django.db import connection as db_connection
@@ -12,65 +11,10 @@ from ocpi.modules.locations.models import Location
 from ocpi.modules.locations.selectors import location_time_zone
 from ocpi.modules.locations.services import store_from_partner
 from ocpi.transport.exceptions import InvalidParameters, PartyMismatch
+from tests.support.builders import connector, evse, example, location
 
-EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared/reference/ocpi-examples/2.2.1"
 RECEIVER = "/ocpi/2.2.1/emsp/locations"
 SENDER = "/ocpi/2.2.1/cpo/locations"
-
-
-def spec_example(name: str, country_code: str = "DE", party_id: str = "ABC") -> dict:
-    """One of the spec's example documents, re-homed to a party the test can write for."""
-    document = json.loads((EXAMPLES / name).read_text())
-    document.update(country_code=country_code, party_id=party_id)
-    return document
-
-
-def connector(connector_id: str = "1", last_updated: str = "2024-01-01T10:00:00Z", **fields):
-    return {
-        "id": connector_id,
-        "standard": "IEC_62196_T2",
-        "format": "SOCKET",
-        "power_type": "AC_3_PHASE",
-        "max_voltage": 230,
-        "max_amperage": 16,
-        "tariff_ids": ["T1"],
-        "last_updated": last_updated,
-        **fields,
-    }
-
-
-def evse(uid: str = "EVSE1", last_updated: str = "2024-01-01T10:00:00Z", **fields):
-    return {
-        "uid": uid,
-        "evse_id": f"DE*ABC*E{uid}",
-        "status": "AVAILABLE",
-        "connectors": [connector(last_updated=last_updated)],
-        "last_updated": last_updated,
-        **fields,
-    }
-
-
-def location(
-    location_id: str = "LOC1",
-    last_updated: str = "2024-01-01T10:00:00Z",
-    country_code: str = "DE",
-    party_id: str = "ABC",
-    **fields,
-):
-    return {
-        "country_code": country_code,
-        "party_id": party_id,
-        "id": location_id,
-        "publish": True,
-        "address": "Hauptstrasse 1",
-        "city": "Berlin",
-        "country": "DEU",
-        "coordinates": {"latitude": "52.520008", "longitude": "13.404954"},
-        "evses": [evse(last_updated=last_updated)],
-        "time_zone": "Europe/Berlin",
-        "last_updated": last_updated,
-        **fields,
-    }
 
 
 def put(client, path: str, body) -> object:
@@ -90,33 +34,28 @@ def stored(location_id: str = "LOC1", country_code: str = "DE", party_id: str = 
 # Receiver interface (our eMSP): PUT, PATCH, GET by the partner CPO that owns the location.
 
 
-def test_put_of_the_spec_example_is_stored_as_received(partner_client):
-    document = spec_example("location_example.json")
+def test_put_of_a_full_location_is_stored_as_received(partner_client):
+    document = example("location_full")
     document["x_operator_note"] = "unknown fields survive"
 
-    response = put(partner_client, f"{RECEIVER}/DE/ABC/LOC1", document)
+    response = put(partner_client, f"{RECEIVER}/DE/ABC/LOC-FULL", document)
 
     assert response.status_code == 200
     assert response.json()["status_code"] == 1000
-    assert stored() == document
-    served = partner_client.get(f"{RECEIVER}/DE/ABC/LOC1/").json()
+    assert stored("LOC-FULL") == document
+    served = partner_client.get(f"{RECEIVER}/DE/ABC/LOC-FULL/").json()
     assert served["data"] == document
-    assert location_time_zone(country_code="de", party_id="abc", location_id="loc1") == (
-        "Europe/Brussels"
+    assert location_time_zone(country_code="de", party_id="abc", location_id="loc-full") == (
+        "Europe/Berlin"
     )
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "location_example_uc4_limited_visibility.json",
-        "location_example_uc2_destination_charger.json",
-    ],
-)
-def test_other_spec_examples_are_accepted(partner_client, name):
-    document = spec_example(name)
+@pytest.mark.parametrize("name", ["location_limited_visibility", "location_destination_charger"])
+def test_locations_of_other_kinds_are_accepted(partner_client, name):
+    document = example(name)
     response = put(partner_client, f"{RECEIVER}/DE/ABC/{document['id']}", document)
     assert response.json()["status_code"] == 1000, response.json()
+    assert stored(document["id"]) == document
 
 
 def test_ids_compare_case_insensitively_and_keep_the_partners_spelling(partner_client):
@@ -254,13 +193,14 @@ def test_put_of_an_evse_whose_uid_differs_from_the_url_is_2001(partner_client):
     assert response.json()["status_code"] == 2001
 
 
-def test_the_spec_example_evse_put_lacks_connector_fields_and_is_rejected(partner_client):
-    # The spec's own "add an EVSE" example omits the connector's required power_type.
-    put(partner_client, f"{RECEIVER}/DE/ABC/1012", location("1012"))
-    document = json.loads((EXAMPLES / "location_put_example_add_evse.json").read_text())
-    response = put(partner_client, f"{RECEIVER}/DE/ABC/1012/3256", document)
+def test_an_evse_put_whose_connector_lacks_required_fields_is_2001_naming_them(partner_client):
+    put(partner_client, f"{RECEIVER}/DE/ABC/LOC1", location())
+    response = put(
+        partner_client, f"{RECEIVER}/DE/ABC/LOC1/EVSE2", example("evse_without_connector_fields")
+    )
     assert response.json()["status_code"] == 2001
     assert "connectors.0.power_type" in response.json()["status_message"]
+    assert [e["uid"] for e in stored()["evses"]] == ["EVSE1"]
 
 
 def test_put_of_a_connector_cascades_last_updated_to_evse_and_location(partner_client):
@@ -282,9 +222,9 @@ def test_put_of_a_connector_of_an_unknown_evse_is_404_2003(partner_client):
     assert response.json()["status_code"] == 2003
 
 
-def test_patch_of_the_spec_status_example_updates_the_evse_and_cascades(partner_client):
+def test_patch_of_an_evse_status_updates_the_evse_and_cascades(partner_client):
     put(partner_client, f"{RECEIVER}/DE/ABC/LOC1", location(last_updated="2019-01-01T00:00:00Z"))
-    body = json.loads((EXAMPLES / "location_patch_example_status.json").read_text())
+    body = example("evse_patch_status")
 
     response = patch(partner_client, f"{RECEIVER}/DE/ABC/LOC1/EVSE1", body)
 
@@ -298,22 +238,22 @@ def test_patch_of_the_spec_status_example_updates_the_evse_and_cascades(partner_
 
 def test_patch_of_a_connector_cascades_to_evse_and_location(partner_client):
     put(partner_client, f"{RECEIVER}/DE/ABC/LOC1", location(last_updated="2019-01-01T00:00:00Z"))
-    body = json.loads((EXAMPLES / "location_patch_example_tariff.json").read_text())
+    body = example("connector_patch_tariff")
 
     patch(partner_client, f"{RECEIVER}/DE/ABC/LOC1/EVSE1/1", body)
 
     document = stored()
-    assert document["evses"][0]["connectors"][0]["tariff_ids"] == ["15"]
+    assert document["evses"][0]["connectors"][0]["tariff_ids"] == ["T2"]
     assert document["evses"][0]["connectors"][0]["standard"] == "IEC_62196_T2"
     assert document["evses"][0]["last_updated"] == body["last_updated"]
     assert document["last_updated"] == body["last_updated"]
-    assert Location.objects.get().last_updated == datetime(2019, 6, 24, 12, 39, 9, tzinfo=UTC)
+    assert Location.objects.get().last_updated == datetime(2026, 2, 1, 8, 20, tzinfo=UTC)
 
 
 def test_patch_of_the_location_name_keeps_everything_else(partner_client):
     original = location(last_updated="2019-01-01T00:00:00Z")
     put(partner_client, f"{RECEIVER}/DE/ABC/LOC1", original)
-    body = json.loads((EXAMPLES / "location_patch_example_location.json").read_text())
+    body = example("location_patch_name")
 
     patch(partner_client, f"{RECEIVER}/DE/ABC/LOC1", body)
 

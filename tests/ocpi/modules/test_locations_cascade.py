@@ -13,7 +13,7 @@ from ocpi.modules.locations.services import (
 )
 from ocpi.transport.exceptions import UnknownLocation
 from ocpi.validation import ocpi_time
-from tests.ocpi.modules.test_locations import connector, evse, location
+from tests.support.builders import connector, evse, location
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 

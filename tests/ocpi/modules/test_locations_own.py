@@ -6,26 +6,9 @@ import time_machine
 from ocpi.modules.locations.models import Location
 from ocpi.modules.locations.services import evse_status_set_own, location_save_own
 from ocpi.transport.exceptions import InvalidParameters, UnknownLocation
-from tests.conftest import make_connection
-from tests.ocpi.modules.test_locations import SENDER, location
-from tests.ocpi.sync.conftest import PartnerServer, partner_endpoints
+from tests.support.builders import location
 
-
-@pytest.fixture
-def partner_server():
-    with PartnerServer() as server:
-        yield server
-
-
-@pytest.fixture
-def receiving_partner(own_parties, partner_server):
-    """A registered partner with an eMSP whose locations receiver is the partner server."""
-    return make_connection(
-        "Receiving eMSP",
-        "receiving-token",
-        [("DE", "ABE", "EMSP")],
-        endpoints=partner_endpoints(partner_server.url),
-    )
+SENDER = "/ocpi/2.2.1/cpo/locations"
 
 
 def own_location(**fields) -> dict:

@@ -1,56 +1,23 @@
 """The sessions module: our eMSP receiving partner sessions, our CPO serving and pushing its own."""
 
-import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ocpi import tokens
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.sessions.services import session_patch_own, session_save_own
 from ocpi.sync.models import PushDelivery
 from ocpi.transport.exceptions import UnknownObject
-from tests.conftest import make_connection
-from tests.ocpi.conftest import JSON_VALUES
+from tests.support.builders import charging_period as period
+from tests.support.builders import example
+from tests.support.builders import session as session_document
+from tests.support.connections import make_connection
+from tests.support.strategies import JSON_VALUES
 
-SPEC_EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared/reference/ocpi-examples/2.2.1"
 RECEIVER = "/ocpi/2.2.1/emsp/sessions"
 SENDER = "/ocpi/2.2.1/cpo/sessions"
-
-
-def session_document(session_id="S1", *, party=("DE", "ABC"), token_party=("NL", "TME"), **changes):
-    document = {
-        "country_code": party[0],
-        "party_id": party[1],
-        "id": session_id,
-        "start_date_time": "2024-01-01T10:00:00Z",
-        "kwh": 0,
-        "cdr_token": {
-            "country_code": token_party[0],
-            "party_id": token_party[1],
-            "uid": "012345678",
-            "type": "RFID",
-            "contract_id": "NL-TME-C12345678-X",
-        },
-        "auth_method": "WHITELIST",
-        "location_id": "LOC1",
-        "evse_uid": "E1-1",
-        "connector_id": "1",
-        "currency": "EUR",
-        "charging_periods": [period("2024-01-01T10:00:00Z", 1.5)],
-        "status": "ACTIVE",
-        "last_updated": "2024-01-01T10:00:00Z",
-    }
-    document.update(changes)
-    return document
-
-
-def period(start, kwh):
-    return {"start_date_time": start, "dimensions": [{"type": "ENERGY", "volume": kwh}]}
 
 
 def put(client, document, url=None):
@@ -293,27 +260,19 @@ def test_admin_lists_sessions_and_shows_their_document(partner_client, admin_cli
     assert "NL-TME-C12345678-X" in page.content.decode()
 
 
-def spec_example(name: str) -> dict:
-    return json.loads((SPEC_EXAMPLES / name).read_text())
-
-
-def test_the_spec_examples_put_then_patched(own_parties):
-    make_connection("Spec CPO", "spec-token", [("NL", "STK", "CPO")])
-    client = Client(HTTP_AUTHORIZATION=tokens.authorization_header("spec-token", plain=False))
-    url = f"{RECEIVER}/NL/STK/101"
-
-    started = spec_example("session_example_1_simple_start.json")
-    # The spec's PATCH examples are dated before its session example: as they are, they would be
-    # (rightly) ignored as stale.
-    started["last_updated"] = "2019-06-23T08:00:00Z"
-    put(client, started, url=url)
-    patch(client, spec_example("session_patch_example_total_cost.json"), url=url)
-    patch(client, spec_example("session_patch_example_charging_period.json"), url=url)
+def test_a_session_started_then_patched_twice(partner_client):
+    url = f"{RECEIVER}/DE/ABC/SES-0815"
+    assert put(partner_client, example("session_start"), url=url).json()["status_code"] == 1000
+    for name in ("session_patch_total_cost", "session_patch_charging_period"):
+        assert patch(partner_client, example(name), url=url).json()["status_code"] == 1000
 
     document = Session.objects.get().document
-    assert document["kwh"] == 15.0
-    assert len(document["charging_periods"]) == 1
-    assert document["total_cost"] == {"excl_vat": 0.8, "incl_vat": 0.88}
+    assert document["kwh"] == 9.8
+    assert (
+        document["charging_periods"] == example("session_patch_charging_period")["charging_periods"]
+    )
+    assert document["total_cost"] == {"excl_vat": 5.8, "incl_vat": 6.9}
+    assert document["last_updated"] == "2026-02-03T18:15:00Z"
 
 
 # Whatever a partner sends, the answer is an OCPI answer: never a server error.

@@ -5,12 +5,9 @@ import pytest
 from ocpi.modules.tariffs.models import Tariff, TariffVersion
 from ocpi.modules.tariffs.services import tariff_delete_own, tariff_save_own
 from ocpi.transport.exceptions import InvalidParameters, UnknownObject
-from tests.ocpi.modules import test_locations_own
-from tests.ocpi.modules.test_tariffs import SENDER, tariff
+from tests.support.builders import tariff
 
-# The partner on loopback HTTP that receives our pushes, shared with the locations tests.
-partner_server = test_locations_own.partner_server
-receiving_partner = test_locations_own.receiving_partner
+SENDER = "/ocpi/2.2.1/cpo/tariffs"
 
 
 def own_tariff(**fields) -> dict:

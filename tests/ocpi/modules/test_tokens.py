@@ -1,43 +1,24 @@
 """The tokens module: our eMSP's tokens and their real-time authorization, our CPO's token cache
 and its real-time authorization requests to partner eMSPs (over real HTTP)."""
 
-import json
 import socket
-from pathlib import Path
 
 import pytest
-from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ocpi import tokens
 from ocpi.models import Connection, OwnParty
 from ocpi.modules.tokens.models import Token
-from ocpi.modules.tokens.services import authorize_token_remotely, token_save_own
+from ocpi.modules.tokens.services import token_authorize_remotely, token_save_own
 from ocpi.sync.models import PushDelivery
 from ocpi.transport.exceptions import UnableToUseClientApi, UnknownToken
-from tests.conftest import make_connection
-from tests.ocpi.conftest import JSON_VALUES
+from tests.support.builders import example
+from tests.support.builders import token as token_document
+from tests.support.connections import make_connection
+from tests.support.strategies import JSON_VALUES
 
-SPEC_EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared/reference/ocpi-examples/2.2.1"
 RECEIVER = "/ocpi/2.2.1/cpo/tokens"
 SENDER = "/ocpi/2.2.1/emsp/tokens"
-
-
-def token_document(uid="012345678", *, party=("DE", "ABE"), **changes):
-    document = {
-        "country_code": party[0],
-        "party_id": party[1],
-        "uid": uid,
-        "type": "RFID",
-        "contract_id": f"{party[0]}{party[1]}C12345678",
-        "issuer": "Test Mobility",
-        "valid": True,
-        "whitelist": "ALLOWED",
-        "last_updated": "2024-01-01T10:00:00Z",
-    }
-    document.update(changes)
-    return document
 
 
 def put(client, document, query=""):
@@ -142,18 +123,14 @@ def test_invalid_token_is_refused_naming_the_field(partner_client, change, field
     assert field in response.json()["status_message"]
 
 
-@pytest.mark.parametrize(
-    "name", ["token_example_1_app_user.json", "token_example_2_full_rfid.json"]
-)
-def test_the_spec_example_tokens_are_received(own_parties, name):
-    example = json.loads((SPEC_EXAMPLES / name).read_text())
-    make_connection("Spec eMSP", "spec-token", [("DE", "TNM", "EMSP")])
-    client = Client(HTTP_AUTHORIZATION=tokens.authorization_header("spec-token", plain=False))
+@pytest.mark.parametrize("name", ["token_app_user", "token_rfid"])
+def test_tokens_of_every_kind_are_received(partner_client, name):
+    document = example(name)
 
-    response = put(client, example, f"?type={example['type']}")
+    response = put(partner_client, document, f"?type={document['type']}")
 
     assert response.json()["status_code"] == 1000
-    assert Token.objects.get().document == example
+    assert Token.objects.get().document == document
 
 
 # Our eMSP's sender: our tokens and their real-time authorization
@@ -292,7 +269,7 @@ def emsp_over_http(live_server):
 def test_remote_authorization_asks_the_emsp_and_caches_its_token(emsp_over_http):
     token_save_own(party=emsp_over_http, document=token_document("RT1", party=("NL", "TME")))
 
-    info = authorize_token_remotely(token_uid="rt1", location={"location_id": "LOC1"})
+    info = token_authorize_remotely(token_uid="rt1", location={"location_id": "LOC1"})
 
     assert info["allowed"] == "ALLOWED"
     assert info["location"] == {"location_id": "LOC1"}
@@ -306,12 +283,12 @@ def test_remote_authorization_reports_a_blocked_token(emsp_over_http):
         party=emsp_over_http, document=token_document("RT2", party=("NL", "TME"), valid=False)
     )
 
-    assert authorize_token_remotely(token_uid="RT2")["allowed"] == "BLOCKED"
+    assert token_authorize_remotely(token_uid="RT2")["allowed"] == "BLOCKED"
 
 
 def test_a_token_no_emsp_knows_is_unknown(emsp_over_http):
     with pytest.raises(UnknownToken):
-        authorize_token_remotely(token_uid="NOBODY", token_type="APP_USER")
+        token_authorize_remotely(token_uid="NOBODY", token_type="APP_USER")
 
 
 def closed_port_url() -> str:
@@ -337,20 +314,20 @@ def cache_partner_token(connection: Connection, **changes):
 def test_an_unreachable_emsp_lets_an_allowed_offline_token_charge(unreachable_emsp):
     cache_partner_token(unreachable_emsp, whitelist="ALLOWED_OFFLINE")
 
-    assert authorize_token_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
+    assert token_authorize_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
 
 
 def test_an_unreachable_emsp_refuses_a_never_whitelisted_token(unreachable_emsp):
     cache_partner_token(unreachable_emsp, whitelist="NEVER")
 
     with pytest.raises(UnableToUseClientApi):
-        authorize_token_remotely(token_uid="012345678")
+        token_authorize_remotely(token_uid="012345678")
 
 
 def test_an_always_whitelisted_token_is_decided_without_asking(unreachable_emsp):
     cache_partner_token(unreachable_emsp, whitelist="ALWAYS")
 
-    assert authorize_token_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
+    assert token_authorize_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
 
 
 def test_admin_lists_tokens_and_shows_their_document(partner_client, admin_client):
@@ -391,19 +368,19 @@ def test_any_mangled_token_or_authorization_gets_an_ocpi_answer(partner_client, 
 def test_a_whitelisted_token_of_an_emsp_without_authorization_endpoint_is_decided_here(partner):
     cache_partner_token(partner, whitelist="ALLOWED")
 
-    assert authorize_token_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
+    assert token_authorize_remotely(token_uid="012345678")["allowed"] == "ALLOWED"
 
 
 def test_a_never_whitelisted_token_of_an_emsp_without_authorization_endpoint_is_refused(partner):
     cache_partner_token(partner, whitelist="NEVER")
 
     with pytest.raises(UnableToUseClientApi, match="no real-time authorization"):
-        authorize_token_remotely(token_uid="012345678")
+        token_authorize_remotely(token_uid="012345678")
 
 
 def test_an_unknown_token_with_an_unreachable_emsp_is_not_called_unknown(unreachable_emsp):
     with pytest.raises(UnableToUseClientApi, match="Partner"):
-        authorize_token_remotely(token_uid="NEVER-SEEN")
+        token_authorize_remotely(token_uid="NEVER-SEEN")
 
 
 def test_version_details_offer_both_tokens_interfaces(partner_client):

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from ocpi.modules.locations.models import Location
 from ocpi.objects import upsert_object
-from tests.ocpi.sync.conftest import Answer, ocpi_answer
-from tests.ocpi.sync.test_pull import location
+from tests.support.builders import location
+from tests.support.partners import Answer, ocpi_answer
 
 
 def run(*args) -> str:

@@ -11,26 +11,11 @@ from ocpi.modules.locations.models import Location
 from ocpi.sync.models import SyncState
 from ocpi.sync.pull import PullNotPossible, module_pull
 from ocpi.sync.tasks import pull_partner_module
-from tests.ocpi.sync.conftest import Answer, ocpi_answer
+from tests.support.builders import location
+from tests.support.partners import Answer, ocpi_answer
 
 FIRST_RUN = datetime(2026, 3, 1, 12, 0, 30, 250000, tzinfo=UTC)
 SECOND_RUN = FIRST_RUN + timedelta(minutes=15)
-
-
-def location(location_id: str, last_updated="2026-02-01T10:00:00Z", **fields) -> dict:
-    return {
-        "country_code": "DE",
-        "party_id": "ABC",
-        "id": location_id,
-        "publish": True,
-        "address": "Hauptstrasse 1",
-        "city": "Berlin",
-        "country": "DEU",
-        "coordinates": {"latitude": "52.520008", "longitude": "13.404954"},
-        "time_zone": "Europe/Berlin",
-        "last_updated": last_updated,
-        **fields,
-    }
 
 
 def serve_pages(partner_server, documents: list, page_size: int = 2, fail_at_offset=None):

@@ -21,8 +21,8 @@ from ocpi.sync.push import (
     push_delivery_send,
 )
 from ocpi.sync.selectors import recent_push_deliveries
-from tests.conftest import make_connection
-from tests.ocpi.sync.conftest import Answer, ocpi_answer
+from tests.support.connections import make_connection
+from tests.support.partners import Answer, ocpi_answer
 
 LOCATION = {"country_code": "NL", "party_id": "TMC", "id": "LOC1", "name": "Depot"}
 

@@ -4,8 +4,9 @@ from ocpi.modules.tariffs.services import tariff_save_own
 from ocpi.modules.tokens.services import token_save_own
 from ocpi.registry import escaped_path
 from ocpi.sync.models import PushDelivery
-from tests.conftest import make_connection
-from tests.ocpi.sync.conftest import partner_endpoints
+from tests.support.builders import tariff, token
+from tests.support.connections import make_connection
+from tests.support.partners import partner_endpoints
 
 BASE = "http://partner.test/ocpi/2.2.1"
 
@@ -21,30 +22,10 @@ def test_pushed_token_and_tariff_urls_keep_the_id_in_one_segment(own_parties):
         [("DE", "ABC", "CPO"), ("DE", "ABE", "EMSP")],
         endpoints=partner_endpoints(BASE),
     )
-    token_save_own(
-        party=own_parties["EMSP"],
-        document={
-            "country_code": "NL",
-            "party_id": "TME",
-            "uid": "CARD/7 A",
-            "type": "RFID",
-            "contract_id": "NL-TME-C00000007-X",
-            "issuer": "TME",
-            "valid": True,
-            "whitelist": "ALLOWED",
-            "last_updated": "2026-01-01T00:00:00Z",
-        },
-    )
+    token_save_own(party=own_parties["EMSP"], document=token("CARD/7 A", party=("NL", "TME")))
     tariff_save_own(
         party=own_parties["CPO"],
-        document={
-            "country_code": "NL",
-            "party_id": "TMC",
-            "id": "DAY?NIGHT",
-            "currency": "EUR",
-            "elements": [{"price_components": [{"type": "ENERGY", "price": 0.3, "step_size": 1}]}],
-            "last_updated": "2026-01-01T00:00:00Z",
-        },
+        document=tariff("DAY?NIGHT", country_code="NL", party_id="TMC"),
     )
     urls = set(PushDelivery.objects.values_list("url", flat=True))
     assert f"{BASE}/cpo/tokens/NL/TME/CARD%2F7%20A?type=RFID" in urls

@@ -8,8 +8,8 @@ from django_celery_beat.models import PeriodicTask
 
 from ocpi.models import Connection
 from portal.celery import app
-from tests.conftest import make_connection
-from tests.ocpi.sync.conftest import partner_endpoints
+from tests.support.connections import make_connection
+from tests.support.partners import partner_endpoints
 
 
 def write() -> dict:

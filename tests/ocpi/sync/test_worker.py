@@ -20,7 +20,7 @@ from ocpi.sync.models import PushDelivery
 from ocpi.sync.push import object_push
 from ocpi.sync.tasks import deliver_push
 from portal.celery import app as project_app
-from tests.ocpi.sync.conftest import Answer
+from tests.support.partners import Answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

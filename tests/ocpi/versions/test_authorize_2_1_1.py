@@ -2,12 +2,12 @@
 answer carries the token we asked about, and that token is cached for the next time."""
 
 from ocpi.modules.tokens.models import Token
-from ocpi.modules.tokens.services import authorize_token, authorize_token_remotely
+from ocpi.modules.tokens.services import token_authorize, token_authorize_remotely
 from ocpi.translations import Context
 from ocpi.translations.v2_1_1 import TOKENS
-from tests.instances import FakePartner, envelope
-from tests.ocpi.conftest import partner_token
 from tests.ocpi.versions.conftest import connection_on
+from tests.support.builders import partner_token
+from tests.support.partners import FakePartner, envelope
 
 
 def test_our_cpo_asks_a_2_1_1_emsp(own_parties):
@@ -26,7 +26,7 @@ def test_our_cpo_asks_a_2_1_1_emsp(own_parties):
             ],
         )
 
-        answer = authorize_token_remotely(
+        answer = token_authorize_remotely(
             token_uid="CARD-7", token_type="RFID", location={"location_id": "LOC1"}
         )
 
@@ -46,7 +46,7 @@ def test_our_emsps_answer_goes_down_without_the_token(own_parties):
         party=own_parties["EMSP"],
         document=partner_token(country_code="NL", party_id="TME", uid="CARD-8", type="RFID"),
     )
-    info = authorize_token(token_uid="CARD-8", token_type="RFID", location_references=None)
+    info = token_authorize(token_uid="CARD-8", token_type="RFID", location_references=None)
 
     down = TOKENS.down["AuthorizationInfo"](info, Context(), False)
 

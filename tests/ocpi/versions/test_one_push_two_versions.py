@@ -3,9 +3,9 @@ each in its own version."""
 
 from ocpi.modules.locations.declaration import LOCATIONS
 from ocpi.sync.push import object_push
-from tests.instances import FakePartner, envelope
-from tests.ocpi.conftest import our_location_document
 from tests.ocpi.versions.conftest import connection_on
+from tests.support.builders import our_location_document
+from tests.support.partners import FakePartner, envelope
 
 PATH = "/emsp/locations/NL/TMC/LOC1"
 

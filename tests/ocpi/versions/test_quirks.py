@@ -8,11 +8,11 @@ from ocpi.modules.locations.declaration import LOCATIONS
 from ocpi.modules.locations.models import Location
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.tokens.models import Token
-from ocpi.modules.tokens.services import authorize_token_remotely
+from ocpi.modules.tokens.services import token_authorize_remotely
 from ocpi.sync.push import object_push
-from tests.instances import FakePartner, envelope
-from tests.ocpi.conftest import our_location_document, partner_token
 from tests.ocpi.versions.conftest import connection_on, document_2_1_1, put
+from tests.support.builders import our_location_document, partner_token
+from tests.support.partners import FakePartner, envelope
 
 
 def warnings_of(direction: str) -> list[str]:
@@ -33,7 +33,7 @@ def test_an_authorization_wrapped_in_a_one_element_list_lets_the_driver_charge(o
             ],
         )
 
-        answer = authorize_token_remotely(token_uid="TOK1", token_type="RFID")
+        answer = token_authorize_remotely(token_uid="TOK1", token_type="RFID")
 
     assert answer["allowed"] == "ALLOWED"
     assert warnings_of("out") == ["data: an object wrapped in a one-element list"]

@@ -25,8 +25,8 @@ from ocpi.translations.v2_1_1 import (
     token_down,
     token_up,
 )
-from tests.ocpi.conftest import our_location_document, partner_token
-from tests.ocpi.modules.test_cdrs import cdr_document
+from tests.support.builders import cdr as cdr_document
+from tests.support.builders import our_location_document, partner_token
 
 ids = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-", min_size=1, max_size=36)
 amounts = st.decimals(min_value=0, max_value=10000, places=4).map(float)

@@ -10,7 +10,7 @@ from unittest import mock
 
 import pytest
 
-from tests.instances import register, running_instance
+from tests.support.instances import register, running_instance
 
 STAMP = "2026-01-01T00:00:00Z"
 LOCATION = {
@@ -97,10 +97,10 @@ def stored(instance, model: str, object_id: str) -> dict | None:
 def authorize_at(cpo, token_uid: str) -> dict:
     output = cpo.shell(
         "import json\n"
-        "from ocpi.modules.tokens.services import authorize_token_remotely\n"
+        "from ocpi.modules.tokens.services import token_authorize_remotely\n"
         "from ocpi.transport.exceptions import OcpiError\n"
         "try:\n"
-        f"    info = authorize_token_remotely(token_uid={token_uid!r}, token_type='RFID',"
+        f"    info = token_authorize_remotely(token_uid={token_uid!r}, token_type='RFID',"
         " location={'location_id': 'LOC-OLD'})\n"
         "except OcpiError as error:\n"
         "    info = {'error': error.ocpi_status}\n"

@@ -5,7 +5,7 @@ import pytest
 
 from ocpi.credentials.services import HandshakeError, discover_partner_api
 from ocpi.models import Connection
-from tests.instances import envelope
+from tests.support.partners import envelope
 
 
 def test_every_version_is_offered_by_default(partner_client):

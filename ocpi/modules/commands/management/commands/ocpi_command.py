@@ -14,14 +14,14 @@ an APP_USER token of our eMSP.
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from ocpi.credentials.services import find_connection
+from ocpi.credentials.services import connection_find
 from ocpi.models import Connection, OwnParty, Role
 from ocpi.modules.commands.models import Command as StoredCommand
 from ocpi.modules.commands.models import CommandType
-from ocpi.modules.commands.services import send_command
+from ocpi.modules.commands.services import command_send
 from ocpi.modules.tokens.selectors import own_token
+from ocpi.timestamps import now_timestamp
 from ocpi.transport.exceptions import OcpiError
 
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            connection = find_connection(options["partner"])
+            connection = connection_find(options["partner"])
         except Connection.DoesNotExist:
             raise CommandError(f"No partner connection {options['partner']!r}") from None
         body = {
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             body["token"] = token_document(options["token"], options["token_type"])
         body = {name: value for name, value in body.items() if value is not None}
         try:
-            command = send_command(connection=connection, command=options["command"], body=body)
+            command = command_send(connection=connection, command=options["command"], body=body)
         except OcpiError as exc:
             raise CommandError(str(exc.detail)) from None
         self.stdout.write(json.dumps(command_json(command), indent=2))
@@ -81,7 +81,7 @@ def token_document(uid: str, token_type: str) -> dict:
         "issuer": party.name,
         "valid": True,
         "whitelist": "ALLOWED",
-        "last_updated": timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "last_updated": now_timestamp(),
     }
 
 

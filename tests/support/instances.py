@@ -10,29 +10,24 @@ waits on that partner). Two session-scoped fixtures are ready for use:
 They are registered for the whole suite by `pytest_plugins` in tests/conftest.py, so a test just
 asks for them. Use `instance.manage(...)` to run management commands against an instance (for
 example `ocpi_token_a` on one side and `ocpi_register` on the other, which `register(cpo_instance,
-emsp_instance)` does in one go), `instance.connections()` or `instance.shell(code)` to read its
-database, and `instance.url` / `instance.versions_url` to call it over HTTP. The instances live
-for the whole session: a test that needs them unconnected starts with `unregister_all()`. Other
-parties can be started with `running_instance(label, own_parties, tmp_dir, template=...)`
-and the `migrated_template_database` fixture.
-
-For in-process tests, `fake_partner` is a scripted partner platform on loopback (`FakePartner`):
-it answers versions, version details and whatever `routes` say, and records each request.
+emsp_instance)` does in one go), `instance.connections()` or `instance.call(function, ...)` (a
+function of tests/support/inside.py) to read or write its database, and `instance.url` /
+`instance.versions_url` to call it over HTTP. The instances live for the whole session: a test
+that needs them unconnected starts with `unregister_all()`. Other parties can be started with
+`running_instance(label, own_parties, tmp_dir, template=...)` and the
+`migrated_template_database` fixture.
 """
 
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,11 +35,11 @@ import psycopg2
 import pytest
 import requests
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+from tests.support.partners import free_port
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_SECONDS = 60
 COMMAND_TIMEOUT_SECONDS = 120
-# The token a FakePartner hands us in its credentials (its token B or C, for our calls to it).
-FAKE_PARTNER_TOKEN = "fake-partner-token-for-our-calls"
 
 
 @dataclass
@@ -76,26 +71,27 @@ class Instance:
         assert result.returncode == 0, f"{self.label}: manage.py {' '.join(args)}: {result.stderr}"
         return json.loads(result.stdout)
 
-    def shell(self, code: str) -> str:
-        """Run Python code in this instance's Django shell and return what it prints."""
-        result = self.manage("shell", "--no-imports", "-c", code)
-        assert result.returncode == 0, f"{self.label}: shell failed: {result.stderr}"
-        return result.stdout
+    def call(self, function: str, **arguments):
+        """Run `tests.support.inside.<function>(**arguments)` in this instance's own process and
+        return its result; fail the test with the process's stderr if it does not succeed."""
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.support.inside", function],
+            cwd=PROJECT_DIR,
+            env=self.env,
+            input=json.dumps(arguments),
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT_SECONDS,
+        )
+        assert result.returncode == 0, f"{self.label}: {function} failed: {result.stderr}"
+        return json.loads(result.stdout)
 
     def connections(self) -> list[dict]:
         """Every partner connection of this instance, with the token it sends to that partner.
 
         Keys: id, name, status, version, plain_token, parties (CC-PID list), outbound_token.
         """
-        code = (
-            "import json\n"
-            "from ocpi.models import Connection\n"
-            "print(json.dumps([{'id': c.pk, 'name': c.name, 'status': c.status, "
-            "'version': c.version, 'plain_token': c.plain_token, "
-            "'parties': [p.code for p in c.parties.order_by('id')], "
-            "'outbound_token': c.outbound_token} for c in Connection.objects.order_by('id')]))"
-        )
-        return json.loads(self.shell(code))
+        return self.call("connections")
 
     def connection(self, connection_id: int) -> dict:
         """One connection as `connections()` describes it."""
@@ -122,12 +118,6 @@ def register(initiator: Instance, receiver: Instance, *options: str) -> tuple[di
     return initiator.connection(registered["connection_id"]), receiver.connection(
         issued["connection_id"]
     )
-
-
-def free_port() -> int:
-    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _server_dsn() -> dict:
@@ -280,120 +270,3 @@ def emsp_instance(tmp_path_factory, migrated_template_database):
         "emsp", "DE-EMP:EMSP", tmp_path_factory.mktemp("emsp"), template=migrated_template_database
     ) as instance:
         yield instance
-
-
-def envelope(data, status_code=1000, message=None) -> dict:
-    """An OCPI response body as a partner sends it."""
-    body = {"data": data, "status_code": status_code, "timestamp": "2026-01-01T00:00:00Z"}
-    if message:
-        body["status_message"] = message
-    return body
-
-
-class FakePartner:
-    """A partner platform on loopback: answers from `routes` and remembers every request."""
-
-    def __init__(self):
-        partner = self
-        self.requests = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode() if length else ""
-                partner.requests.append(
-                    {
-                        "method": self.command,
-                        "path": self.path,
-                        "authorization": self.headers.get("Authorization", ""),
-                        "body": json.loads(body) if body else None,
-                    }
-                )
-                http_status, answer = partner.routes.get(
-                    (self.command, self.path), (404, {"status_code": 2000})
-                )
-                payload = answer if isinstance(answer, str) else json.dumps(answer)
-                self.send_response(http_status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload.encode())))
-                self.end_headers()
-                self.wfile.write(payload.encode())
-
-            do_GET = do_POST = do_PUT = do_DELETE = _answer
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.versions_url = f"{self.url}/ocpi/versions"
-        self.credentials_url = f"{self.url}/ocpi/2.2.1/credentials"
-        self.routes = {
-            ("GET", "/ocpi/versions"): (
-                200,
-                envelope([{"version": "2.2.1", "url": f"{self.url}/ocpi/2.2.1"}]),
-            ),
-            ("GET", "/ocpi/2.2.1"): (
-                200,
-                envelope(
-                    {
-                        "version": "2.2.1",
-                        "endpoints": [
-                            {
-                                "identifier": "credentials",
-                                "role": "SENDER",
-                                "url": self.credentials_url,
-                            },
-                            {
-                                "identifier": "credentials",
-                                "role": "RECEIVER",
-                                "url": self.credentials_url,
-                            },
-                            {
-                                "identifier": "cdrs",
-                                "role": "RECEIVER",
-                                "url": f"{self.url}/ocpi/emsp/2.2.1/cdrs",
-                            },
-                        ],
-                    }
-                ),
-            ),
-        }
-
-    def credentials(self, token: str = FAKE_PARTNER_TOKEN) -> dict:
-        """The Credentials object this partner sends: one eMSP, DE-XYZ, with a logo."""
-        return {
-            "token": token,
-            "url": self.versions_url,
-            "roles": [
-                {
-                    "role": "EMSP",
-                    "party_id": "xyz",
-                    "country_code": "de",
-                    "business_details": {
-                        "name": "XYZ Mobility",
-                        "website": "https://xyz.example.com",
-                        "house_colour": "green",
-                    },
-                }
-            ],
-        }
-
-    def requests_to(self, path: str) -> list[dict]:
-        return [r for r in self.requests if r["path"] == path]
-
-    def __enter__(self):
-        threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        ).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def fake_partner():
-    with FakePartner() as partner:
-        yield partner

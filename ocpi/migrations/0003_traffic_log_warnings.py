@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ocpi", "0001_initial"),
+        ("ocpi", "0002_party_ownership"),
     ]
 
     operations = [

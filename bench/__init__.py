@@ -1,0 +1,1 @@
+"""The benchmark scripts of `make bench` (bench/run.sh runs them)."""
