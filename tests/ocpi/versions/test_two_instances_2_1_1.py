@@ -74,49 +74,23 @@ def old_cpo(tmp_path_factory, migrated_template_database):
         yield instance
 
 
-def save_own(instance, module: str, service: str, role: str, document: dict) -> None:
-    instance.shell(
-        "import json\n"
-        "from ocpi.models import OwnParty\n"
-        f"from ocpi.modules.{module}.services import {service}\n"
-        f"{service}(party=OwnParty.objects.get(role={role!r}),"
-        f" document=json.loads({json.dumps(json.dumps(document))}))\n"
-    )
+def save_own(instance, module: str, document: dict) -> None:
+    """Our party's own object, saved and pushed as our back office saves it."""
+    instance.call("save_own", module=module, documents=[document])
 
 
 def stored(instance, model: str, object_id: str) -> dict | None:
-    output = instance.shell(
-        "import json\n"
-        "from django.apps import apps\n"
-        f"found = apps.get_model({model!r}).objects.filter(ocpi_id={object_id.upper()!r}).first()\n"
-        "print(json.dumps(found.document if found else None))\n"
-    )
-    return json.loads(output)
+    found = instance.call("stored_documents", model=model, ocpi_id=object_id.upper())
+    return found[0] if found else None
 
 
 def authorize_at(cpo, token_uid: str) -> dict:
-    output = cpo.shell(
-        "import json\n"
-        "from ocpi.modules.tokens.services import token_authorize_remotely\n"
-        "from ocpi.transport.exceptions import OcpiError\n"
-        "try:\n"
-        f"    info = token_authorize_remotely(token_uid={token_uid!r}, token_type='RFID',"
-        " location={'location_id': 'LOC-OLD'})\n"
-        "except OcpiError as error:\n"
-        "    info = {'error': error.ocpi_status}\n"
-        "print(json.dumps(info))\n"
+    return cpo.call(
+        "authorize_remotely",
+        token_uid=token_uid,
+        token_type="RFID",
+        location={"location_id": "LOC-OLD"},
     )
-    return json.loads(output)
-
-
-def inbound_paths(instance) -> set[str]:
-    output = instance.shell(
-        "import json\n"
-        "from ocpi.models import TrafficLog\n"
-        "print(json.dumps(sorted(set(TrafficLog.objects.filter(direction='in')"
-        ".values_list('url', flat=True)))))\n"
-    )
-    return set(json.loads(output))
 
 
 def test_the_versions_offered_follow_the_setting(old_cpo, emsp_instance):
@@ -150,8 +124,8 @@ def test_an_emsp_on_every_version_roams_with_a_2_1_1_cpo(old_cpo, emsp_instance)
         assert at_emsp["parties"] == ["NL-OLD"] and at_cpo["parties"] == ["DE-EMP"]
 
         # Push: the CPO's tariff and location reach the eMSP in 2.1.1 and are stored as 2.2.1.
-        save_own(old_cpo, "tariffs", "tariff_save_own", "CPO", TARIFF)
-        save_own(old_cpo, "locations", "location_save_own", "CPO", LOCATION)
+        save_own(old_cpo, "tariffs", TARIFF)
+        save_own(old_cpo, "locations", LOCATION)
         location = stored(emsp_instance, "ocpi_locations.Location", "LOC-OLD")
         assert location["country_code"] == "NL" and location["parking_type"] == "ON_STREET"
         connector = location["evses"][0]["connectors"][0]
@@ -171,8 +145,6 @@ def test_an_emsp_on_every_version_roams_with_a_2_1_1_cpo(old_cpo, emsp_instance)
         save_own(
             emsp_instance,
             "tokens",
-            "token_save_own",
-            "EMSP",
             {
                 "country_code": "DE",
                 "party_id": "EMP",
@@ -209,10 +181,7 @@ def test_an_emsp_on_every_version_roams_with_a_2_1_1_cpo(old_cpo, emsp_instance)
         )
         assert started["response"]["result"] == "ACCEPTED", started
         assert started["result"]["result"] == "ACCEPTED", started
-        session_id = old_cpo.shell(
-            "from ocpi.modules.sessions.models import Session\n"
-            "print(Session.objects.get(location_id='LOC-OLD', status='ACTIVE').document['id'])\n"
-        ).strip()
+        session_id = old_cpo.call("active_session_id", location_id="LOC-OLD")
         session = stored(emsp_instance, "ocpi_sessions.Session", session_id)
         assert session["status"] == "ACTIVE" and session["location_id"] == "LOC-OLD"
         assert session["cdr_token"]["contract_id"] == "DE-EMP-C00000001-X"
@@ -226,18 +195,14 @@ def test_an_emsp_on_every_version_roams_with_a_2_1_1_cpo(old_cpo, emsp_instance)
             "ocpi_sync", "NL-OLD", "--module", "sessions", "--module", "cdrs"
         )
         assert cdrs, cdrs
-        cdr = json.loads(
-            emsp_instance.shell(
-                "import json\n"
-                "from ocpi.modules.cdrs.models import Cdr\n"
-                "print(json.dumps(Cdr.objects.get(country_code='NL', party_id='OLD').document))\n"
-            )
+        [cdr] = emsp_instance.call(
+            "stored_documents", model="ocpi_cdrs.Cdr", country_code="NL", party_id="OLD"
         )
         assert cdr["cdr_location"]["evse_uid"] == "EVSE-OLD"
         assert "excl_vat" in cdr["total_cost"]
 
         # Every module call the CPO answered went to its 2.1.1 endpoints.
-        paths = inbound_paths(old_cpo)
+        paths = old_cpo.call("inbound_paths")
         assert "/ocpi/2.1.1/cpo/commands/START_SESSION" in paths
         assert not any(p.startswith("/ocpi/2.2.1/") for p in paths), paths
     finally:
@@ -252,13 +217,11 @@ def test_a_2_1_1_cpo_registers_with_an_emsp_on_every_version(old_cpo, emsp_insta
     try:
         assert (at_cpo["version"], at_emsp["version"]) == ("2.1.1", "2.1.1")
         assert at_cpo["parties"] == ["DE-EMP"] and at_emsp["parties"] == ["NL-OLD"]
-        save_own(old_cpo, "locations", "location_save_own", "CPO", {**LOCATION, "id": "LOC-BACK"})
+        save_own(old_cpo, "locations", {**LOCATION, "id": "LOC-BACK"})
         assert stored(emsp_instance, "ocpi_locations.Location", "LOC-BACK")["city"] == "Utrecht"
         save_own(
             emsp_instance,
             "tokens",
-            "token_save_own",
-            "EMSP",
             {
                 "country_code": "DE",
                 "party_id": "EMP",
