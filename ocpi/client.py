@@ -6,13 +6,17 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
 
 from ocpi import tokens, traffic
+from ocpi.endpoints import V2_1_1
 from ocpi.models import Connection, OwnParty, TrafficLog
+from ocpi.translations import Context, reply_up, request_down
 from ocpi.transport.parsers import may_hold_unstorable, unstorable_path
+from ocpi.transport.tolerance import capped, collapsed_path, unwrapped, without_nulls
 
 logger = logging.getLogger(__name__)
 
@@ -71,16 +75,22 @@ class OcpiClient:
         self.to_party = to_party
         self.http = session or requests.Session()
 
+    @property
+    def speaks_2_1_1(self) -> bool:
+        return self.connection.version == V2_1_1
+
     def headers(self, correlation_id: str | None = None) -> dict:
-        request_id = str(uuid.uuid4())
         headers = {
             "Authorization": tokens.authorization_header(
-                self.token, plain=self.connection.plain_token
+                self.token, plain=self.connection.plain_token or self.speaks_2_1_1
             ),
-            "X-Request-ID": request_id,
-            "X-Correlation-ID": correlation_id or request_id,
             "Accept": "application/json",
         }
+        if self.speaks_2_1_1:
+            return headers  # 2.1.1 has neither request ids nor routing headers
+        request_id = str(uuid.uuid4())
+        headers["X-Request-ID"] = request_id
+        headers["X-Correlation-ID"] = correlation_id or request_id
         if self.from_party is not None:
             headers["OCPI-from-country-code"] = self.from_party.country_code
             headers["OCPI-from-party-id"] = self.from_party.party_id
@@ -98,8 +108,17 @@ class OcpiClient:
         correlation_id: str | None = None,
         retries: int | None = None,
     ) -> OcpiReply:
-        """Send one call, retrying network errors and 429/5xx with exponential backoff."""
+        """Send one call, retrying network errors and 429/5xx with exponential backoff.
+
+        `body` and the answer's data are 2.2.1-shaped: a partner on another version gets and
+        gives its own (ocpi.translations)."""
         attempts = (settings.OCPI_CLIENT_RETRIES if retries is None else retries) + 1
+        warnings: list[str] = []
+        url = _tolerated_url(url, warnings)
+        context = Context(connection=self.connection, params=params or {}, warnings=warnings)
+        body = request_down(
+            connection=self.connection, url=url, method=method, body=body, context=context
+        )
         payload = None if body is None else json.dumps(body, default=str)
         last_error = ""
         for attempt in range(attempts):
@@ -122,15 +141,21 @@ class OcpiClient:
                 last_error = f"{type(exc).__name__}: {exc}"
                 self._log(method, url, headers, payload, None, started, error=last_error)
                 continue
-            self._log(method, url, headers, payload, response, started)
             if response.status_code == TOO_MANY_REQUESTS or response.status_code >= 500:
+                self._log(method, url, headers, payload, response, started)
                 last_error = f"HTTP {response.status_code}"
                 if attempt + 1 < attempts:
                     continue
-            return self._reply(method, url, response)
+            try:
+                reply = self._reply(method, url, response, context)
+            finally:
+                self._log(method, url, headers, payload, response, started, warnings=warnings)
+            return reply
         raise OcpiClientError(f"{method} {url} failed after {attempts} attempt(s): {last_error}")
 
-    def _reply(self, method: str, url: str, response: requests.Response) -> OcpiReply:
+    def _reply(
+        self, method: str, url: str, response: requests.Response, context: Context
+    ) -> OcpiReply:
         try:
             body = response.json() if response.content else {}
         except ValueError:
@@ -147,15 +172,25 @@ class OcpiClient:
             )
         if not isinstance(body, dict):
             body = {"data": body}
-        return OcpiReply(
+        data = body.get("data")
+        if b"null" in response.content:
+            data = without_nulls(data, context.warnings)
+        if method != "GET":  # answers to our writes hold one object, never a list
+            data = unwrapped(data, context.warnings, "data")
+        reply = OcpiReply(
             http_status=response.status_code,
             ocpi_status=body.get("status_code"),
             status_message=body.get("status_message") or "",
-            data=body.get("data"),
+            data=data,
             headers=dict(response.headers),
         )
+        if reply.ok:
+            reply.data = reply_up(
+                connection=self.connection, url=url, method=method, data=data, context=context
+            )
+        return reply
 
-    def _log(self, method, url, headers, payload, response, started, error=""):
+    def _log(self, method, url, headers, payload, response, started, error="", warnings=()):
         traffic.record(
             direction=TrafficLog.Direction.OUTBOUND,
             method=method,
@@ -165,9 +200,10 @@ class OcpiClient:
             duration_ms=int((time.monotonic() - started) * 1000),
             request_body=payload,
             response_body=None if response is None else response.content,
-            request_id=headers["X-Request-ID"],
-            correlation_id=headers["X-Correlation-ID"],
+            request_id=headers.get("X-Request-ID", ""),
+            correlation_id=headers.get("X-Correlation-ID", ""),
             error=error,
+            warnings=capped(list(warnings)),
         )
 
     def call(self, method: str, url: str, **kwargs) -> OcpiReply:
@@ -188,6 +224,13 @@ class OcpiClient:
             reply = self.call("GET", next_url, params=next_params)
             yield reply.data or []
             next_url, next_params = next_link(reply.headers), None
+
+
+def _tolerated_url(url: str, warnings: list[str]) -> str:
+    """A partner's URL with a doubled slash inside its path, called with one."""
+    parts = urlsplit(url)
+    path = collapsed_path(parts.path, warnings)
+    return urlunsplit(parts._replace(path=path)) if path != parts.path else url
 
 
 def next_link(headers: dict) -> str | None:

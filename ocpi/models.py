@@ -241,6 +241,8 @@ class TrafficLog(models.Model):
     request_body = models.TextField(blank=True)
     response_body = models.TextField(blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # Quirks of the partner's call we tolerated (ocpi.transport.tolerance), one line each.
+    warnings = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-timestamp", "-id"]

@@ -13,7 +13,7 @@ exists, so models and services are named by dotted path and looked up when used.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from django.apps import AppConfig, apps
 from django.db.models import Model
@@ -66,11 +66,19 @@ class OcpiModule:
     objects: StoredObjects | None = None
     # Periodic tasks the module needs, by name (e.g. expiring requests whose answer never came).
     schedules: dict[str, Schedule] = field(default_factory=dict)
+    # Per OCPI version other than VERSION, the dotted path of the module's translation (a
+    # ocpi.translations.ModuleTranslation): it converts the module's messages at the edge.
+    translations: dict[str, str] = field(default_factory=dict)
 
     def endpoint(self, role: str, version: str = VERSION) -> Endpoint:
         """Our endpoint in interface role `role` (ValueError unless the module has one)."""
         [found] = [e for e in self.endpoints.get(version, ()) if e.role == role]
         return found
+
+    def translation(self, version: str):
+        """The module's translation for `version`; None for VERSION (nothing to translate)."""
+        path = self.translations.get(version)
+        return import_string(path) if path else None
 
     def our_party(self, request, role: str) -> "OwnParty":
         """Our party the request addresses at our `role` interface: a request for a party we do
@@ -148,6 +156,23 @@ def modules_with_objects() -> list[OcpiModule]:
     return [m for m in modules() if m.objects is not None]
 
 
+def modules_in(version: str) -> list[OcpiModule]:
+    """The modules that `version` has."""
+    return [m for m in modules() if version in m.endpoints]
+
+
+def endpoint_at(version: str, path: str) -> tuple[OcpiModule, Endpoint, list[str]] | None:
+    """The module and endpoint that serve `path` (relative to /ocpi/<version>/), and the path's
+    segments after the endpoint's own: what the edge needs to know which message it holds."""
+    segments = [unquote(s) for s in path.strip("/").split("/") if s]
+    for declared in modules_in(version):
+        for endpoint in declared.endpoints[version]:
+            own = endpoint.path.split("/")
+            if segments[: len(own)] == own:
+                return declared, endpoint, segments[len(own) :]
+    return None
+
+
 def offered_endpoints(*, our_roles: set[str], version: str = VERSION) -> list[tuple[str, Endpoint]]:
     """(module identifier, endpoint) for version details: the endpoints our parties' roles offer,
     one per module and interface role."""
@@ -156,6 +181,8 @@ def offered_endpoints(*, our_roles: set[str], version: str = VERSION) -> list[tu
         for endpoint in declared.endpoints.get(version, ()):
             key = (declared.identifier, endpoint.role)
             if key in seen or (endpoint.party_role and endpoint.party_role not in our_roles):
+                continue
+            if not endpoint.listed:
                 continue
             seen.add(key)
             offered.append((declared.identifier, endpoint))

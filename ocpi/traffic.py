@@ -68,6 +68,7 @@ def record(
     request_id: str = "",
     correlation_id: str = "",
     error: str = "",
+    warnings: list[str] | None = None,
 ) -> TrafficLog:
     """Log one call. The line returned has its id only if it was saved through the ORM."""
     entry = TrafficLog(
@@ -83,6 +84,7 @@ def record(
         request_body=capped_text(request_body),
         response_body=capped_text(response_body),
         error=error[:300],
+        warnings=warnings or [],
     )
     if database.in_atomic_block or database.vendor != "postgresql":
         entry.save()  # inside the caller's transaction: the line commits or rolls back with it

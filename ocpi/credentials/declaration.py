@@ -1,12 +1,14 @@
 """The credentials module: both interface roles for every party we host, whatever its role."""
 
-from ocpi.endpoints import RECEIVER, SENDER, VERSION, Endpoint
+from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
 from ocpi.registry import OcpiModule
 
 CREDENTIALS = OcpiModule(
     identifier="credentials",
     endpoints={
+        V2_1_1: (Endpoint(SENDER, None, "credentials"), Endpoint(RECEIVER, None, "credentials")),
         VERSION: (Endpoint(SENDER, None, "credentials"), Endpoint(RECEIVER, None, "credentials")),
     },
+    translations={V2_1_1: "ocpi.translations.v2_1_1.CREDENTIALS"},
     urls="ocpi.credentials.urls",
 )

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from ocpi import tokens
+from ocpi import tokens, translations
 from ocpi.client import OcpiClient, OcpiClientError
 from ocpi.credentials.ownership import (
     PartyClaimed,
@@ -24,7 +24,7 @@ from ocpi.credentials.ownership import (
     own_parties_check,
 )
 from ocpi.credentials.serializers import CredentialsIn
-from ocpi.endpoints import RECEIVER, SENDER, VERSION, versions_url
+from ocpi.endpoints import RECEIVER, SENDER, VERSION, offered_versions, version_key, versions_url
 from ocpi.models import Connection, OwnParty, Role
 from ocpi.transport.exceptions import (
     InvalidParameters,
@@ -35,7 +35,6 @@ from ocpi.transport.exceptions import (
     describe_validation_errors,
 )
 
-SUPPORTED_VERSIONS = (VERSION,)
 # The partner waits on the other end of a handshake call: retry a failed GET once, not more.
 HANDSHAKE_RETRIES = 1
 
@@ -159,10 +158,6 @@ def connection_find(identifier: str) -> Connection:
 # Discovery and storage, shared by both directions -----------------------------------------------
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
-
-
 def _get_data(client: OcpiClient, step: str, url: str):
     try:
         return client.call("GET", url, retries=HANDSHAKE_RETRIES).data
@@ -170,8 +165,12 @@ def _get_data(client: OcpiClient, step: str, url: str):
         raise HandshakeError(step, str(exc)) from exc
 
 
-def discover_partner_api(*, connection: Connection, versions_url: str, token: str) -> PartnerApi:
-    """GET their versions and the highest mutual version's details, authenticated with `token`."""
+def discover_partner_api(
+    *, connection: Connection, versions_url: str, token: str, version: str | None = None
+) -> PartnerApi:
+    """GET their versions and the highest mutual version's details, authenticated with `token`.
+
+    `version`: the one the partner chose by calling us on it (it started the handshake)."""
     client = OcpiClient(connection, token=token)
     versions = _get_data(client, "versions", versions_url)
     if not isinstance(versions, list):
@@ -183,12 +182,13 @@ def discover_partner_api(*, connection: Connection, versions_url: str, token: st
         and isinstance(v.get("version"), str)
         and isinstance(v.get("url"), str)
     }
-    mutual = [version for version in offered if version in SUPPORTED_VERSIONS]
+    ours = offered_versions() if version is None else (version,)
+    mutual = [v for v in offered if v in ours]
     if not mutual:
         raise HandshakeError(
             "versions",
             f"no mutual OCPI version: they offer {sorted(offered) or 'none'}, "
-            f"we support {list(SUPPORTED_VERSIONS)}",
+            f"we support {list(ours)}",
             ocpi_error=UnsupportedVersion,
         )
     version = max(mutual, key=version_key)
@@ -214,7 +214,16 @@ def discover_partner_api(*, connection: Connection, versions_url: str, token: st
             f"{offered[version]} lists no credentials endpoint",
             ocpi_error=NoMatchingEndpoints,
         )
+    endpoints = translations.endpoints_up(
+        version, endpoints, partner_role=translations.Context().partner_role
+    )
     return PartnerApi(version=version, version_url=offered[version], endpoints=endpoints)
+
+
+def _speak(connection: Connection, api: PartnerApi) -> None:
+    """From now on the connection's calls speak the version found (not saved yet)."""
+    connection.version = api.version
+    connection.endpoints = api.endpoints
 
 
 def validated_credentials(document) -> dict:
@@ -259,7 +268,9 @@ def _close(connection: Connection) -> None:
 # We are the server: the partner calls our credentials endpoint --------------------------------
 
 
-def _accept(*, connection: Connection, document, plain_token: bool, expected_status: str) -> dict:
+def _accept(
+    *, connection: Connection, document, plain_token: bool, expected_status: str, version: str
+) -> dict:
     """Their credentials stored and our new token C, or an OcpiError and nothing changed (their
     token A or C still works). A party of someone else's is refused before we call them."""
     credentials = validated_credentials(document)
@@ -267,7 +278,10 @@ def _accept(*, connection: Connection, document, plain_token: bool, expected_sta
     connection.plain_token = plain_token
     try:
         api = discover_partner_api(
-            connection=connection, versions_url=credentials["url"], token=credentials["token"]
+            connection=connection,
+            versions_url=credentials["url"],
+            token=credentials["token"],
+            version=version,
         )
     except HandshakeError as exc:
         raise exc.as_ocpi_error() from exc
@@ -282,8 +296,12 @@ def _accept(*, connection: Connection, document, plain_token: bool, expected_sta
     return our_credentials(token=token_c)
 
 
-def credentials_registration_accept(*, connection: Connection, document, plain_token: bool) -> dict:
-    """POST with token A: fetch their API with their token, store it, answer with token C."""
+def credentials_registration_accept(
+    *, connection: Connection, document, plain_token: bool, version: str = VERSION
+) -> dict:
+    """POST with token A: fetch their API with their token, store it, answer with token C.
+
+    `version` is the one the partner called us on: the connection speaks it."""
     if connection.status != Connection.Status.PENDING:
         raise NotAllowedNow("Already registered: PUT updates the credentials, DELETE ends them")
     return _accept(
@@ -291,10 +309,13 @@ def credentials_registration_accept(*, connection: Connection, document, plain_t
         document=document,
         plain_token=plain_token,
         expected_status=Connection.Status.PENDING,
+        version=version,
     )
 
 
-def credentials_update_accept(*, connection: Connection, document, plain_token: bool) -> dict:
+def credentials_update_accept(
+    *, connection: Connection, document, plain_token: bool, version: str = VERSION
+) -> dict:
     """PUT: fetch their API again with their new token, answer with a new token C."""
     if connection.status != Connection.Status.REGISTERED:
         raise NotAllowedNow("Not registered yet: POST registers")
@@ -303,6 +324,7 @@ def credentials_update_accept(*, connection: Connection, document, plain_token: 
         document=document,
         plain_token=plain_token,
         expected_status=Connection.Status.REGISTERED,
+        version=version,
     )
 
 
@@ -349,6 +371,7 @@ def connection_register(
         )
     connection = Connection(name=name or "", versions_url=versions_url, plain_token=plain_token)
     api = discover_partner_api(connection=connection, versions_url=versions_url, token=token_a)
+    _speak(connection, api)
     token_b = tokens.new_token()
     connection.set_inbound_token(token_b)
     connection.save()
@@ -384,6 +407,7 @@ def connection_credentials_rotate(*, connection: Connection) -> Connection:
         versions_url=connection.versions_url,
         token=connection.outbound_token,
     )
+    _speak(connection, api)
     previous_hash = connection.inbound_token_hash
     token_b = tokens.new_token()
     connection.set_inbound_token(token_b)

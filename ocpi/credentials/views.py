@@ -5,6 +5,7 @@ from rest_framework.views import APIView
 from ocpi import tokens
 from ocpi.credentials import services
 from ocpi.transport.envelope import ocpi_response
+from ocpi.transport.parsers import version_and_path
 
 
 def presented_token(request) -> tuple[str, bool]:
@@ -30,14 +31,20 @@ class CredentialsView(APIView):
     def post(self, request):
         _, plain = presented_token(request)
         credentials = services.credentials_registration_accept(
-            connection=request.auth, document=request.data, plain_token=plain
+            connection=request.auth,
+            document=request.data,
+            plain_token=plain,
+            version=version_and_path(request.path)[0],
         )
         return ocpi_response(credentials)
 
     def put(self, request):
         _, plain = presented_token(request)
         credentials = services.credentials_update_accept(
-            connection=request.auth, document=request.data, plain_token=plain
+            connection=request.auth,
+            document=request.data,
+            plain_token=plain,
+            version=version_and_path(request.path)[0],
         )
         return ocpi_response(credentials)
 

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from ocpi.transport.exceptions import InvalidParameters
+from ocpi.transport.tolerance import note_lower_case_ids, without_nulls
 
 # PostgreSQL can store neither a NUL character nor half of a UTF-16 surrogate pair (a lone
 # surrogate is no character at all, and cannot be encoded as UTF-8 to store or to echo).
@@ -74,4 +75,38 @@ class OcpiJSONParser(JSONParser):
         except RecursionError:
             raise ParseError("JSON parse error - nested too deeply") from None
         require_storable_json(raw, data)
-        return data
+        request = (parser_context or {}).get("request")
+        return accepted_body(request, raw, data) if request is not None else data
+
+
+def accepted_body(request, raw: bytes, data):
+    """The body as our services read it: known quirks tolerated (each noted on the request, for
+    its traffic log line) and, on another OCPI version than ours, translated to 2.2.1."""
+    from ocpi.translations import Context, patch_applied, request_up
+
+    warnings = request_warnings(request)
+    if b"null" in raw:
+        data = without_nulls(data, warnings)
+    note_lower_case_ids(data, warnings)
+    version, path = version_and_path(request.path)
+    context = Context(connection=request.auth, params=request.query_params, warnings=warnings)
+    if getattr(getattr(request, "_request", request), "ocpi_patch_by_put", False):
+        data = patch_applied(version=version, path=path, patch=data, context=context)
+    return request_up(
+        version=version, path=path, method=request.method, document=data, context=context
+    )
+
+
+def request_warnings(request) -> list[str]:
+    """The warnings of this request, kept on the Django request for the middleware to log."""
+    django_request = getattr(request, "_request", request)
+    if not hasattr(django_request, "ocpi_warnings"):
+        django_request.ocpi_warnings = []
+    return django_request.ocpi_warnings
+
+
+def version_and_path(path: str) -> tuple[str, str]:
+    """/ocpi/2.1.1/cpo/locations -> ("2.1.1", "cpo/locations")."""
+    _, _, rest = path.partition("/ocpi/")
+    version, _, inner = rest.partition("/")
+    return version, inner

@@ -28,6 +28,15 @@ def connection_traffic_page(*, connection: Connection, page_number) -> Page:
     return Paginator(entries, TRAFFIC_PAGE_SIZE).get_page(page_number)
 
 
+def connection_warnings(*, connection: Connection, recent: int = 20) -> list[TrafficLog]:
+    """The partner's latest calls that needed tolerance (TrafficLog.warnings), to tell it."""
+    return list(
+        TrafficLog.objects.filter(connection=connection)
+        .exclude(warnings=[])
+        .order_by("-timestamp", "-id")[:recent]
+    )
+
+
 def connection_sync_states(*, connection: Connection) -> QuerySet[SyncState]:
     """How far each module's pull from this partner got, and how its last run went."""
     return SyncState.objects.filter(connection=connection).order_by("module")

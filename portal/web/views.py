@@ -99,6 +99,7 @@ def _partner_page(request, connection: Connection, *, move_form=None, status=200
         ),
         "sync_states": selectors.connection_sync_states(connection=connection),
         "deliveries": recent_push_deliveries(connection=connection),
+        "warnings": selectors.connection_warnings(connection=connection),
         "move_form": move_form or PartyMoveForm(),
     }
     return render(request, "portal/partner.html", context, status=status)

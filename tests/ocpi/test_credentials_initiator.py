@@ -118,7 +118,7 @@ def test_invalid_credentials_in_the_answer_name_the_field(partner_api):
 def test_partner_without_a_mutual_version_is_refused_before_posting(partner_api):
     partner_api.routes[("GET", "/ocpi/versions")] = (
         200,
-        envelope([{"version": "2.1.1", "url": f"{partner_api.url}/ocpi/2.1.1"}]),
+        envelope([{"version": "2.0", "url": f"{partner_api.url}/ocpi/2.0"}]),
     )
 
     with pytest.raises(HandshakeError, match="no mutual OCPI version"):

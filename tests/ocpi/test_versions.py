@@ -2,13 +2,16 @@ from ocpi import tokens
 from tests.support.connections import PARTNER_TOKEN
 
 
-def test_versions_lists_221_in_the_envelope(partner_client):
+def test_versions_lists_every_version_offered_in_the_envelope(partner_client):
     response = partner_client.get("/ocpi/versions")
     assert response.status_code == 200
     body = response.json()
     assert body["status_code"] == 1000
     assert "timestamp" in body
-    assert body["data"] == [{"version": "2.2.1", "url": "http://127.0.0.1:8000/ocpi/2.2.1"}]
+    assert body["data"] == [
+        {"version": "2.1.1", "url": "http://127.0.0.1:8000/ocpi/2.1.1"},
+        {"version": "2.2.1", "url": "http://127.0.0.1:8000/ocpi/2.2.1"},
+    ]
 
 
 def test_version_details_lists_credentials_for_both_roles(partner_client):

@@ -101,6 +101,22 @@ def sessions_and_cdrs(*, session_id: str) -> dict:
     }
 
 
+def stored_documents(*, model: str, **filters) -> list[dict]:
+    """The documents of the stored objects of `model` ("app_label.Model") matching `filters`."""
+    from django.apps import apps
+
+    found = apps.get_model(model).objects.filter(**filters).order_by("pk")
+    return [stored.document for stored in found]
+
+
+def inbound_paths() -> list[str]:
+    """Every URL partners called, once each, as the traffic log holds it."""
+    from ocpi.models import TrafficLog
+
+    urls = TrafficLog.objects.filter(direction="in").values_list("url", flat=True)
+    return sorted(set(urls))
+
+
 def main() -> None:
     import django
 

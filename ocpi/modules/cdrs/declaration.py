@@ -1,13 +1,15 @@
 """The CDRs module: our CPO sends its CDRs, our eMSP receives partner CPOs'."""
 
-from ocpi.endpoints import RECEIVER, SENDER, VERSION, Endpoint
+from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
 from ocpi.registry import OcpiModule, StoredObjects
 
 CDRS = OcpiModule(
     identifier="cdrs",
     endpoints={
+        V2_1_1: (Endpoint(SENDER, "CPO", "cpo/cdrs"), Endpoint(RECEIVER, "EMSP", "emsp/cdrs")),
         VERSION: (Endpoint(SENDER, "CPO", "cpo/cdrs"), Endpoint(RECEIVER, "EMSP", "emsp/cdrs")),
     },
+    translations={V2_1_1: "ocpi.translations.v2_1_1.CDRS"},
     urls="ocpi.modules.cdrs.urls",
     objects=StoredObjects(
         model="ocpi_cdrs.Cdr",

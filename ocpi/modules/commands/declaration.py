@@ -1,17 +1,22 @@
 """The commands module: our CPO receives commands, our eMSP sends them and receives their
 results (its Sender interface)."""
 
-from ocpi.endpoints import RECEIVER, SENDER, VERSION, Endpoint
+from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
 from ocpi.registry import OcpiModule, Schedule
 
 COMMANDS = OcpiModule(
     identifier="commands",
     endpoints={
+        V2_1_1: (
+            Endpoint(RECEIVER, "CPO", "cpo/commands"),
+            Endpoint(SENDER, "EMSP", "emsp/commands", listed=False),
+        ),
         VERSION: (
             Endpoint(RECEIVER, "CPO", "cpo/commands"),
             Endpoint(SENDER, "EMSP", "emsp/commands"),
         ),
     },
+    translations={V2_1_1: "ocpi.translations.v2_1_1.COMMANDS"},
     urls="ocpi.modules.commands.urls",
     # Commands whose result never came are marked TIMEOUT.
     schedules={

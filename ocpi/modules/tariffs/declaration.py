@@ -1,16 +1,21 @@
 """The tariffs module: our CPO sends its tariffs, our eMSP receives partner CPOs'."""
 
-from ocpi.endpoints import RECEIVER, SENDER, VERSION, Endpoint
+from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
 from ocpi.registry import OcpiModule, StoredObjects
 
 TARIFFS = OcpiModule(
     identifier="tariffs",
     endpoints={
+        V2_1_1: (
+            Endpoint(SENDER, "CPO", "cpo/tariffs"),
+            Endpoint(RECEIVER, "EMSP", "emsp/tariffs"),
+        ),
         VERSION: (
             Endpoint(SENDER, "CPO", "cpo/tariffs"),
             Endpoint(RECEIVER, "EMSP", "emsp/tariffs"),
         ),
     },
+    translations={V2_1_1: "ocpi.translations.v2_1_1.TARIFFS"},
     urls="ocpi.modules.tariffs.urls",
     objects=StoredObjects(
         model="ocpi_tariffs.Tariff",

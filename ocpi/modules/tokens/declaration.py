@@ -1,14 +1,16 @@
 """The tokens module: our eMSP sends its tokens (and authorizes them), our CPO receives partner
 eMSPs'."""
 
-from ocpi.endpoints import RECEIVER, SENDER, VERSION, Endpoint
+from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
 from ocpi.registry import OcpiModule, StoredObjects
 
 TOKENS = OcpiModule(
     identifier="tokens",
     endpoints={
+        V2_1_1: (Endpoint(SENDER, "EMSP", "emsp/tokens"), Endpoint(RECEIVER, "CPO", "cpo/tokens")),
         VERSION: (Endpoint(SENDER, "EMSP", "emsp/tokens"), Endpoint(RECEIVER, "CPO", "cpo/tokens")),
     },
+    translations={V2_1_1: "ocpi.translations.v2_1_1.TOKENS"},
     urls="ocpi.modules.tokens.urls",
     objects=StoredObjects(
         model="ocpi_tokens.Token",
