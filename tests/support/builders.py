@@ -13,9 +13,11 @@ DOCUMENTS = Path(__file__).resolve().parent / "documents"
 STAMP = "2024-01-01T10:00:00Z"
 
 
-def example(name: str) -> dict:
-    """A fresh copy of tests/support/documents/<name>.json."""
-    return json.loads((DOCUMENTS / f"{name}.json").read_text(encoding="utf-8"))
+def example(name: str, *, version: str = "2.2.1") -> dict:
+    """A fresh copy of tests/support/documents/<name>.json (2.2.1), or of the OCPI 2.1.1 one in
+    tests/support/documents/v2_1_1/."""
+    folder = DOCUMENTS if version == "2.2.1" else DOCUMENTS / f"v{version.replace('.', '_')}"
+    return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def connector(connector_id: str = "1", last_updated: str = STAMP, **fields) -> dict:

@@ -6,11 +6,13 @@ from ocpi.models import Connection, ConnectionParty
 PARTNER_TOKEN = "partner-token-c-0123456789"
 
 
-def make_connection(name: str, token: str, parties: list[tuple[str, str, str]], **fields):
-    """A registered connection that authenticates with `token`, acting for `parties`
-    ((country_code, party_id, role) each)."""
+def make_connection(
+    name: str, token: str, parties: list[tuple[str, str, str]], *, version="2.2.1", **fields
+):
+    """A registered connection on OCPI `version` that authenticates with `token`, acting for
+    `parties` ((country_code, party_id, role) each)."""
     connection = Connection(
-        name=name, status=Connection.Status.REGISTERED, version="2.2.1", **fields
+        name=name, status=Connection.Status.REGISTERED, version=version, **fields
     )
     connection.set_inbound_token(token)
     connection.outbound_token = "our-token-b-" + name

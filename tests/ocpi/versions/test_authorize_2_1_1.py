@@ -5,8 +5,8 @@ from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.services import token_authorize, token_authorize_remotely
 from ocpi.translations import Context
 from ocpi.translations.v2_1_1 import TOKENS
-from tests.ocpi.versions.conftest import connection_on
 from tests.support.builders import partner_token
+from tests.support.connections import make_connection
 from tests.support.partners import FakePartner, envelope
 
 
@@ -16,11 +16,11 @@ def test_our_cpo_asks_a_2_1_1_emsp(own_parties):
             200,
             envelope({"allowed": "ALLOWED", "location": {"location_id": "LOC1"}}),
         )
-        connection_on(
-            "2.1.1",
+        make_connection(
             "Old eMSP",
             "old-emsp-token",
-            ("DE", "OLD", "EMSP"),
+            [("DE", "OLD", "EMSP")],
+            version="2.1.1",
             endpoints=[
                 {"identifier": "tokens", "role": "SENDER", "url": f"{emsp.url}/2.1.1/tokens"}
             ],
@@ -35,7 +35,7 @@ def test_our_cpo_asks_a_2_1_1_emsp(own_parties):
     assert answer["token"]["uid"] == "CARD-7"
     assert Token.objects.get().ocpi_id == "CARD-7"  # cached: its eMSP is known next time
     [asked] = emsp.requests
-    assert asked["authorization"] == "Token our-token-for-Old eMSP"
+    assert asked["authorization"] == "Token our-token-b-Old eMSP"
     assert asked["body"] == {"location_id": "LOC1"}
 
 

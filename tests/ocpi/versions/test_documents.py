@@ -1,4 +1,4 @@
-"""The project's own OCPI 2.1.1 documents (tests/ocpi/versions/documents) are accepted from a
+"""The project's own OCPI 2.1.1 documents (tests/support/documents/v2_1_1) are accepted from a
 2.1.1 partner, stored in 2.2.1 shape, and served back to it exactly as it sent them."""
 
 import json
@@ -9,13 +9,14 @@ from ocpi.modules.locations.models import Location
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.tariffs.models import Tariff
 from ocpi.modules.tokens.models import Token
-from tests.ocpi.versions.conftest import document_2_1_1, put
+from tests.support.builders import example
+from tests.support.requests import put
 
 BASE = "/ocpi/2.1.1"
 
 
 def test_a_location_is_stored_as_2_2_1_and_served_back_as_2_1_1(old_client):
-    sent = document_2_1_1("location")
+    sent = example("location", version="2.1.1")
 
     assert put(old_client, f"{BASE}/emsp/locations/DE/OLD/LOC-211", sent)["status_code"] == 1000
 
@@ -32,7 +33,7 @@ def test_a_location_is_stored_as_2_2_1_and_served_back_as_2_1_1(old_client):
 
 
 def test_a_patch_of_a_connector_is_read_in_2_1_1_terms(old_client):
-    put(old_client, f"{BASE}/emsp/locations/DE/OLD/LOC-211", document_2_1_1("location"))
+    put(old_client, f"{BASE}/emsp/locations/DE/OLD/LOC-211", example("location", version="2.1.1"))
 
     response = old_client.patch(
         f"{BASE}/emsp/locations/DE/OLD/LOC-211/EVSE-211/1",
@@ -46,7 +47,7 @@ def test_a_patch_of_a_connector_is_read_in_2_1_1_terms(old_client):
 
 
 def test_a_tariff_round_trips(old_client):
-    sent = document_2_1_1("tariff")
+    sent = example("tariff", version="2.1.1")
 
     put(old_client, f"{BASE}/emsp/tariffs/DE/OLD/TARIFF-211", sent)
 
@@ -55,7 +56,7 @@ def test_a_tariff_round_trips(old_client):
 
 
 def test_a_token_round_trips(old_client):
-    sent = document_2_1_1("token")
+    sent = example("token", version="2.1.1")
 
     put(old_client, f"{BASE}/cpo/tokens/DE/OLD/04A1B2C3D4E5F6?type=RFID", sent)
 
@@ -66,8 +67,8 @@ def test_a_token_round_trips(old_client):
 
 
 def test_a_session_names_its_location_and_token_as_2_2_1_and_round_trips(old_client):
-    put(old_client, f"{BASE}/emsp/locations/DE/OLD/LOC-211", document_2_1_1("location"))
-    sent = document_2_1_1("session")
+    put(old_client, f"{BASE}/emsp/locations/DE/OLD/LOC-211", example("location", version="2.1.1"))
+    sent = example("session", version="2.1.1")
 
     put(old_client, f"{BASE}/emsp/sessions/DE/OLD/SESSION-211", sent)
 
@@ -84,8 +85,8 @@ def test_a_session_names_its_location_and_token_as_2_2_1_and_round_trips(old_cli
 
 
 def test_a_cdr_is_posted_and_round_trips(old_client):
-    put(old_client, f"{BASE}/emsp/locations/DE/OLD/LOC-211", document_2_1_1("location"))
-    sent = document_2_1_1("cdr")
+    put(old_client, f"{BASE}/emsp/locations/DE/OLD/LOC-211", example("location", version="2.1.1"))
+    sent = example("cdr", version="2.1.1")
 
     response = old_client.post(
         f"{BASE}/emsp/cdrs", json.dumps(sent), content_type="application/json"
@@ -109,7 +110,7 @@ def test_2_1_1_answers_carry_no_request_ids(old_client):
 
 
 def test_a_2_1_1_receiver_takes_a_patch_of_a_tariff(old_client):
-    put(old_client, f"{BASE}/emsp/tariffs/DE/OLD/TARIFF-211", document_2_1_1("tariff"))
+    put(old_client, f"{BASE}/emsp/tariffs/DE/OLD/TARIFF-211", example("tariff", version="2.1.1"))
     patch = {
         "elements": [{"price_components": [{"type": "TIME", "price": "2.50", "step_size": 300}]}],
         "last_updated": "2026-03-05T08:00:00Z",
@@ -122,6 +123,6 @@ def test_a_2_1_1_receiver_takes_a_patch_of_a_tariff(old_client):
     assert response.json()["status_code"] == 1000, response.content
     stored = Tariff.objects.get().document
     assert stored["elements"][0]["price_components"][0]["price"] == 2.5
-    assert stored["tariff_alt_text"] == document_2_1_1("tariff")["tariff_alt_text"]
+    assert stored["tariff_alt_text"] == example("tariff", version="2.1.1")["tariff_alt_text"]
     assert stored["last_updated"] == "2026-03-05T08:00:00Z"
     assert TrafficLog.objects.order_by("id").last().method == "PATCH"

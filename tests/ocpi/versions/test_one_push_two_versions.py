@@ -3,8 +3,8 @@ each in its own version."""
 
 from ocpi.modules.locations.declaration import LOCATIONS
 from ocpi.sync.push import object_push
-from tests.ocpi.versions.conftest import connection_on
 from tests.support.builders import our_location_document
+from tests.support.connections import make_connection
 from tests.support.partners import FakePartner, envelope
 
 PATH = "/emsp/locations/NL/TMC/LOC1"
@@ -12,11 +12,11 @@ PATH = "/emsp/locations/NL/TMC/LOC1"
 
 def receiving(version: str, partner: FakePartner, party: tuple[str, str, str]):
     partner.routes[("PUT", PATH)] = (200, envelope(None))
-    return connection_on(
-        version,
+    return make_connection(
         f"On {version}",
         f"token-{version}",
-        party,
+        [party],
+        version=version,
         endpoints=[
             {"identifier": "locations", "role": "RECEIVER", "url": f"{partner.url}/emsp/locations"}
         ],
@@ -43,7 +43,7 @@ def test_each_partner_gets_the_change_in_its_own_version(
     assert to_new["body"] == document
     [to_old] = old.requests
     assert to_old["path"] == PATH
-    assert to_old["authorization"] == "Token our-token-for-On 2.1.1"  # plain, as 2.1.1 sends it
+    assert to_old["authorization"] == "Token our-token-b-On 2.1.1"  # plain, as 2.1.1 sends it
     body = to_old["body"]
     assert "country_code" not in body and "publish" not in body
     assert body["type"] == "UNKNOWN"

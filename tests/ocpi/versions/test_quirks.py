@@ -3,6 +3,9 @@ and leaves a warning on the call's traffic log line, for the partner page to sho
 
 import json
 
+from django.contrib.auth import get_user_model
+from django.test import Client
+
 from ocpi.models import TrafficLog
 from ocpi.modules.locations.declaration import LOCATIONS
 from ocpi.modules.locations.models import Location
@@ -10,9 +13,10 @@ from ocpi.modules.sessions.models import Session
 from ocpi.modules.tokens.models import Token
 from ocpi.modules.tokens.services import token_authorize_remotely
 from ocpi.sync.push import object_push
-from tests.ocpi.versions.conftest import connection_on, document_2_1_1, put
-from tests.support.builders import our_location_document, partner_token
+from tests.support.builders import example, our_location_document, partner_token
+from tests.support.connections import make_connection
 from tests.support.partners import FakePartner, envelope
+from tests.support.requests import put
 
 
 def warnings_of(direction: str) -> list[str]:
@@ -23,11 +27,11 @@ def test_an_authorization_wrapped_in_a_one_element_list_lets_the_driver_charge(o
     info = {"allowed": "ALLOWED", "token": partner_token(uid="TOK1", type="RFID")}
     with FakePartner() as emsp:
         emsp.routes[("POST", "/emsp/tokens/TOK1/authorize?type=RFID")] = (200, envelope([info]))
-        connection_on(
-            "2.2.1",
+        make_connection(
             "Listing eMSP",
             "listing-token",
-            ("DE", "ABE", "EMSP"),
+            [("DE", "ABE", "EMSP")],
+            version="2.2.1",
             endpoints=[
                 {"identifier": "tokens", "role": "SENDER", "url": f"{emsp.url}/emsp/tokens"}
             ],
@@ -63,7 +67,7 @@ def test_lower_cased_cistring_ids_are_accepted(partner_client):
 
 
 def test_numbers_sent_as_strings_by_a_2_1_1_platform_are_read_as_numbers(old_client):
-    session = {**document_2_1_1("session"), "kwh": "7.25", "total_cost": "2.32"}
+    session = {**example("session", version="2.1.1"), "kwh": "7.25", "total_cost": "2.32"}
 
     answer = put(old_client, "/ocpi/2.1.1/emsp/sessions/DE/OLD/SESSION-211", session)
 
@@ -89,11 +93,11 @@ def test_a_partner_url_with_a_doubled_slash_is_called_with_one(
     document = our_location_document()
     with FakePartner() as emsp:
         emsp.routes[("PUT", "/emsp/locations/NL/TMC/LOC1")] = (200, envelope(None))
-        connection_on(
-            "2.2.1",
+        make_connection(
             "Slashes",
             "slash-token",
-            ("DE", "ABE", "EMSP"),
+            [("DE", "ABE", "EMSP")],
+            version="2.2.1",
             endpoints=[
                 {
                     "identifier": "locations",
@@ -117,13 +121,10 @@ def test_a_partner_url_with_a_doubled_slash_is_called_with_one(
 
 
 def test_the_staff_see_the_quirks_a_partner_causes_on_its_page(partner, partner_client):
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
     document = {**our_location_document(), "country_code": "DE", "party_id": "ABC", "name": None}
     put(partner_client, "/ocpi/2.2.1/emsp/locations/DE/ABC/LOC1", document)
     staff = Client()
-    staff.force_login(get_user_model().objects.create_user("ops", password="pw", is_staff=True))
+    staff.force_login(get_user_model().objects.create_superuser("ops", password="pw"))
 
     page = staff.get(f"/partners/{partner.pk}/").content.decode()
 
