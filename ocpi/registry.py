@@ -66,6 +66,11 @@ class OcpiModule:
     objects: StoredObjects | None = None
     # Periodic tasks the module needs, by name (e.g. expiring requests whose answer never came).
     schedules: dict[str, Schedule] = field(default_factory=dict)
+    # The serializer (dotted path) that validates the body of each request a partner sends, by
+    # "METHOD path" with the path under /ocpi/<version>/ as the OpenAPI description writes it
+    # ("PUT emsp/tariffs/{country_code}/{party_id}/{tariff_id}"). A path whose last segment is a
+    # value ("POST cpo/commands/START_SESSION") describes that value of the parameter alone.
+    request_bodies: dict[str, str] = field(default_factory=dict)
 
     def endpoint(self, role: str, version: str = VERSION) -> Endpoint:
         """Our endpoint in interface role `role` (ValueError unless the module has one)."""

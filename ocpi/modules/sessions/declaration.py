@@ -3,6 +3,8 @@
 from ocpi.endpoints import RECEIVER, SENDER, VERSION, Endpoint
 from ocpi.registry import OcpiModule, StoredObjects
 
+SERIALIZERS = "ocpi.modules.sessions.serializers"
+
 SESSIONS = OcpiModule(
     identifier="sessions",
     endpoints={
@@ -12,6 +14,12 @@ SESSIONS = OcpiModule(
         ),
     },
     urls="ocpi.modules.sessions.urls",
+    request_bodies={
+        "PUT emsp/sessions/{country_code}/{party_id}/{session_id}": SERIALIZERS
+        + ".SessionSerializer",
+        "PATCH emsp/sessions/{country_code}/{party_id}/{session_id}": SERIALIZERS
+        + ".SessionSerializer",
+    },
     objects=StoredObjects(
         model="ocpi_sessions.Session",
         store_from_partner="ocpi.modules.sessions.services.store_from_partner",

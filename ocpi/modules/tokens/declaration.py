@@ -4,12 +4,19 @@ eMSPs'."""
 from ocpi.endpoints import RECEIVER, SENDER, VERSION, Endpoint
 from ocpi.registry import OcpiModule, StoredObjects
 
+SERIALIZERS = "ocpi.modules.tokens.serializers"
+
 TOKENS = OcpiModule(
     identifier="tokens",
     endpoints={
         VERSION: (Endpoint(SENDER, "EMSP", "emsp/tokens"), Endpoint(RECEIVER, "CPO", "cpo/tokens")),
     },
     urls="ocpi.modules.tokens.urls",
+    request_bodies={
+        "PUT cpo/tokens/{country_code}/{party_id}/{token_uid}": SERIALIZERS + ".TokenSerializer",
+        "PATCH cpo/tokens/{country_code}/{party_id}/{token_uid}": SERIALIZERS + ".TokenSerializer",
+        "POST emsp/tokens/{token_uid}/authorize": SERIALIZERS + ".LocationReferencesSerializer",
+    },
     objects=StoredObjects(
         model="ocpi_tokens.Token",
         store_from_partner="ocpi.modules.tokens.services.store_from_partner",
