@@ -55,6 +55,9 @@ class StoredObjects:
     url_parameters: tuple[str, ...] = ()
     # True: a change is POSTed to the bare endpoint URL, not sent to the object's own URL (CDRs).
     posted_to_endpoint: bool = False
+    # The field naming the one partner party the object is meant for (a session's or CDR's
+    # cdr_token: the driver's eMSP); None: every partner party of the receiving role gets it.
+    recipient_field: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ CDRS = OcpiModule(
     objects=StoredObjects(
         model="ocpi_cdrs.Cdr",
         store_from_partner="ocpi.modules.cdrs.services.store_from_partner",
+        recipient_field="cdr_token",  # the eMSP of the driver's token
         pull_interval=1800,
         posted_to_endpoint=True,  # a CDR never changes: it is POSTed once, to the bare endpoint
     ),

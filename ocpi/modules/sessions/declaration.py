@@ -23,6 +23,7 @@ SESSIONS = OcpiModule(
     objects=StoredObjects(
         model="ocpi_sessions.Session",
         store_from_partner="ocpi.modules.sessions.services.store_from_partner",
+        recipient_field="cdr_token",  # the eMSP of the driver's token
         pull_interval=600,
     ),
 )
