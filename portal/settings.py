@@ -145,6 +145,9 @@ OCPI_TRAFFIC_RETENTION_DAYS = env.int("OCPI_TRAFFIC_RETENTION_DAYS", default=30)
 # Outbound calls to partners.
 OCPI_CLIENT_TIMEOUT = env.float("OCPI_CLIENT_TIMEOUT", default=15.0)
 OCPI_CLIENT_RETRIES = env.int("OCPI_CLIENT_RETRIES", default=3)
+# When we rotate a partner's token, its old token keeps working until it uses the new one, at
+# most this long (its requests under way, and the time it needs to store the new token).
+OCPI_TOKEN_GRACE_SECONDS = env.int("OCPI_TOKEN_GRACE_SECONDS", default=300)
 # Synchronisation: seconds between pulls of a module from each partner (overriding the interval
 # the module declares), retries of a failed pull, and push deliveries (attempts, backoff base
 # seconds: attempt n waits base * 2**n).

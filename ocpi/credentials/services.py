@@ -358,15 +358,15 @@ def rotate_credentials(*, connection: Connection) -> Connection:
         versions_url=connection.versions_url,
         token=connection.outbound_token,
     )
-    previous_hash = connection.inbound_token_hash
     token_b = tokens.new_token()
-    connection.set_inbound_token(token_b)
-    connection.save(update_fields=["inbound_token_hash", "updated_at"])
+    # Their old token keeps working until they use the new one (OCPI_TOKEN_GRACE_SECONDS at most).
+    connection.rotate_inbound_token(token_b)
+    connection.save(update_fields=[*Connection.INBOUND_TOKEN_FIELDS, "updated_at"])
     try:
         credentials = _send_credentials(OcpiClient(connection), "PUT", api.credentials_url, token_b)
     except BaseException:
-        connection.inbound_token_hash = previous_hash
-        connection.save(update_fields=["inbound_token_hash", "updated_at"])
+        connection.cancel_inbound_token_rotation()
+        connection.save(update_fields=[*Connection.INBOUND_TOKEN_FIELDS, "updated_at"])
         raise
     with transaction.atomic():
         _store_partner(connection, api=api, credentials=credentials)
