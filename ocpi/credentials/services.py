@@ -368,6 +368,8 @@ def rotate_credentials(*, connection: Connection) -> Connection:
         connection.cancel_inbound_token_rotation()
         connection.save(update_fields=[*Connection.INBOUND_TOKEN_FIELDS, "updated_at"])
         raise
+    # The partner may have used the new token meanwhile, ending the old one's grace: keep that.
+    connection.refresh_from_db(fields=Connection.INBOUND_TOKEN_FIELDS)
     with transaction.atomic():
         _store_partner(connection, api=api, credentials=credentials)
     return connection
