@@ -153,13 +153,10 @@ def push_delivery_send(*, delivery_id: int) -> float | None:
 def _attempt(delivery: PushDelivery) -> None:
     """Send one delivery once and record the outcome on it."""
     connection = delivery.connection
-    if connection.status == Connection.Status.SUSPENDED:
-        return  # held until the partner is resumed
+    delivery.attempts += 1
     if connection.status != Connection.Status.REGISTERED:
-        delivery.attempts += 1
         error, final = f"Connection is {connection.status}, not registered", True
     else:
-        delivery.attempts += 1
         error = _send(delivery)
         final = delivery.attempts >= settings.OCPI_PUSH_MAX_ATTEMPTS
     now = timezone.now()
