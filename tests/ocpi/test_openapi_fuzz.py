@@ -1,11 +1,13 @@
 """Generated requests against every operation of our OpenAPI description, in-process over WSGI,
-with the partner's token, an unknown token, token A of a pending partner, and no token at all:
+with the partner's token, an unknown token, token A of a pending partner, the partner's token not
+base64-encoded, and no token at all:
 no answer is a 5xx, and every answer is the OCPI envelope (JSON with status_code and timestamp).
 
 Bounded: a few examples per operation, so that the whole run stays well under a minute.
 """
 
 import json
+from dataclasses import dataclass
 
 import pytest
 import schemathesis
@@ -44,9 +46,11 @@ def wsgi_inside_the_test_transaction():
     disconnects the same handlers)."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield application
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    try:
+        yield application
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -77,9 +81,11 @@ def fit_to_partner(case, keys):
     case.headers = headers
 
 
+@dataclass(frozen=True)
 class Keys:
-    def __init__(self, partner_party, our_party, routing):
-        self.partner_party, self.our_party, self.routing = partner_party, our_party, routing
+    partner_party: tuple[str, str]  # (country_code, party_id) of one of the partner's parties
+    our_party: tuple[str, str]
+    routing: bool  # add routing headers where none were generated
 
 
 keys = st.builds(
