@@ -1,5 +1,8 @@
 """Our own OCPI parties, the partner connections and the traffic log."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
@@ -62,6 +65,12 @@ class OwnParty(models.Model):
 class Connection(models.Model):
     """A partner platform we roam with, in either direction of the credentials handshake."""
 
+    INBOUND_TOKEN_FIELDS = (
+        "inbound_token_hash",
+        "previous_inbound_token_hash",
+        "previous_inbound_token_expires_at",
+    )
+
     class Status(models.TextChoices):
         PENDING = "pending"  # token A issued or received, handshake not done
         REGISTERED = "registered"
@@ -82,6 +91,10 @@ class Connection(models.Model):
         editable=False,
         help_text="SHA-256 of the token the partner uses towards us",
     )
+    # While we rotate the partner's token, the one it used until then keeps working until it
+    # first uses the new one or this moment passes (OCPI_TOKEN_GRACE_SECONDS after the rotation).
+    previous_inbound_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    previous_inbound_token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     outbound_token_encrypted = models.TextField(
         blank=True, editable=False, help_text="The token we use towards the partner, encrypted"
     )
@@ -106,7 +119,26 @@ class Connection(models.Model):
         return first.code if first else str(self.pk)
 
     def set_inbound_token(self, token: str | None) -> None:
+        """The partner's token towards us from now on; any other stops working at once."""
         self.inbound_token_hash = tokens.hash_token(token) if token else None
+        self.previous_inbound_token_hash = ""
+        self.previous_inbound_token_expires_at = None
+
+    def rotate_inbound_token(self, token: str) -> None:
+        """The partner's new token; the current one keeps working for a grace period (requests
+        it has under way, until it stores the new one)."""
+        previous = self.inbound_token_hash
+        self.set_inbound_token(token)
+        self.previous_inbound_token_hash = previous or ""
+        self.previous_inbound_token_expires_at = timezone.now() + timedelta(
+            seconds=settings.OCPI_TOKEN_GRACE_SECONDS
+        )
+
+    def cancel_inbound_token_rotation(self) -> None:
+        """Back to the token used before rotate_inbound_token (the partner never got the new)."""
+        self.inbound_token_hash = self.previous_inbound_token_hash or None
+        self.previous_inbound_token_hash = ""
+        self.previous_inbound_token_expires_at = None
 
     @property
     def outbound_token(self) -> str:

@@ -55,6 +55,9 @@ class StoredObjects:
     url_parameters: tuple[str, ...] = ()
     # True: a change is POSTed to the bare endpoint URL, not sent to the object's own URL (CDRs).
     posted_to_endpoint: bool = False
+    # The field naming the one partner party the object is meant for (a session's or CDR's
+    # cdr_token: the driver's eMSP); None: every partner party of the receiving role gets it.
+    recipient_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,11 @@ class OcpiModule:
     # Per OCPI version other than VERSION, the dotted path of the module's translation (a
     # ocpi.translations.ModuleTranslation): it converts the module's messages at the edge.
     translations: dict[str, str] = field(default_factory=dict)
+    # The serializer (dotted path) that validates the body of each request a partner sends, by
+    # "METHOD path" with the path under /ocpi/<version>/ as the OpenAPI description writes it
+    # ("PUT emsp/tariffs/{country_code}/{party_id}/{tariff_id}"). A path whose last segment is a
+    # value ("POST cpo/commands/START_SESSION") describes that value of the parameter alone.
+    request_bodies: dict[str, str] = field(default_factory=dict)
 
     def endpoint(self, role: str, version: str = VERSION) -> Endpoint:
         """Our endpoint in interface role `role` (ValueError unless the module has one)."""

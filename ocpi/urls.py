@@ -7,11 +7,13 @@ from django.urls import include, path, re_path
 
 from ocpi import registry
 from ocpi.endpoints import VERSION, VERSIONS
+from ocpi.openapi import openapi_view
 from ocpi.versions import VersionDetailsView, VersionsView
 
 app_name = "ocpi"
 
 urlpatterns = [
+    re_path(r"^openapi\.json$", openapi_view, name="openapi"),
     re_path(r"^versions/?$", VersionsView.as_view(), name="versions"),
     re_path(
         rf"^(?P<version>{'|'.join(re.escape(v) for v in VERSIONS)})/?$",

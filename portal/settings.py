@@ -166,6 +166,19 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker dies under it (SIGKILL, out of memory) goes back to the queue and runs again:
+# our tasks are idempotent (a delivery sent twice is harmless by the object's natural key).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis hands an unacknowledged message (a worker killed mid-task, or a retry waiting for its
+# countdown) to another worker after this long: longer than our longest task (a pull of many
+# pages, each up to OCPI_CLIENT_RETRIES+1 calls of OCPI_CLIENT_TIMEOUT) and our longest retry
+# countdown (a push's backoff, OCPI_PUSH_BACKOFF_SECONDS * 2**OCPI_PUSH_MAX_ATTEMPTS = 1024 s),
+# or a task would run twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3 * 3600)
+}
+# A task still running after this is stopped, well before Redis would hand it out again.
+CELERY_TASK_TIME_LIMIT = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] // 2
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -200,6 +213,9 @@ OCPI_TRAFFIC_RETENTION_DAYS = env.int("OCPI_TRAFFIC_RETENTION_DAYS", default=30)
 # Outbound calls to partners.
 OCPI_CLIENT_TIMEOUT = env.float("OCPI_CLIENT_TIMEOUT", default=15.0)
 OCPI_CLIENT_RETRIES = env.int("OCPI_CLIENT_RETRIES", default=3)
+# When we rotate a partner's token, its old token keeps working until it uses the new one, at
+# most this long (its requests under way, and the time it needs to store the new token).
+OCPI_TOKEN_GRACE_SECONDS = env.int("OCPI_TOKEN_GRACE_SECONDS", default=300)
 # Synchronisation: seconds between pulls of a module from each partner (overriding the interval
 # the module declares), retries of a failed pull, and push deliveries (attempts, backoff base
 # seconds: attempt n waits base * 2**n).

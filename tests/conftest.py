@@ -11,9 +11,9 @@ from ocpi.objects import upsert_object
 from tests.support.builders import our_location_document
 from tests.support.connections import PARTNER_TOKEN, make_connection
 
-# Partner platforms on loopback (partner_server, fake_partner) and two real instances
-# (cpo_instance, emsp_instance) for end-to-end tests over HTTP.
-pytest_plugins = ["tests.support.partners", "tests.support.instances"]
+# Partner platforms on loopback (partner_server, fake_partner), two real instances
+# (cpo_instance, emsp_instance) for end-to-end tests over HTTP, and a Celery worker on Redis.
+pytest_plugins = ["tests.support.partners", "tests.support.instances", "tests.support.celery"]
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
 from ocpi.registry import OcpiModule
 
+SERIALIZERS = "ocpi.credentials.serializers"
+
 CREDENTIALS = OcpiModule(
     identifier="credentials",
     endpoints={
@@ -11,4 +13,8 @@ CREDENTIALS = OcpiModule(
     },
     translations={V2_1_1: "ocpi.translations.v2_1_1.CREDENTIALS"},
     urls="ocpi.credentials.urls",
+    request_bodies={
+        "POST credentials": SERIALIZERS + ".CredentialsIn",
+        "PUT credentials": SERIALIZERS + ".CredentialsIn",
+    },
 )

@@ -408,16 +408,18 @@ def connection_credentials_rotate(*, connection: Connection) -> Connection:
         token=connection.outbound_token,
     )
     _speak(connection, api)
-    previous_hash = connection.inbound_token_hash
     token_b = tokens.new_token()
-    connection.set_inbound_token(token_b)
-    connection.save(update_fields=["inbound_token_hash", "updated_at"])
+    # Their old token keeps working until they use the new one (OCPI_TOKEN_GRACE_SECONDS at most).
+    connection.rotate_inbound_token(token_b)
+    connection.save(update_fields=[*Connection.INBOUND_TOKEN_FIELDS, "updated_at"])
     try:
         credentials = _send_credentials(OcpiClient(connection), "PUT", api.credentials_url, token_b)
     except BaseException:
-        connection.inbound_token_hash = previous_hash
-        connection.save(update_fields=["inbound_token_hash", "updated_at"])
+        connection.cancel_inbound_token_rotation()
+        connection.save(update_fields=[*Connection.INBOUND_TOKEN_FIELDS, "updated_at"])
         raise
+    # The partner may have used the new token meanwhile, ending the old one's grace: keep that.
+    connection.refresh_from_db(fields=Connection.INBOUND_TOKEN_FIELDS)
     try:
         with transaction.atomic():
             _store_partner(connection, api=api, credentials=credentials)

@@ -41,6 +41,9 @@ class PushDelivery(models.Model):
     party = models.ForeignKey(
         OwnParty, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )
+    # The partner's party the change is meant for (OCPI-to-* headers); blank: none named.
+    to_country_code = models.CharField(max_length=2, blank=True)
+    to_party_id = models.CharField(max_length=3, blank=True)
     module = models.CharField(max_length=32)
     method = models.CharField(max_length=7)
     url = models.URLField(max_length=500)

@@ -4,7 +4,8 @@ Each (connection, module) keeps a watermark in SyncState: the time the last succ
 started. The next run asks for `date_from` = watermark, follows the Link pages, and stores every
 object through the module's declared `store_from_partner`, the same service its receiver uses.
 An object the module rejects is counted and logged; a failed call fails the run and leaves the
-watermark where it was, so the next run asks again for everything since then.
+watermark where it was, so the next run asks again for everything since then. A partner
+platform with several parties that send the module is asked once for each, addressed to it.
 """
 
 import logging
@@ -63,10 +64,11 @@ def module_pull(*, connection: Connection, module: str) -> dict:
     params = {"date_from": _ocpi_datetime(state.watermark)} if state.watermark else None
     counts = {"received": 0, "created": 0, "updated": 0, "unchanged": 0, "invalid": 0}
     try:
-        for page in _client(connection, declared).get_pages(url, params):
-            for document in page:
-                counts["received"] += 1
-                counts[_store_one(store, connection, declared, document)] += 1
+        for client in _clients(connection, declared):
+            for page in client.get_pages(url, params):
+                for document in page:
+                    counts["received"] += 1
+                    counts[_store_one(store, connection, declared, document)] += 1
     except Exception as exc:  # recorded for the partner page, whatever it was, then raised
         state.last_error = str(exc) or type(exc).__name__
         state.counts = counts
@@ -100,15 +102,19 @@ def _store_one(store, connection: Connection, declared: OcpiModule, document) ->
     return "updated" if result.applied else "unchanged"
 
 
-def _client(connection: Connection, declared: OcpiModule) -> OcpiClient:
-    """Our party that receives the module's objects calls the partner's party that sends them."""
+def _clients(connection: Connection, declared: OcpiModule) -> list[OcpiClient]:
+    """One client per partner party that sends the module (a platform hosts several), each
+    addressing that party (OCPI-to-*); our party that receives the module calls."""
     our_party = OwnParty.objects.filter(role=declared.receiver_role).order_by("pk").first()
-    their_party = connection.parties.filter(role=declared.sender_role).order_by("id").first()
-    return OcpiClient(
-        connection,
-        from_party=our_party,
-        to_party=(their_party.country_code, their_party.party_id) if their_party else None,
-    )
+    their_parties = connection.parties.filter(role=declared.sender_role).order_by("id")
+    return [
+        OcpiClient(
+            connection,
+            from_party=our_party,
+            to_party=(their_party.country_code, their_party.party_id) if their_party else None,
+        )
+        for their_party in list(their_parties) or [None]
+    ]
 
 
 def _ocpi_datetime(value) -> str:

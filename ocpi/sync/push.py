@@ -8,6 +8,13 @@ the oldest pending one of that key, under a row lock, so two workers never send 
 at the same time. A failed attempt waits OCPI_PUSH_BACKOFF_SECONDS * 2**attempts; after
 OCPI_PUSH_MAX_ATTEMPTS the delivery is marked failed with the last error and the next change of
 the object goes ahead.
+
+Each delivery names the partner's party it is meant for (OCPI-to-* headers): the one the object's
+declared `recipient_field` names (a session's or CDR's eMSP), else each of the partner's parties
+of the receiving role. The OCPI-from-* headers name our party the object belongs to.
+
+A change for a suspended partner is held: it is recorded, not attempted, and goes out, in order,
+when the partner is resumed (`push_deliveries_release`).
 """
 
 import logging
@@ -20,13 +27,15 @@ from django.utils import timezone
 
 from ocpi.client import OcpiClient, OcpiClientError
 from ocpi.endpoints import RECEIVER
-from ocpi.models import COUNTERPART_ROLE, Connection, OwnParty
+from ocpi.models import Connection, OwnParty
 from ocpi.registry import OcpiModule
 from ocpi.sync.models import PushDelivery
 from ocpi.sync.tasks import deliver_push
 
 logger = logging.getLogger(__name__)
 
+# Partners whose changes are recorded: registered ones get them at once, suspended ones on resume.
+PUSHED_STATUSES = (Connection.Status.REGISTERED, Connection.Status.SUSPENDED)
 # How long to wait before looking again when another worker is delivering the same object.
 BUSY_RETRY_SECONDS = 1.0
 
@@ -49,24 +58,53 @@ def object_push(
     """
     path = module.object_path(document, *parts)
     object_key = module.push_key(document)
+    recipient = _named_recipient(module, document)
     deliveries = []
-    for connection in Connection.objects.filter(status=Connection.Status.REGISTERED):
+    connections = Connection.objects.filter(status__in=PUSHED_STATUSES).prefetch_related("parties")
+    for connection in connections:
         endpoint = connection.endpoint_url(module.identifier, RECEIVER)
         if not endpoint:
             continue
-        deliveries.append(
-            PushDelivery.objects.create(
-                connection=connection,
-                party=party,
-                module=module.identifier,
-                method=method,
-                url=endpoint.rstrip("/") + path,
-                body=body,
-                object_key=object_key,
+        for to_party in _recipients(connection, module, recipient):
+            deliveries.append(
+                PushDelivery.objects.create(
+                    connection=connection,
+                    party=party,
+                    to_country_code=to_party.country_code if to_party else "",
+                    to_party_id=to_party.party_id if to_party else "",
+                    module=module.identifier,
+                    method=method,
+                    url=endpoint.rstrip("/") + path,
+                    body=body,
+                    object_key=object_key,
+                )
             )
-        )
     for delivery in deliveries:
-        _queue(delivery.pk)
+        if delivery.connection.status == Connection.Status.REGISTERED:
+            _queue(delivery.pk)
+
+
+def _named_recipient(module: OcpiModule, document: dict) -> tuple[str, str] | None:
+    """(country_code, party_id) of the one party the object is meant for, if it names one."""
+    field = module.objects.recipient_field
+    named = document.get(field) if field else None
+    if not isinstance(named, dict) or not named.get("country_code") or not named.get("party_id"):
+        return None
+    return named["country_code"].upper(), named["party_id"].upper()
+
+
+def _recipients(connection: Connection, module: OcpiModule, recipient) -> list:
+    """The partner's parties a change goes to: the named one if this partner has it (no one
+    else may see it), else each of its parties of the receiving role (or, having none, the
+    partner without a party named)."""
+    receiving = [p for p in connection.parties.all() if p.role == module.receiver_role]
+    if module.objects.recipient_field:
+        return [
+            p
+            for p in receiving
+            if recipient and (p.country_code.upper(), p.party_id.upper()) == recipient
+        ]
+    return receiving or [None]
 
 
 def _queue(delivery_id: int) -> None:
@@ -105,6 +143,8 @@ def push_delivery_send(*, delivery_id: int) -> float | None:
             now = timezone.now()
             if locked.next_attempt_at and locked.next_attempt_at > now:
                 return (locked.next_attempt_at - now).total_seconds()
+            if locked.connection.status == Connection.Status.SUSPENDED:
+                return None  # held: push_deliveries_release queues it on resume
             _attempt(locked)
             if locked.status == PushDelivery.Status.PENDING:
                 return max((locked.next_attempt_at - timezone.now()).total_seconds(), 0.0)
@@ -140,11 +180,12 @@ def _attempt(delivery: PushDelivery) -> None:
 
 def _send(delivery: PushDelivery) -> str:
     """Send the delivery; returns the error, or an empty string when the partner accepted it."""
-    party = delivery.party
     client = OcpiClient(
         delivery.connection,
-        from_party=party,
-        to_party=_receiving_party(delivery.connection, party),
+        from_party=delivery.party,
+        to_party=(delivery.to_country_code, delivery.to_party_id)
+        if delivery.to_country_code
+        else None,
     )
     try:
         # One call per attempt: the backoff between attempts is ours, not the client's. An empty
@@ -155,13 +196,20 @@ def _send(delivery: PushDelivery) -> str:
     return "" if reply.ok else reply.summary
 
 
-def _receiving_party(connection: Connection, party: OwnParty | None) -> tuple[str, str] | None:
-    if party is None:
-        return None
-    receiver = (
-        connection.parties.filter(role=COUNTERPART_ROLE.get(party.role)).order_by("id").first()
+def push_deliveries_release(*, connection: Connection) -> int:
+    """Queue, once the caller's transaction commits, the oldest pending delivery of each object
+    held for a partner (suspended, now resumed); returns how many objects have some."""
+    held = (
+        PushDelivery.objects.filter(connection=connection, status=PushDelivery.Status.PENDING)
+        .order_by("id")
+        .values_list("pk", "object_key")
     )
-    return (receiver.country_code, receiver.party_id) if receiver else None
+    seen = set()
+    for delivery_id, key in held.iterator():
+        if key not in seen:
+            seen.add(key)
+            _queue(delivery_id)
+    return len(seen)
 
 
 def push_deliveries_queue_due(*, older_than: timedelta) -> int:
@@ -173,7 +221,9 @@ def push_deliveries_queue_due(*, older_than: timedelta) -> int:
     now = timezone.now()
     due = (
         PushDelivery.objects.filter(
-            status=PushDelivery.Status.PENDING, created_at__lt=now - older_than
+            status=PushDelivery.Status.PENDING,
+            created_at__lt=now - older_than,
+            connection__status=Connection.Status.REGISTERED,
         )
         .exclude(next_attempt_at__gt=now)
         .order_by("id")

@@ -2,6 +2,8 @@
 
 import logging
 
+from django.db.models import Q
+from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.permissions import BasePermission
@@ -24,9 +26,32 @@ def connection_for_header(header_value: str) -> Connection | None:
     if connection is None:
         return None
     # The lookup matched by hash; compare once more in constant time before trusting it.
-    if not any(tokens.token_matches(c, connection.inbound_token_hash) for c in candidates):
-        return None
-    return connection
+    if any(tokens.token_matches(c, connection.inbound_token_hash) for c in candidates):
+        if connection.previous_inbound_token_hash:
+            _end_token_grace(connection)  # the partner uses the new token: the old one stops
+        return connection
+    previous = connection.previous_inbound_token_hash
+    if previous and any(tokens.token_matches(c, previous) for c in candidates):
+        return connection  # the token before our rotation, within its grace period
+    return None
+
+
+def _end_token_grace(connection: Connection) -> None:
+    Connection.objects.filter(pk=connection.pk).update(
+        previous_inbound_token_hash="", previous_inbound_token_expires_at=None
+    )
+    connection.previous_inbound_token_hash = ""
+    connection.previous_inbound_token_expires_at = None
+
+
+def _token_hash_in(hashes: list[str], prefix: str = "") -> Q:
+    """The connection's token is one of `hashes`, or its token before a rotation still is."""
+    return Q(**{f"{prefix}inbound_token_hash__in": hashes}) | Q(
+        **{
+            f"{prefix}previous_inbound_token_hash__in": hashes,
+            f"{prefix}previous_inbound_token_expires_at__gt": timezone.now(),
+        }
+    )
 
 
 def _connection_with_parties(hashes: list[str]) -> Connection | None:
@@ -34,12 +59,12 @@ def _connection_with_parties(hashes: list[str]) -> Connection | None:
     prefetch_related("parties") loads them: one query (two for a connection without parties)."""
     rows = list(
         ConnectionParty.objects.select_related("connection").filter(
-            connection__inbound_token_hash__in=hashes, connection__status__in=ACTIVE_STATUSES
+            _token_hash_in(hashes, "connection__"), connection__status__in=ACTIVE_STATUSES
         )
     )
     if not rows:
         return (
-            Connection.objects.filter(inbound_token_hash__in=hashes, status__in=ACTIVE_STATUSES)
+            Connection.objects.filter(_token_hash_in(hashes), status__in=ACTIVE_STATUSES)
             .prefetch_related("parties")
             .first()
         )

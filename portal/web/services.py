@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from ocpi.models import Connection
+from ocpi.sync.push import push_deliveries_release
 
 
 class ConnectionStateError(Exception):
@@ -14,7 +15,7 @@ def connection_suspend(*, connection: Connection) -> Connection:
     """Stop all traffic with a registered partner, keeping its tokens for a later resume.
 
     Its token is refused here (ocpi.transport.authentication accepts only pending and registered
-    connections) and changes are pushed to registered connections only.
+    connections); our changes meanwhile are held for it and sent on resume.
     """
     locked = Connection.objects.select_for_update().get(pk=connection.pk)
     if locked.status != Connection.Status.REGISTERED:
@@ -28,6 +29,8 @@ def connection_suspend(*, connection: Connection) -> Connection:
 
 @transaction.atomic
 def connection_resume(*, connection: Connection) -> Connection:
+    """Let traffic flow again; the changes held while the partner was suspended go out, oldest
+    first per object, once this commits."""
     locked = Connection.objects.select_for_update().get(pk=connection.pk)
     if locked.status != Connection.Status.SUSPENDED:
         raise ConnectionStateError(
@@ -35,4 +38,5 @@ def connection_resume(*, connection: Connection) -> Connection:
         )
     locked.status = Connection.Status.REGISTERED
     locked.save(update_fields=["status", "updated_at"])
+    push_deliveries_release(connection=locked)
     return locked

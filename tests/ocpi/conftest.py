@@ -1,4 +1,5 @@
-"""Fixtures the OCPI tests share: a partner receiving what our CPO pushes."""
+"""Fixtures the OCPI tests share: a partner receiving what our CPO pushes, and one whose
+endpoints are a PartnerServer (tests.support.partners)."""
 
 import pytest
 
@@ -14,5 +15,16 @@ def receiving_partner(own_parties, partner_server):
         "Receiving eMSP",
         "receiving-token",
         [("DE", "RCV", "EMSP")],
+        endpoints=partner_endpoints(partner_server.url),
+    )
+
+
+@pytest.fixture
+def remote_partner(own_parties, partner_server):
+    """A registered partner (CPO DE-ABC, eMSP DE-ABE) whose endpoints are the partner server."""
+    return make_connection(
+        "Remote",
+        "remote-token-c",
+        [("DE", "ABC", "CPO"), ("DE", "ABE", "EMSP")],
         endpoints=partner_endpoints(partner_server.url),
     )

@@ -64,7 +64,7 @@ def ocpi_answer(data=None, *, status_code=1000, message="", http_status=200, hea
 class PartnerServer:
     """Answers with `self.answer(call)`, a function of the received call (a 1000 by default)."""
 
-    def __init__(self):
+    def __init__(self, port: int = 0):
         self.calls: list[ReceivedCall] = []
         self.answer = lambda call: ocpi_answer()
         self.call_received = threading.Event()
@@ -102,7 +102,7 @@ class PartnerServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
 

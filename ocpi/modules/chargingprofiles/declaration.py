@@ -4,6 +4,8 @@ receives their results (its Sender interface)."""
 from ocpi.endpoints import RECEIVER, SENDER, VERSION, Endpoint
 from ocpi.registry import OcpiModule, Schedule
 
+SERIALIZERS = "ocpi.modules.chargingprofiles.serializers"
+
 CHARGINGPROFILES = OcpiModule(
     identifier="chargingprofiles",
     endpoints={
@@ -13,6 +15,11 @@ CHARGINGPROFILES = OcpiModule(
         ),
     },
     urls="ocpi.modules.chargingprofiles.urls",
+    request_bodies={
+        "PUT cpo/chargingprofiles/{session_id}": SERIALIZERS + ".SetChargingProfileIn",
+        "POST emsp/chargingprofiles/{identifier}": SERIALIZERS + ".ChargingProfileResultIn",
+        "PUT emsp/chargingprofiles/{identifier}": SERIALIZERS + ".ActiveChargingProfileIn",
+    },
     # Requests whose result never came are marked TIMEOUT.
     schedules={
         "ocpi-chargingprofiles-expire": Schedule(

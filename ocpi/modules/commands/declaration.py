@@ -4,6 +4,8 @@ results (its Sender interface)."""
 from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
 from ocpi.registry import OcpiModule, Schedule
 
+SERIALIZERS = "ocpi.modules.commands.serializers"
+
 COMMANDS = OcpiModule(
     identifier="commands",
     endpoints={
@@ -18,6 +20,14 @@ COMMANDS = OcpiModule(
     },
     translations={V2_1_1: "ocpi.translations.v2_1_1.COMMANDS"},
     urls="ocpi.modules.commands.urls",
+    request_bodies={
+        "POST cpo/commands/START_SESSION": SERIALIZERS + ".StartSessionIn",
+        "POST cpo/commands/STOP_SESSION": SERIALIZERS + ".StopSessionIn",
+        "POST cpo/commands/RESERVE_NOW": SERIALIZERS + ".ReserveNowIn",
+        "POST cpo/commands/CANCEL_RESERVATION": SERIALIZERS + ".CancelReservationIn",
+        "POST cpo/commands/UNLOCK_CONNECTOR": SERIALIZERS + ".UnlockConnectorIn",
+        "POST emsp/commands/{command}/{uid}": SERIALIZERS + ".CommandResultIn",
+    },
     # Commands whose result never came are marked TIMEOUT.
     schedules={
         "ocpi-commands-expire": Schedule("ocpi.modules.commands.tasks.commands_expire_task", 60),

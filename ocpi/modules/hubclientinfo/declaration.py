@@ -4,6 +4,8 @@ roles offer the receiver interface."""
 from ocpi.endpoints import RECEIVER, VERSION, Endpoint
 from ocpi.registry import OcpiModule
 
+SERIALIZERS = "ocpi.modules.hubclientinfo.serializers"
+
 HUBCLIENTINFO = OcpiModule(
     identifier="hubclientinfo",
     endpoints={
@@ -13,4 +15,8 @@ HUBCLIENTINFO = OcpiModule(
         ),
     },
     urls="ocpi.modules.hubclientinfo.urls",
+    request_bodies={
+        "PUT cpo/hubclientinfo/{country_code}/{party_id}": SERIALIZERS + ".ClientInfoIn",
+        "PUT emsp/hubclientinfo/{country_code}/{party_id}": SERIALIZERS + ".ClientInfoIn",
+    },
 )

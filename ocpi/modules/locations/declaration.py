@@ -3,6 +3,10 @@
 from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
 from ocpi.registry import OcpiModule, StoredObjects
 
+SERIALIZERS = "ocpi.modules.locations.serializers"
+# A partner CPO's location, and its EVSEs and connectors below it, as our eMSP receives them.
+RECEIVED = "emsp/locations/{country_code}/{party_id}/{location_id}"
+
 LOCATIONS = OcpiModule(
     identifier="locations",
     endpoints={
@@ -17,6 +21,15 @@ LOCATIONS = OcpiModule(
     },
     translations={V2_1_1: "ocpi.translations.v2_1_1.LOCATIONS"},
     urls="ocpi.modules.locations.urls",
+    request_bodies={
+        f"{method} {RECEIVED}{part}": f"{SERIALIZERS}.{serializer}"
+        for method in ("PUT", "PATCH")
+        for part, serializer in (
+            ("", "LocationSerializer"),
+            ("/{evse_uid}", "EvseSerializer"),
+            ("/{evse_uid}/{connector_id}", "ConnectorSerializer"),
+        )
+    },
     objects=StoredObjects(
         model="ocpi_locations.Location",
         store_from_partner="ocpi.modules.locations.services.store_from_partner",

@@ -3,6 +3,8 @@
 from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
 from ocpi.registry import OcpiModule, StoredObjects
 
+SERIALIZERS = "ocpi.modules.sessions.serializers"
+
 SESSIONS = OcpiModule(
     identifier="sessions",
     endpoints={
@@ -17,9 +19,16 @@ SESSIONS = OcpiModule(
     },
     translations={V2_1_1: "ocpi.translations.v2_1_1.SESSIONS"},
     urls="ocpi.modules.sessions.urls",
+    request_bodies={
+        "PUT emsp/sessions/{country_code}/{party_id}/{session_id}": SERIALIZERS
+        + ".SessionSerializer",
+        "PATCH emsp/sessions/{country_code}/{party_id}/{session_id}": SERIALIZERS
+        + ".SessionSerializer",
+    },
     objects=StoredObjects(
         model="ocpi_sessions.Session",
         store_from_partner="ocpi.modules.sessions.services.store_from_partner",
+        recipient_field="cdr_token",  # the eMSP of the driver's token
         pull_interval=600,
     ),
 )

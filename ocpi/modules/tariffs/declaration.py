@@ -3,6 +3,8 @@
 from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
 from ocpi.registry import OcpiModule, StoredObjects
 
+SERIALIZERS = "ocpi.modules.tariffs.serializers"
+
 TARIFFS = OcpiModule(
     identifier="tariffs",
     endpoints={
@@ -17,6 +19,9 @@ TARIFFS = OcpiModule(
     },
     translations={V2_1_1: "ocpi.translations.v2_1_1.TARIFFS"},
     urls="ocpi.modules.tariffs.urls",
+    request_bodies={
+        "PUT emsp/tariffs/{country_code}/{party_id}/{tariff_id}": SERIALIZERS + ".TariffSerializer",
+    },
     objects=StoredObjects(
         model="ocpi_tariffs.Tariff",
         store_from_partner="ocpi.modules.tariffs.services.store_from_partner",

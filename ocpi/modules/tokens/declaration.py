@@ -4,6 +4,8 @@ eMSPs'."""
 from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
 from ocpi.registry import OcpiModule, StoredObjects
 
+SERIALIZERS = "ocpi.modules.tokens.serializers"
+
 TOKENS = OcpiModule(
     identifier="tokens",
     endpoints={
@@ -12,6 +14,11 @@ TOKENS = OcpiModule(
     },
     translations={V2_1_1: "ocpi.translations.v2_1_1.TOKENS"},
     urls="ocpi.modules.tokens.urls",
+    request_bodies={
+        "PUT cpo/tokens/{country_code}/{party_id}/{token_uid}": SERIALIZERS + ".TokenSerializer",
+        "PATCH cpo/tokens/{country_code}/{party_id}/{token_uid}": SERIALIZERS + ".TokenSerializer",
+        "POST emsp/tokens/{token_uid}/authorize": SERIALIZERS + ".LocationReferencesSerializer",
+    },
     objects=StoredObjects(
         model="ocpi_tokens.Token",
         store_from_partner="ocpi.modules.tokens.services.store_from_partner",

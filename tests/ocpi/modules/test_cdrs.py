@@ -274,7 +274,9 @@ def test_our_cdr_is_pushed_to_partners_with_a_cdrs_receiver(own_parties):
         endpoints=[{"identifier": "cdrs", "role": "RECEIVER", "url": "https://emsp.example/cdrs/"}],
     )
 
-    result = cdr_create_own(party=own_parties["CPO"], document=cdr_document(party=("NL", "TMC")))
+    # The CDR of a driver of the receiving eMSP: it goes to that eMSP only.
+    document = cdr_document(party=("NL", "TMC"), token_party=("BE", "EMS"))
+    result = cdr_create_own(party=own_parties["CPO"], document=document)
 
     assert result.created
     delivery = PushDelivery.objects.get()
@@ -283,7 +285,8 @@ def test_our_cdr_is_pushed_to_partners_with_a_cdrs_receiver(own_parties):
         "https://emsp.example/cdrs",
         "cdrs",
     )
-    assert delivery.body == cdr_document(party=("NL", "TMC"))
+    assert delivery.body == document
+    assert (delivery.to_country_code, delivery.to_party_id) == ("BE", "EMS")
 
 
 def test_our_cdr_must_meet_every_rule(own_parties):

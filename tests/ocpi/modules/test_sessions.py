@@ -219,7 +219,10 @@ def receiving_emsp(own_parties):
 
 def test_our_session_changes_are_pushed_as_put_then_patch(own_parties, receiving_emsp):
     cpo = own_parties["CPO"]
-    session_save_own(party=cpo, document=session_document(party=("NL", "TMC")))
+    # The session of a driver of the receiving eMSP: it goes to that eMSP only.
+    session_save_own(
+        party=cpo, document=session_document(party=("NL", "TMC"), token_party=("BE", "EMS"))
+    )
 
     session_patch_own(
         party=cpo,
