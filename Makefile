@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench worker beat clean chromium
+.PHONY: run test lint format bench worker beat clean system-packages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,17 +26,20 @@ run: $(VENV)/.installed
 
 # Tests always run on PostgreSQL (the machine's local server unless DATABASE_URL says otherwise).
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocpi_portal
-test: $(VENV)/.installed chromium
+test: $(VENV)/.installed system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache --no-logo
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
-# The browser tests (tests/browser) drive Debian's Chromium; installed here when missing and we
-# may (root with apt-get). Elsewhere the tests fail saying what to install.
-chromium:
-	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+# What the tests need from the system, installed here when missing and we may (root with
+# apt-get): Debian's Chromium for the browser tests (tests/browser) and the DejaVu fonts that
+# invoice PDFs embed. Elsewhere those tests fail saying what to install.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	[ -z "$$missing" ] || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
