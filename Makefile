@@ -18,10 +18,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 run: export DJANGO_DEBUG ?= false
 run: export OCPI_BASE_URL ?= http://$(HOST):$(PORT)
 run: export DJANGO_ALLOWED_HOSTS ?= $(HOST),localhost,127.0.0.1
+# The demo's invoice mails are written to mail/ instead of the terminal.
+run: export DJANGO_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+run: LAST_MONTH = $(shell date -u -d "$$(date -u +%Y-%m-01) -1 day" +%Y-%m)
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py demo
+	$(PY) manage.py invoice_run --period $(LAST_MONTH)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Tests always run on PostgreSQL (the machine's local server unless DATABASE_URL says otherwise).
@@ -62,4 +66,4 @@ beat: $(VENV)/.installed
 	$(VENV)/bin/celery -A portal beat -l info
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles media mail .pytest_cache
