@@ -119,10 +119,13 @@ def table(header: tuple, rows: list[tuple]) -> str:
 
 report = f"""# Benchmarks
 
-Produced by `{figures["command"]}` (`bench/run.sh`) on {figures["date"]}: the project and the
-framework floor (`../shared/bench/floor/run.sh`) measured in the same run on the same machine
-(2 cores), wrk with 2 threads and 16 connections for {figures["duration_s"]} s each. The machine
-is shared and noisy: compare the ratios, not the absolute figures, across runs.
+Produced on {figures["date"]} by `bench/run.sh`, as
+
+    {figures["command"]}
+
+the project and the framework floor (`../shared/bench/floor/run.sh`) measured in the same run on
+the same machine (2 cores), wrk with 2 threads and 16 connections for {figures["duration_s"]} s
+each. The machine is shared and noisy: compare the ratios, not the absolute figures, across runs.
 
 ## OCPI hot paths (gunicorn, 2 workers, PostgreSQL, Celery broker on Redis)
 
@@ -182,7 +185,7 @@ BEGIN, INSERT, COMMIT; a list page and its total in one query.
 
 ## Invoices
 
-One single-page driver invoice ({invoice["document"]}), {invoice["runs"]} runs each, warm
+One invoice ({invoice["document"]}), {invoice["runs"]} runs each, warm
 (`bench/invoices.py`): the whole `render_pdf` (CII XML written and validated against the XSD and
 the EN 16931 schematron, the page rendered by WeasyPrint as PDF/A-3b with the XML and the signed
 data embedded), WeasyPrint alone on the same HTML, and the validation alone. The first
@@ -199,7 +202,8 @@ after the other in one process (it has no option for more processes), so issuing
 with 1 process. Each issued invoice queues its rendering and e-mail on commit; a Celery worker
 with 2 processes, started once the command is done, renders them all (PDF/A-3 with its validated
 e-invoice, stored; the e-mail built and handed to Django's in-memory backend), timed from the
-worker's start, start-up included, until every invoice has its stored PDF. Issued:
+moment the worker is ready until every invoice has its stored PDF (its start-up before that took
+{invoice_run["worker_startup_s"]} s, not counted). Issued:
 {invoice_run["issued"]}, accounts failed: {invoice_run["failed"]}, CDRs held back:
 {invoice_run["held_back"]}. The extrapolation to 10,000 invoices assumes the time per invoice
 stays what it was here, with the two phases one after the other (in production the worker renders

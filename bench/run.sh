@@ -10,6 +10,8 @@
 # production: priced on commit by a worker, so no worker runs during the HTTP measurements).
 # Quicker iterations: DUR=5 BENCH_BILLING=0 bash bench/run.sh measures the OCPI calls and the floor
 # only and prints the ratios without writing docs/benchmarks.md (a complete run writes it).
+# BENCH_INVOICES (1000) accounts in the invoice run, INVOICE_RUNS (40) renderings of one invoice,
+# REPRICE_CDRS (100000) CDRs repriced; BENCH_OUT writes the report elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
