@@ -2,11 +2,16 @@
 # `make bench`: the project's hot paths against the framework floor, measured in the same run.
 # (a) GET /ocpi/2.2.1/cpo/locations pages of 100 (10,000 locations, 2 EVSEs x 2 connectors),
 #     authenticated and traffic-logged; (b) POST of distinct CDRs to our eMSP receiver;
-# (c) tariff engine throughput on one core; (d) `reprice` of 100,000 stored CDRs.
+# (c) PATCH of an EVSE's status and (d) PATCH of a session (kWh, a charging period appended),
+#     as a partner CPO sends them to our eMSP receiver; (e) tariff engine throughput on one core;
+# (f) `reprice` of 100,000 stored CDRs; (g) rendering one invoice (bench/invoices.py) and
+# (h) an invoice run of BENCH_INVOICES driver accounts (bench/invoice_run.sh).
 # Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (the Celery broker, as in
 # production: priced on commit by a worker, so no worker runs during the HTTP measurements).
 # Quicker iterations: DUR=5 BENCH_BILLING=0 bash bench/run.sh measures the OCPI calls and the floor
 # only and prints the ratios without writing docs/benchmarks.md (a complete run writes it).
+# BENCH_INVOICES (1000) accounts in the invoice run, INVOICE_RUNS (40) renderings of one invoice,
+# REPRICE_CDRS (100000) CDRs repriced; BENCH_OUT writes the report elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -15,6 +20,11 @@ DUR=${DUR:-8}
 PORT=${BENCH_PORT:-8903}
 FLOOR_DIR=${FLOOR_DIR:-$ROOT/../shared/bench/floor}
 OUT=${BENCH_OUT:-$ROOT/docs/benchmarks.md}
+# The command as the report shows it: `make bench` with the settings that differ from the defaults.
+COMMAND="make bench"
+for setting in BENCH_INVOICES REPRICE_CDRS INVOICE_RUNS BENCH_LOCATIONS DUR; do
+    [ -z "${!setting:-}" ] || COMMAND="$setting=${!setting} $COMMAND"
+done
 LOG=$(mktemp -d)
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
@@ -66,6 +76,21 @@ sed "s|^local counter = 0|auth = \"$AUTH\"\nlocal counter = 0|" bench/post_cdr.l
 read -r POST_RPS POST_P50 POST_P99 POST_BAD < <(measure post -s "$LOG/post_cdr.lua" \
     "http://127.0.0.1:$PORT/")
 echo "   $POST_RPS req/s, p50 $POST_P50, p99 $POST_P99, non-2xx $POST_BAD"
+
+lua_script() { # a wrk script of bench/ with the partner's token and the seeded object count
+    sed "s|^local counter = 0|auth = \"$AUTH\"\nobjects = ${BENCH_LOCATIONS:-10000}\nlocal counter = 0|" \
+        "bench/$1.lua" > "$LOG/$1.lua"
+    echo "$LOG/$1.lua"
+}
+echo "== project: PATCH an EVSE's status"
+read -r EVSE_RPS EVSE_P50 EVSE_P99 EVSE_BAD < <(measure patch_evse -s "$(lua_script patch_evse)" \
+    "http://127.0.0.1:$PORT/")
+echo "   $EVSE_RPS req/s, p50 $EVSE_P50, p99 $EVSE_P99, non-2xx $EVSE_BAD"
+
+echo "== project: PATCH a session (kWh, a charging period appended)"
+read -r SESSION_RPS SESSION_P50 SESSION_P99 SESSION_BAD < <(measure patch_session \
+    -s "$(lua_script patch_session)" "http://127.0.0.1:$PORT/")
+echo "   $SESSION_RPS req/s, p50 $SESSION_P50, p99 $SESSION_P99, non-2xx $SESSION_BAD"
 kill "$(cat "$LOG/gunicorn.pid")"; trap - EXIT
 "$VENV_BIN/python" -c "import redis; redis.Redis.from_url('$CELERY_BROKER_URL').flushdb()"
 
@@ -80,10 +105,16 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 GET_VS_DRF=$(ratio "$GET_RPS" "$FLOOR_DRF")
 GET_VS_RAW=$(ratio "$GET_RPS" "$FLOOR_RAW")
 POST_VS_FLOOR=$(ratio "$POST_RPS" "$FLOOR_POST")
+EVSE_VS_FLOOR=$(ratio "$EVSE_RPS" "$FLOOR_POST")
+SESSION_VS_FLOOR=$(ratio "$SESSION_RPS" "$FLOOR_POST")
 summary() {
     echo
     echo "GET locations: ${GET_VS_DRF}x floor DRF (target >= 1.0), ${GET_VS_RAW}x floor raw (aim 0.7)"
     echo "POST cdrs:     ${POST_VS_FLOOR}x floor POST (target >= 0.8), p99 $POST_P99"
+    echo "PATCH evse:    ${EVSE_VS_FLOOR}x floor POST (target >= 0.8), p99 $EVSE_P99 (target < 50ms)"
+    echo "PATCH session: ${SESSION_VS_FLOOR}x floor POST (target >= 0.8), p99 $SESSION_P99 (target < 50ms)"
+    [ -z "${INVOICE:-}" ] || echo "invoice:       $INVOICE_SUMMARY"
+    [ -z "${INVOICE_RUN:-}" ] || echo "invoice run:   $INVOICE_RUN_SUMMARY"
 }
 if [ "${BENCH_BILLING:-1}" = 0 ]; then
     summary
@@ -98,13 +129,28 @@ echo "== reprice of ${REPRICE_CDRS:-100000} stored CDRs"
 REPRICE=$(CELERY_BROKER_URL= "$VENV_BIN/python" manage.py reprice_bench --cdrs "${REPRICE_CDRS:-100000}" | tail -1)
 echo "   $REPRICE"
 
+echo "== invoice: render + embed + validate one invoice, WeasyPrint alone, validation warm"
+INVOICE=$("$VENV_BIN/python" bench/invoices.py --runs "${INVOICE_RUNS:-40}")
+INVOICE_SUMMARY=$(printf %s "$INVOICE" | "$VENV_BIN/python" bench/summary.py invoice)
+echo "   $INVOICE_SUMMARY"
+
+echo "== invoice run: ${BENCH_INVOICES:-1000} driver accounts, 20 priced CDRs each"
+INVOICE_RUN=$("$VENV_BIN/python" bench/invoice_run.py --accounts "${BENCH_INVOICES:-1000}" | tail -1)
+INVOICE_RUN_SUMMARY=$(printf %s "$INVOICE_RUN" | "$VENV_BIN/python" bench/summary.py invoice_run)
+echo "   $INVOICE_RUN_SUMMARY"
+
 "$VENV_BIN/python" bench/report.py "$OUT" <<JSON
 {"date": "$(date -u +%Y-%m-%dT%H:%MZ)", "duration_s": $DUR,
  "get": {"rps": "$GET_RPS", "p50": "$GET_P50", "p99": "$GET_P99", "non2xx": "$GET_BAD"},
  "post": {"rps": "$POST_RPS", "p50": "$POST_P50", "p99": "$POST_P99", "non2xx": "$POST_BAD"},
+ "patch_evse": {"rps": "$EVSE_RPS", "p50": "$EVSE_P50", "p99": "$EVSE_P99", "non2xx": "$EVSE_BAD"},
+ "patch_session": {"rps": "$SESSION_RPS", "p50": "$SESSION_P50", "p99": "$SESSION_P99",
+                   "non2xx": "$SESSION_BAD"},
  "floor": {"post": "$FLOOR_POST", "get_drf": "$FLOOR_DRF", "get_raw": "$FLOOR_RAW"},
- "ratios": {"get_vs_drf": "$GET_VS_DRF", "get_vs_raw": "$GET_VS_RAW", "post_vs_floor": "$POST_VS_FLOOR"},
- "engine": $ENGINE, "reprice": $REPRICE}
+ "ratios": {"get_vs_drf": "$GET_VS_DRF", "get_vs_raw": "$GET_VS_RAW", "post_vs_floor": "$POST_VS_FLOOR",
+            "patch_evse_vs_floor": "$EVSE_VS_FLOOR", "patch_session_vs_floor": "$SESSION_VS_FLOOR"},
+ "engine": $ENGINE, "reprice": $REPRICE, "invoice": $INVOICE, "invoice_run": $INVOICE_RUN,
+ "command": "$COMMAND"}
 JSON
 summary
 echo "written to $OUT"
