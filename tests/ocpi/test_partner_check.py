@@ -1,0 +1,172 @@
+"""The partner check: a scripted partner with planted defects is reported line by line, and
+the project itself, served over loopback HTTP, passes every check."""
+
+from io import StringIO
+
+import pytest
+import requests
+from django.core.management import CommandError, call_command
+
+from ocpi import tokens
+from ocpi.check import FAIL, PASS, WARN, partner_check_run
+from ocpi.models import PartnerCheck
+from ocpi.modules.locations.models import Location
+from ocpi.objects import upsert_object
+from tests.support.builders import location
+from tests.support.connections import make_connection
+from tests.support.partners import Answer, ocpi_answer
+
+PLANTED_TOKEN = "our-token-b-Planted"
+LONG_ID = "L" * 40
+
+
+def planted_locations() -> list[dict]:
+    """Three locations of the partner's CPO: one whose last_updated carries an offset, one with
+    an id of 40 characters."""
+    return [
+        location("LOC1", last_updated="2026-01-01T12:00:00+02:00", party_id="PLD"),
+        location(LONG_ID, last_updated="2026-01-02T10:00:00Z", party_id="PLD"),
+        location("LOC3", last_updated="2026-01-03T10:00:00Z", party_id="PLD"),
+    ]
+
+
+class PlantedPartner:
+    """Answers as a partner CPO with defects: two locations a page and X-Total-Count 3, but no
+    Link header to the next page."""
+
+    def __init__(self, server):
+        self.url = server.url
+        self.locations = planted_locations()
+        self.checks_token = True
+
+    def __call__(self, call) -> Answer:
+        authorization = tokens.authorization_header(PLANTED_TOKEN, plain=False)
+        if self.checks_token and call.headers.get("Authorization") != authorization:
+            return ocpi_answer(status_code=2002, message="Unknown token", http_status=401)
+        if call.path == "/ocpi/versions":
+            return ocpi_answer([{"version": "2.2.1", "url": f"{self.url}/ocpi/2.2.1"}])
+        if call.path == "/ocpi/2.2.1":
+            return ocpi_answer({"version": "2.2.1", "endpoints": self.endpoints()})
+        if call.path == "/cpo/locations":
+            found = self.locations
+            if "date_from" in call.query:
+                found = [d for d in found if d["last_updated"] >= call.query["date_from"]]
+            headers = {"X-Total-Count": str(len(found)), "X-Limit": "2"}
+            return ocpi_answer(found[:2], headers=headers)
+        return ocpi_answer(status_code=2000, http_status=404)
+
+    def endpoints(self) -> list[dict]:
+        return [{"identifier": "locations", "role": "SENDER", "url": f"{self.url}/cpo/locations"}]
+
+
+@pytest.fixture
+def planted(own_parties, partner_server):
+    partner_server.answer = PlantedPartner(partner_server)
+    return make_connection(
+        "Planted",
+        "planted-token-c",
+        [("DE", "PLD", "CPO")],
+        versions_url=f"{partner_server.url}/ocpi/versions",
+        version_url=f"{partner_server.url}/ocpi/2.2.1",
+        endpoints=partner_server.answer.endpoints(),
+    )
+
+
+def line(report, check: str):
+    [found] = [line for line in report.lines if line.check == check]
+    return found
+
+
+def test_the_check_reports_each_planted_defect_naming_what_was_seen(planted):
+    report = partner_check_run(connection=planted)
+
+    headers = line(report, "locations: pagination headers")
+    assert headers.result == FAIL
+    assert "no Link header" in headers.seen and "X-Total-Count is 3" in headers.seen
+    fields = line(report, "locations: required fields and lengths")
+    assert fields.result == FAIL
+    assert f"DE PLD {LONG_ID}: id:" in fields.seen and "36 characters" in fields.seen
+    stamps = line(report, "locations: timestamps in UTC")
+    assert stamps.result == WARN
+    assert "page 1: data[0].last_updated is 2026-01-01T12:00:00+02:00" in stamps.seen
+    assert line(report, "versions").result == PASS
+    assert line(report, "version details 2.2.1").result == PASS
+    assert line(report, "a wrong token").result == PASS
+    assert report.failed
+
+
+def test_the_command_prints_one_line_per_check_keeps_the_report_and_fails(planted):
+    out = StringIO()
+
+    with pytest.raises(CommandError, match="failed"):
+        call_command("ocpi_check", "DE-PLD", stdout=out)
+
+    printed = out.getvalue().splitlines()
+    assert any(p.startswith("FAIL  locations: pagination headers: no Link header") for p in printed)
+    assert any(p.startswith("PASS  a wrong token: refused with HTTP 401") for p in printed)
+    kept = PartnerCheck.objects.get(connection=planted)
+    assert kept.finished_at is not None
+    assert kept.counts[FAIL] >= 2
+    assert len(kept.lines) == len(printed) - 1  # the last line prints the counts
+
+
+def test_a_partner_that_accepts_any_token_fails_the_token_check(planted, partner_server):
+    partner_server.answer.checks_token = False
+
+    report = partner_check_run(connection=planted)
+
+    token_line = line(report, "a wrong token")
+    assert token_line.result == FAIL
+    assert "HTTP 200" in token_line.seen
+
+
+# The project itself as the partner: live_server serves our endpoints; a loopback connection
+# whose token works both ways calls them.
+
+LOOPBACK_TOKEN = "loopback-token-for-the-check"
+
+
+@pytest.fixture
+def ourselves(transactional_db, own_parties, live_server, settings):
+    settings.OCPI_BASE_URL = live_server.url
+    for day in range(1, 6):
+        document = location(
+            f"LOC{day}", last_updated=f"2026-01-0{day}T10:00:00Z", country_code="NL", party_id="TMC"
+        )
+        upsert_object(
+            Location,
+            country_code="NL",
+            party_id="TMC",
+            object_id=f"LOC{day}",
+            document=document,
+            source=None,
+        )
+    connection = make_connection(
+        "Ourselves",
+        LOOPBACK_TOKEN,
+        [("NL", "TMC", "CPO"), ("NL", "TME", "EMSP")],
+        versions_url=f"{live_server.url}/ocpi/versions",
+        version_url=f"{live_server.url}/ocpi/2.2.1",
+    )
+    connection.outbound_token = LOOPBACK_TOKEN
+    details = requests.get(
+        connection.version_url,
+        headers={"Authorization": tokens.authorization_header(LOOPBACK_TOKEN, plain=False)},
+        timeout=10,
+    ).json()
+    connection.endpoints = details["data"]["endpoints"]
+    connection.save()
+    return connection
+
+
+def test_the_project_itself_passes_every_check(ourselves):
+    report = partner_check_run(connection=ourselves, page_limit=2)
+
+    assert [
+        (each.check, each.result, each.seen) for each in report.lines if each.result != PASS
+    ] == []
+    walk = line(report, "locations: walk of every page")
+    assert walk.seen == "5 objects over 3 page(s), none twice"
+    assert line(report, "locations: date_from filter").seen.startswith("3 objects since")
+    checked = {each.check.split(":")[0] for each in report.lines}
+    assert {"locations", "tariffs", "sessions", "cdrs", "tokens"} <= checked
