@@ -140,7 +140,7 @@ def partner_check_record(*, connection: Connection) -> PartnerCheck:
     return partner_check_complete(check_id=check.pk)
 
 
-def partner_check_request(*, connection: Connection, requested_by: str = "") -> PartnerCheck:
+def partner_check_request(*, connection: Connection) -> PartnerCheck:
     """Queue a check of the partner (the portal's way); its page shows it running until done."""
     from ocpi.tasks import run_partner_check
 
@@ -149,7 +149,7 @@ def partner_check_request(*, connection: Connection, requested_by: str = "") -> 
             f"{connection} is {connection.get_status_display().lower()}: only a registered "
             "partner can be checked"
         )
-    check = PartnerCheck.objects.create(connection=connection, requested_by=requested_by)
+    check = PartnerCheck.objects.create(connection=connection)
     run_partner_check.delay_on_commit(check.pk)
     return check
 

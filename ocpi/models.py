@@ -289,7 +289,6 @@ class PartnerCheck(models.Model):
     connection. Queued from the portal it exists before it runs; finished_at marks it done."""
 
     connection = models.ForeignKey(Connection, related_name="checks", on_delete=models.CASCADE)
-    requested_by = models.CharField(max_length=150, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -304,3 +303,10 @@ class PartnerCheck(models.Model):
 
     def __str__(self):
         return f"Check of {self.connection} at {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def state(self) -> str:
+        """queued (waiting for a worker), running, or finished."""
+        if self.finished_at is not None:
+            return "finished"
+        return "running" if self.started_at is not None else "queued"

@@ -12,9 +12,11 @@ from ocpi.check import FAIL, PASS, WARN, partner_check_run
 from ocpi.models import PartnerCheck
 from ocpi.modules.locations.models import Location
 from ocpi.objects import upsert_object
+from portal.staff.roles import OPERATIONS, SUPPORT
 from tests.support.builders import location
 from tests.support.connections import make_connection
 from tests.support.partners import Answer, ocpi_answer
+from tests.support.portal_factories import staff_member
 
 PLANTED_TOKEN = "our-token-b-Planted"
 LONG_ID = "L" * 40
@@ -170,3 +172,39 @@ def test_the_project_itself_passes_every_check(ourselves):
     assert line(report, "locations: date_from filter").seen.startswith("3 objects since")
     checked = {each.check.split(":")[0] for each in report.lines}
     assert {"locations", "tariffs", "sessions", "cdrs", "tokens"} <= checked
+
+
+# The partner page: operations staff run the check; it runs in a task queued on commit.
+
+
+def test_the_partner_page_runs_the_check_and_shows_its_report(
+    client, planted, django_capture_on_commit_callbacks
+):
+    client.force_login(staff_member(OPERATIONS))
+    assert "Not checked yet." in client.get(f"/partners/{planted.pk}/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(f"/partners/{planted.pk}/check/", follow=True).content.decode()
+
+    assert "Partner check queued" in queued
+    assert "A check is queued since" in queued
+    check = PartnerCheck.objects.get(connection=planted)
+    assert check.state == "finished"
+    page = client.get(f"/partners/{planted.pk}/").content.decode()
+    assert 'class="status check-fail">fail</span> 2' in page
+    lines = client.get(f"/partners/{planted.pk}/checks/{check.pk}/").content.decode()
+    assert "locations: pagination headers" in lines
+    assert "no Link header" in lines
+    assert "2026-01-01T12:00:00+02:00, with an offset instead of Z" in lines
+
+
+def test_support_staff_read_the_report_but_cannot_run_the_check(client, planted):
+    check = PartnerCheck.objects.create(connection=planted)
+    client.force_login(staff_member(SUPPORT))
+
+    page = client.get(f"/partners/{planted.pk}/").content.decode()
+    assert "Run the partner check" not in page
+    assert "A check is queued since" in page
+    assert client.post(f"/partners/{planted.pk}/check/").status_code == 403
+    assert client.get(f"/partners/{planted.pk}/checks/{check.pk}/").status_code == 200
+    assert PartnerCheck.objects.count() == 1
