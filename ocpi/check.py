@@ -104,7 +104,11 @@ def _validators() -> dict[str, Callable[[dict], list[str]]]:
     from ocpi.validation import validate_document
 
     def whole(serializer_class):
-        return lambda document: validate_document(serializer_class, document) and []
+        def validate(document: dict) -> list[str]:
+            validate_document(serializer_class, document)
+            return []
+
+        return validate
 
     return {
         "locations": whole(LocationSerializer),
@@ -230,7 +234,7 @@ def _check_version_details(report: CheckReport, connection: Connection) -> None:
 def _check_module(report, connection, declared: OcpiModule, url, validate, page_limit) -> None:
     identifier = declared.identifier
     client = _client(connection, declared)
-    pages = _walk(client, url, {"limit": page_limit}, f"{identifier}: first page", report)
+    pages = _walk(client, url, {"limit": page_limit}, f"{identifier}: list", report)
     if not pages:
         return
     first = pages[0]
@@ -248,7 +252,7 @@ def _walk(client, url, params, check, report) -> list[_Answer]:
     answers = []
     next_url, next_params = url, params
     while next_url and len(answers) < MAX_PAGES:
-        where = check if not answers else f"{check.split(':')[0]}: page {len(answers) + 1}"
+        where = f"{check}, page {len(answers) + 1}"
         answer = _get(client, next_url, where, report, params=next_params)
         if answer is None:
             return answers

@@ -6,6 +6,8 @@ from io import StringIO
 import pytest
 import requests
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ocpi import tokens
 from ocpi.check import FAIL, PASS, WARN, partner_check_run
@@ -17,6 +19,7 @@ from tests.support.builders import location
 from tests.support.connections import make_connection
 from tests.support.partners import Answer, ocpi_answer
 from tests.support.portal_factories import staff_member
+from tests.support.strategies import JSON_VALUES
 
 PLANTED_TOKEN = "our-token-b-Planted"
 LONG_ID = "L" * 40
@@ -50,12 +53,15 @@ class PlantedPartner:
         if call.path == "/ocpi/2.2.1":
             return ocpi_answer({"version": "2.2.1", "endpoints": self.endpoints()})
         if call.path == "/cpo/locations":
-            found = self.locations
-            if "date_from" in call.query:
-                found = [d for d in found if d["last_updated"] >= call.query["date_from"]]
-            headers = {"X-Total-Count": str(len(found)), "X-Limit": "2"}
-            return ocpi_answer(found[:2], headers=headers)
+            return self.locations_page(call)
         return ocpi_answer(status_code=2000, http_status=404)
+
+    def locations_page(self, call) -> Answer:
+        found = self.locations
+        if "date_from" in call.query:
+            found = [d for d in found if d["last_updated"] >= call.query["date_from"]]
+        headers = {"X-Total-Count": str(len(found)), "X-Limit": "2"}
+        return ocpi_answer(found[:2], headers=headers)
 
     def endpoints(self) -> list[dict]:
         return [{"identifier": "locations", "role": "SENDER", "url": f"{self.url}/cpo/locations"}]
@@ -120,6 +126,38 @@ def test_a_partner_that_accepts_any_token_fails_the_token_check(planted, partner
     token_line = line(report, "a wrong token")
     assert token_line.result == FAIL
     assert "HTTP 200" in token_line.seen
+
+
+HEADER_VALUES = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40)
+HOSTILE_PAGES = st.builds(
+    Answer,
+    http_status=st.sampled_from([200, 200, 200, 400, 404, 500]),
+    body=JSON_VALUES
+    | st.fixed_dictionaries(
+        {"status_code": JSON_VALUES, "timestamp": JSON_VALUES},
+        optional={
+            "data": st.lists(st.dictionaries(st.sampled_from(list(location())), JSON_VALUES))
+        },
+    ),
+    headers=st.dictionaries(
+        st.sampled_from(["X-Total-Count", "X-Limit", "Link"]),
+        HEADER_VALUES | HEADER_VALUES.map(lambda url: f'<{url}>; rel="next"'),
+    ),
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(page=HOSTILE_PAGES)
+def test_whatever_a_partner_answers_the_check_reports_it_in_lines(planted, partner_server, page):
+    partner_server.answer.locations_page = lambda call: page
+
+    report = partner_check_run(connection=planted)
+
+    assert [line.check for line in report.lines][:2] == ["versions", "version details 2.2.1"]
+    assert report.lines[-1].check == "a wrong token"
+    assert all(line.result in (PASS, WARN, FAIL) and line.seen for line in report.lines)
 
 
 # The project itself as the partner: live_server serves our endpoints; a loopback connection
