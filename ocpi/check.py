@@ -10,6 +10,7 @@ Answers are read twice: as the partner sent them (envelope, headers, timestamps,
 the client hands them on (translated to 2.2.1), which is what our receiver rules validate.
 """
 
+import logging
 import re
 import secrets
 from collections.abc import Callable
@@ -28,6 +29,8 @@ from ocpi.models import Connection, OwnParty, PartnerCheck
 from ocpi.registry import OcpiModule
 from ocpi.sync.selectors import pulled_modules
 from ocpi.timestamps import TimestampError, format_timestamp, parse_timestamp
+
+logger = logging.getLogger(__name__)
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 RESULTS = (PASS, WARN, FAIL)
@@ -121,11 +124,7 @@ def _validators() -> dict[str, Callable[[dict], list[str]]]:
 
 def partner_check_run(*, connection: Connection, page_limit: int = PAGE_LIMIT) -> CheckReport:
     """Check the partner's endpoints, reading only; raises PartnerCheckNotPossible."""
-    if connection.status != Connection.Status.REGISTERED or not connection.version_url:
-        raise PartnerCheckNotPossible(
-            f"{connection} is {connection.get_status_display().lower()}: only a registered "
-            "partner can be checked"
-        )
+    _require_checkable(connection)
     report = CheckReport()
     _check_versions(report, connection)
     _check_version_details(report, connection)
@@ -138,6 +137,14 @@ def partner_check_run(*, connection: Connection, page_limit: int = PAGE_LIMIT) -
     return report
 
 
+def _require_checkable(connection: Connection) -> None:
+    if connection.status != Connection.Status.REGISTERED or not connection.version_url:
+        raise PartnerCheckNotPossible(
+            f"{connection} is {connection.get_status_display().lower()}: only a registered "
+            "partner can be checked"
+        )
+
+
 def partner_check_record(*, connection: Connection) -> PartnerCheck:
     """Run the check now and keep its report with the connection (the command's way)."""
     check = PartnerCheck.objects.create(connection=connection)
@@ -148,11 +155,7 @@ def partner_check_request(*, connection: Connection) -> PartnerCheck:
     """Queue a check of the partner (the portal's way); its page shows it running until done."""
     from ocpi.tasks import run_partner_check
 
-    if connection.status != Connection.Status.REGISTERED:
-        raise PartnerCheckNotPossible(
-            f"{connection} is {connection.get_status_display().lower()}: only a registered "
-            "partner can be checked"
-        )
+    _require_checkable(connection)
     check = PartnerCheck.objects.create(connection=connection)
     run_partner_check.delay_on_commit(check.pk)
     return check
@@ -173,6 +176,10 @@ def partner_check_complete(*, check_id: int) -> PartnerCheck:
     except PartnerCheckNotPossible as exc:
         report = CheckReport()
         report.add("partner check", fails=[str(exc)], passed="")
+    except Exception as exc:  # recorded, so that the report never stays "running"
+        logger.exception("Partner check %s of %s stopped", check.pk, check.connection)
+        report = CheckReport()
+        report.add("partner check", fails=[f"the check stopped: {exc!r}"], passed="")
     check.lines = [asdict(line) for line in report.lines]
     check.counts = report.counts
     check.finished_at = timezone.now()

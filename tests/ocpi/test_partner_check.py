@@ -246,3 +246,18 @@ def test_support_staff_read_the_report_but_cannot_run_the_check(client, planted)
     assert client.post(f"/partners/{planted.pk}/check/").status_code == 403
     assert client.get(f"/partners/{planted.pk}/checks/{check.pk}/").status_code == 200
     assert PartnerCheck.objects.count() == 1
+
+
+def test_only_a_registered_partner_is_checked(client, planted):
+    planted.status = planted.Status.SUSPENDED
+    planted.save()
+    client.force_login(staff_member(OPERATIONS))
+
+    response = client.post(f"/partners/{planted.pk}/check/", follow=True)
+    assert "Planted is suspended: only a registered partner can be checked" in (
+        response.content.decode()
+    )
+    assert not PartnerCheck.objects.exists()
+    with pytest.raises(CommandError):
+        call_command("ocpi_check", "DE-PLD", stdout=StringIO())
+    assert PartnerCheck.objects.get().lines[0]["result"] == FAIL
