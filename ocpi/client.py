@@ -43,8 +43,10 @@ class OcpiReply:
 
     @property
     def ok(self) -> bool:
+        # A status_code that is no number (a string, a list) is no success either.
+        status = self.ocpi_status
         return 200 <= self.http_status < 300 and (
-            self.ocpi_status is None or 1000 <= self.ocpi_status < 2000
+            status is None or (type(status) is int and 1000 <= status < 2000)
         )
 
     @property

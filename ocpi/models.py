@@ -282,3 +282,31 @@ class TrafficLog(models.Model):
 
     def __str__(self):
         return f"{self.direction} {self.method} {self.url} {self.http_status}"
+
+
+class PartnerCheck(models.Model):
+    """One run of the partner check (ocpi.check): its report, one line per check, kept with the
+    connection. Queued from the portal it exists before it runs; finished_at marks it done."""
+
+    connection = models.ForeignKey(Connection, related_name="checks", on_delete=models.CASCADE)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # [{"check": ..., "result": "pass" | "warn" | "fail", "seen": ...}, ...] in the order run.
+    lines = models.JSONField(default=list, blank=True)
+    # {"pass": n, "warn": n, "fail": n}
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["connection", "-requested_at"])]
+
+    def __str__(self):
+        return f"Check of {self.connection} at {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def state(self) -> str:
+        """queued (waiting for a worker), running, or finished."""
+        if self.finished_at is not None:
+            return "finished"
+        return "running" if self.started_at is not None else "queued"

@@ -3,7 +3,7 @@
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, QuerySet
 
-from ocpi.models import Connection, TrafficLog
+from ocpi.models import Connection, PartnerCheck, TrafficLog
 from ocpi.sync.models import SyncState
 
 TRAFFIC_PAGE_SIZE = 25
@@ -40,3 +40,14 @@ def connection_warnings(*, connection: Connection, recent: int = 20) -> list[Tra
 def connection_sync_states(*, connection: Connection) -> QuerySet[SyncState]:
     """How far each module's pull from this partner got, and how its last run went."""
     return SyncState.objects.filter(connection=connection).order_by("module")
+
+
+def connection_latest_check(*, connection: Connection) -> PartnerCheck | None:
+    """The partner's most recent partner check, queued, running or finished."""
+    return (
+        PartnerCheck.objects.filter(connection=connection).order_by("-requested_at", "-id").first()
+    )
+
+
+def partner_check_get(*, connection: Connection, check_id: int) -> PartnerCheck:
+    return PartnerCheck.objects.get(connection=connection, pk=check_id)

@@ -22,6 +22,11 @@ urlpatterns = [
         name="partner-move-party",
     ),
     path(
+        "partners/<int:connection_id>/checks/<int:check_id>/",
+        views.partner_check,
+        name="partner-check",
+    ),
+    path(
         "partners/<int:connection_id>/<str:action>/",
         views.partner_action,
         name="partner-action",

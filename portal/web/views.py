@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from ocpi.check import PartnerCheckNotPossible, partner_check_request
 from ocpi.credentials.ownership import PartyMoveError, party_move
 from ocpi.credentials.services import (
     HandshakeError,
@@ -18,7 +19,7 @@ from ocpi.credentials.services import (
     connection_unregister,
 )
 from ocpi.endpoints import versions_url
-from ocpi.models import Connection
+from ocpi.models import Connection, PartnerCheck
 from ocpi.sync.selectors import recent_push_deliveries
 from portal.staff.roles import OPERATIONS, is_staff_member, staff_view
 from portal.staff.services import StaffActionError, connection_pull_now, connection_push_now
@@ -101,6 +102,7 @@ def _partner_page(request, connection: Connection, *, move_form=None, status=200
         "deliveries": recent_push_deliveries(connection=connection),
         "warnings": selectors.connection_warnings(connection=connection),
         "move_form": move_form or PartyMoveForm(),
+        "latest_check": selectors.connection_latest_check(connection=connection),
     }
     return render(request, "portal/partner.html", context, status=status)
 
@@ -166,6 +168,11 @@ def _push(connection: Connection) -> str:
     return _("%(count)s waiting or failed deliveries sent again.") % {"count": count}
 
 
+def _check(connection: Connection) -> str:
+    partner_check_request(connection=connection)
+    return _("Partner check queued: reload this page to see its report.")
+
+
 PARTNER_ACTIONS = {
     "rotate": _rotate,
     "suspend": _suspend,
@@ -173,6 +180,7 @@ PARTNER_ACTIONS = {
     "unregister": _unregister,
     "pull": _pull,
     "push": _push,
+    "check": _check,
 }
 # Actions that change the connection for both sides are confirmed on a page of their own first
 # (no script: the confirmation works in every browser).
@@ -202,6 +210,17 @@ def partner_action(request, connection_id: int, action: str):
         messages.success(request, PARTNER_ACTIONS[action](connection))
     except HandshakeError as exc:
         messages.error(request, handshake_error_in_words(exc))
-    except (ConnectionStateError, StaffActionError) as exc:
+    except (ConnectionStateError, StaffActionError, PartnerCheckNotPossible) as exc:
         messages.error(request, str(exc))
     return redirect("portal:partner", connection_id=connection.pk)
+
+
+@staff_view()
+def partner_check(request, connection_id: int, check_id: int):
+    """One partner check's report: a line per check, pass, warn or fail, and what was seen."""
+    connection = _connection_or_404(connection_id)
+    try:
+        check = selectors.partner_check_get(connection=connection, check_id=check_id)
+    except PartnerCheck.DoesNotExist:
+        raise Http404("No such partner check") from None
+    return render(request, "portal/partner_check.html", {"connection": connection, "check": check})
