@@ -162,7 +162,7 @@ def driver_documents(*, user) -> QuerySet[Document]:
     """The issued invoices and credit notes of the user's driver contracts, newest first."""
     return (
         Document.objects.filter(account__contract__user=user, status=Document.Status.ISSUED)
-        .select_related("file")
+        .select_related("file", "corrects")
         .order_by("-issue_date", "-pk")
     )
 

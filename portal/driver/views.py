@@ -1,5 +1,6 @@
 """The driver space: sessions with a receipt each, monthly totals, the energy report and its CSV,
-cards and apps (with blocking), billing details and language. Thin views over
+cards and apps (with blocking), invoices and credit notes with their PDFs, billing details and
+language. Thin views over
 portal.driver.selectors and portal.driver.services; another driver's ids answer 404."""
 
 import csv
@@ -11,13 +12,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from billing.charts import Bar, bar_chart_svg
+from billing.invoices import selectors as invoice_selectors
+from billing.invoices.delivery import document_pdf_store, pdf_filename
+from billing.invoices.models import Document
 from billing.money import round_minor
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.tokens.models import Token
@@ -252,3 +256,25 @@ def profile(request):
 def _profile_page(request, form, status=200):
     context = {"form": form, "contracts": selectors.driver_contracts(user=request.user)}
     return render(request, "portal/driver/profile.html", context, status=status)
+
+
+@driver_view
+def invoices(request):
+    documents = invoice_selectors.driver_documents(user=request.user)
+    return render(request, "portal/driver/invoices.html", {"documents": documents})
+
+
+@driver_view
+def invoice_pdf(request, document_id: int):
+    """The stored PDF, byte for byte as sent (rendered now if the task has not yet)."""
+    try:
+        document = invoice_selectors.driver_document_get(user=request.user, document_id=document_id)
+    except Document.DoesNotExist:
+        raise Http404("No such invoice") from None
+    stored = document_pdf_store(document=document)
+    response = FileResponse(
+        stored.pdf.open("rb"), content_type="application/pdf", filename=pdf_filename(document)
+    )
+    response["ETag"] = f'"{stored.sha256}"'
+    response["Cache-Control"] = "private"
+    return response
