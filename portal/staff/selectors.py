@@ -390,4 +390,4 @@ def document_tax_summary(*, document) -> list[dict]:
 def invoice_runs() -> list[dict]:
     """Every run with its progress (see billing.invoices.selectors.invoice_run_summary)."""
     runs = InvoiceRun.objects.order_by("-started_at")[:PAGE_SIZE]
-    return [{"run": run, **invoice_run_summary(run=run)} for run in runs]
+    return [{**invoice_run_summary(run=run), "run": run} for run in runs]

@@ -2,6 +2,7 @@
 their language, and nobody else's."""
 
 import csv
+import hashlib
 import io
 import re
 from datetime import UTC, datetime, timedelta
@@ -13,8 +14,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from billing.invoices.models import DocumentFile
+from billing.invoices.services import invoice_cancel
 from portal.driver.models import DriverProfile
-from tests.support.driver_seed import PASSWORD, seed_driver, session
+from tests.support.driver_seed import PASSWORD, invoice_driver, seed_driver, session
 from tests.support.portal_factories import staff_member
 
 
@@ -26,6 +29,12 @@ def dora(db):
 @pytest.fixture
 def eve(db):
     return seed_driver("eve", "NL-TME-C87654321-Y")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Rendered invoice PDFs are stored under a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -104,10 +113,13 @@ def test_the_csv_uses_semicolons_and_decimal_commas_where_the_reader_does(dora_c
     assert _csv(response)[1][1:] == ["EUR", "3", "49,750", "26,24", "5,51", "31,75"]
 
 
-def test_a_driver_reaches_none_of_another_drivers_data(dora_client, eve):
+def test_a_driver_reaches_none_of_another_drivers_data(dora_client, eve, own_parties, media):
+    eve_invoice = invoice_driver(eve, own_party=own_parties["EMSP"])
     urls = [
         reverse("driver:receipt", args=[eve.cdrs[0].pk]),
         reverse("driver:card-block", args=[eve.tokens[0].pk]),
+        reverse("driver:invoice-pdf", args=[eve_invoice.pk]),
+        f"/invoices/{eve_invoice.pk}.pdf",
     ]
     for url in urls:
         assert dora_client.get(url).status_code == 404, url
@@ -115,9 +127,11 @@ def test_a_driver_reaches_none_of_another_drivers_data(dora_client, eve):
     eve.tokens[0].refresh_from_db()
     assert eve.tokens[0].valid
     # Pages that list data show only the driver's own.
-    for url in ["/me/?month=2026-01", "/me/report/?year=2026", "/me/cards/", "/me/details/"]:
+    pages = ["/me/?month=2026-01", "/me/report/?year=2026", "/me/cards/", "/me/details/"]
+    for url in [*pages, "/me/invoices/"]:
         page = dora_client.get(url).content.decode()
         assert "EVE" not in page and "NL-TME-C87654321-Y" not in page, url
+        assert eve_invoice.number not in page, url
     assert _csv(dora_client.get("/me/report/2026.csv"))[-1][2] == "4"
 
 
@@ -130,6 +144,8 @@ def test_every_driver_url_needs_a_login(client, dora):
         reverse("driver:cards"),
         reverse("driver:card-block", args=[dora.tokens[0].pk]),
         reverse("driver:profile"),
+        reverse("driver:invoices"),
+        reverse("driver:invoice-pdf", args=[1]),
     ]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
@@ -234,3 +250,21 @@ def test_driver_pages_make_as_many_queries_for_many_sessions_as_for_few(dora_cli
             location=(f"LOC{number}", f"Place {number}", "Street 1", "Town"),
         )
     assert queries() == few
+
+
+def test_invoices_and_credit_notes_are_listed_with_what_they_correct_and_their_pdfs(
+    dora_client, dora, own_parties, media
+):
+    invoice = invoice_driver(dora, own_party=own_parties["EMSP"])
+    note = invoice_cancel(document_id=invoice.pk)
+
+    page = dora_client.get(reverse("driver:invoices")).content.decode()
+    assert invoice.number in page and f"Credit note for {invoice.number}" in page
+    assert 'aria-current="page">Invoices<' in page
+
+    response = dora_client.get(reverse("driver:invoice-pdf", args=[note.pk]))
+    pdf = b"".join(response.streaming_content)
+    assert pdf.startswith(b"%PDF")
+    assert DocumentFile.objects.get(document=note).sha256 == hashlib.sha256(pdf).hexdigest()
+    old = dora_client.get(f"/invoices/{note.pk}.pdf")
+    assert b"".join(old.streaming_content) == pdf
