@@ -27,7 +27,11 @@ from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.tokens.models import Token
 from portal.driver import selectors
 from portal.driver.forms import FIRST_YEAR, LAST_YEAR, MONTH, ProfileForm, YearForm
-from portal.driver.services import driver_profile_save, driver_token_block
+from portal.driver.services import (
+    BillingDetailsError,
+    driver_billing_details_save,
+    driver_token_block,
+)
 from portal.staff.roles import is_staff_member
 from portal.staff.services import StaffActionError
 from portal.templatetags.portal_format import babel_locale, month_name
@@ -234,18 +238,20 @@ def card_block(request, token_id: int):
 
 @driver_view
 def profile(request):
-    current = selectors.driver_profile(user=request.user)
+    current = selectors.driver_billing_details(user=request.user)
     if request.method != "POST":
         # Until the driver saves one, the language they are reading in is the one proposed.
         language = current.language if current.pk else translation.get_language()
-        form = ProfileForm(
-            instance=current, initial={"email": request.user.email, "language": language}
-        )
+        form = ProfileForm(instance=current, initial={"language": language})
         return _profile_page(request, form)
     form = ProfileForm(request.POST, instance=current)
     if not form.is_valid():
         return _profile_page(request, form, status=400)
-    saved = driver_profile_save(user=request.user, **form.cleaned_data)
+    try:
+        saved = driver_billing_details_save(user=request.user, **form.cleaned_data)
+    except BillingDetailsError as error:
+        form.add_error(None, str(error))
+        return _profile_page(request, form, status=400)
     translation.activate(saved.language)
     messages.success(request, _("Your details are saved."))
     response = redirect("driver:profile")

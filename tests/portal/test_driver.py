@@ -8,16 +8,17 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from billing.invoices.models import DocumentFile
+from billing.invoices.models import BillingAccount, DocumentFile
 from billing.invoices.services import invoice_cancel
-from portal.driver.models import DriverProfile
 from tests.support.driver_seed import PASSWORD, invoice_driver, seed_driver, session
+from tests.support.invoices import issuer_for
 from tests.support.portal_factories import staff_member
 
 
@@ -151,7 +152,8 @@ def test_every_driver_url_needs_a_login(client, dora):
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
 
 
-def test_billing_details_and_language_are_saved_and_applied_at_login(client, dora):
+def test_billing_details_and_language_are_saved_and_applied_at_login(client, dora, own_parties):
+    issuer = issuer_for(own_parties["EMSP"])
     client.force_login(dora.user)
     response = client.post(
         "/me/details/",
@@ -167,8 +169,10 @@ def test_billing_details_and_language_are_saved_and_applied_at_login(client, dor
         },
     )
     assert response.status_code == 302
-    profile = DriverProfile.objects.get(user=dora.user)
-    assert (profile.name, profile.country, profile.language) == ("Dora Driver", "NL", "nl")
+    # They are the billing account of the driver's contract, created with our eMSP as issuer.
+    account = BillingAccount.objects.get(contract=dora.contract)
+    assert (account.name, account.country, account.language) == ("Dora Driver", "NL", "nl")
+    assert (account.kind, account.issuer, account.email) == ("DRIVER", issuer, "dora@example.org")
     dora.user.refresh_from_db()
     assert dora.user.email == "dora@example.org"
 
@@ -177,6 +181,41 @@ def test_billing_details_and_language_are_saved_and_applied_at_login(client, dor
     answer = client.post("/login/", {"username": "dora", "password": PASSWORD}, follow=True)
     page = answer.content.decode()
     assert '<html lang="nl">' in page and "Mijn laden" in page
+
+
+def test_details_saved_again_change_the_account_invoices_are_addressed_to(
+    dora_client, dora, own_parties, media
+):
+    invoice = invoice_driver(dora, own_party=own_parties["EMSP"])
+    details = {
+        "language": "de", "name": "Dora GmbH", "street": "Hauptstr. 1", "postcode": "10115",
+        "city": "Berlin", "country": "DE", "vat_id": "DE123456789", "email": "rechnung@dora.de",
+    }  # fmt: skip
+    page = dora_client.get("/me/details/").content.decode()
+    assert 'value="Oude Delft 1"' in page  # the account's details, as invoices print them
+
+    assert dora_client.post("/me/details/", details).status_code == 302
+    [account] = BillingAccount.objects.filter(contract=dora.contract)
+    assert account == invoice.account
+    assert (account.city, account.vat_id, account.email) == (
+        "Berlin",
+        "DE123456789",
+        details["email"],
+    )
+
+
+def test_without_a_contract_or_an_issuer_the_form_says_why(client, dora):
+    details = {
+        "language": "en", "name": "Dora", "street": "Stationsweg 4", "postcode": "2611 AB",
+        "city": "Delft", "country": "NL", "vat_id": "", "email": "dora@example.org",
+    }  # fmt: skip
+    client.force_login(dora.user)
+    answer = client.post("/me/details/", details)
+    assert answer.status_code == 400 and "Invoicing is not set up yet" in answer.content.decode()
+    client.force_login(get_user_model().objects.create_user("ned"))
+    answer = client.post("/me/details/", details)
+    assert answer.status_code == 400 and "no contract to bill yet" in answer.content.decode()
+    assert not BillingAccount.objects.exists()
 
 
 def test_a_bad_country_is_answered_on_the_form(dora_client):
