@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from billing.charts import Bar, bar_chart_svg
 from billing.invoices import selectors as invoice_selectors
-from billing.invoices.delivery import document_pdf_store, pdf_filename
+from billing.invoices.delivery import stored_pdf_response
 from billing.invoices.models import Document
 from billing.money import round_minor
 from ocpi.modules.cdrs.models import Cdr
@@ -277,10 +277,4 @@ def invoice_pdf(request, document_id: int):
         document = invoice_selectors.driver_document_get(user=request.user, document_id=document_id)
     except Document.DoesNotExist:
         raise Http404("No such invoice") from None
-    stored = document_pdf_store(document=document)
-    response = FileResponse(
-        stored.pdf.open("rb"), content_type="application/pdf", filename=pdf_filename(document)
-    )
-    response["ETag"] = f'"{stored.sha256}"'
-    response["Cache-Control"] = "private"
-    return response
+    return stored_pdf_response(document=document)

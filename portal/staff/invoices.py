@@ -3,11 +3,11 @@ credit note (finance), and invoice runs with starting one (finance). Thin views 
 portal.staff.selectors and the services of billing.invoices."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from billing.invoices.delivery import document_pdf_store, pdf_filename
+from billing.invoices.delivery import stored_pdf_response
 from billing.invoices.models import Document
 from billing.invoices.services import DocumentNotIssuable, invoice_cancel
 from billing.invoices.snapshot import DocumentKind
@@ -64,13 +64,7 @@ def document_pdf(request, document_id: int):
     document = _document_or_404(document_id)
     if document.status != Document.Status.ISSUED:
         raise Http404("A draft has no PDF")
-    stored = document_pdf_store(document=document)
-    response = FileResponse(
-        stored.pdf.open("rb"), content_type="application/pdf", filename=pdf_filename(document)
-    )
-    response["ETag"] = f'"{stored.sha256}"'
-    response["Cache-Control"] = "private"
-    return response
+    return stored_pdf_response(document=document)
 
 
 @staff_view(FINANCE)

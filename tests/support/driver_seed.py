@@ -1,7 +1,7 @@
 """A driver with a contract, two cards and priced sessions: the rows the driver-space tests read."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -185,9 +185,13 @@ def invoice_driver(seeded: SeededDriver, *, own_party, period: str = "2026-01"):
     """Bill the driver's sessions of `period` through the real services: their billing account
     (with our eMSP as issuer) and the issued invoice."""
     from billing.invoices import services
-    from billing.invoices.models import BillingAccount, Issuer
+    from billing.invoices.models import BillingAccount, Issuer, VatRate
     from tests.support.invoices import issuer_for
 
+    # The migration seeds this rate; a transactional test's flush has removed it.
+    VatRate.objects.get_or_create(
+        country="NL", valid_from=date(2024, 1, 1), defaults={"rate": Decimal(21)}
+    )
     issuer = Issuer.objects.filter(own_party=own_party).first() or issuer_for(own_party)
     account, _created = BillingAccount.objects.get_or_create(
         contract=seeded.contract,
