@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.http import FileResponse
 from django.utils import timezone
 
 from billing.invoices.models import Document, DocumentFile
@@ -50,6 +51,21 @@ def document_pdf_store(*, document: Document) -> DocumentFile:
 
 def pdf_filename(document: Document) -> str:
     return f"{document.number or document.pk}.pdf".replace("/", "-")
+
+
+def stored_pdf_response(*, document: Document) -> FileResponse:
+    """The document's stored PDF as a download, byte for byte as sent (rendered now if its
+    delivery has not yet), tagged with its SHA-256 and cached by the reader only."""
+    stored = document_pdf_store(document=document)
+    response = FileResponse(
+        stored.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=pdf_filename(document),
+        as_attachment=True,
+    )
+    response["ETag"] = f'"{stored.sha256}"'
+    response["Cache-Control"] = "private"
+    return response
 
 
 def document_deliver(*, document_id: int) -> None:

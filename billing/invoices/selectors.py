@@ -162,7 +162,7 @@ def driver_documents(*, user) -> QuerySet[Document]:
     """The issued invoices and credit notes of the user's driver contracts, newest first."""
     return (
         Document.objects.filter(account__contract__user=user, status=Document.Status.ISSUED)
-        .select_related("file")
+        .select_related("file", "corrects")
         .order_by("-issue_date", "-pk")
     )
 
@@ -202,3 +202,12 @@ def documents_undelivered(*, issued_before: datetime) -> QuerySet[Document]:
         .filter(Q(file__isnull=True) | (Q(file__emailed_at__isnull=True) & ~Q(account__email="")))
         .order_by("pk")
     )
+
+
+def driver_issuer(*, contract_id: str) -> Issuer | None:
+    """The issuer of a driver's invoices: our eMSP party named by the contract id (an eMAID,
+    "NL-TME-C12345678-X"), else our first eMSP party with an issuer; None if there is none."""
+    issuers = Issuer.objects.filter(own_party__role="EMSP").order_by("pk")
+    country, _dash, rest = contract_id.upper().replace("*", "-").partition("-")
+    named = issuers.filter(own_party__country_code=country, own_party__party_id=rest[:3]).first()
+    return named or issuers.first()

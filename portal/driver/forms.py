@@ -5,17 +5,30 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.driver.models import DriverProfile
+from billing.invoices.models import BillingAccount
 
 
 class ProfileForm(forms.ModelForm):
-    """Billing details and language; the e-mail address is the login's."""
-
-    email = forms.EmailField(label=_("E-mail for invoices"), required=False)
+    """The driver's billing account as they may change it: where invoices go, in which language
+    (the portal's language too, from each login on)."""
 
     class Meta:
-        model = DriverProfile
-        fields = ["language", "name", "street", "postcode", "city", "country", "vat_id"]
+        model = BillingAccount
+        fields = ["language", "name", "street", "postcode", "city", "country", "vat_id", "email"]
+        labels = {
+            "language": _("Language"),
+            "name": _("Name on invoices"),
+            "street": _("Street and number"),
+            "postcode": _("Postcode"),
+            "city": _("City"),
+            "country": _("Country"),
+            "vat_id": _("VAT id"),
+            "email": _("E-mail for invoices"),
+        }
+        help_texts = {
+            "country": _("Two letters, e.g. NL, DE, FR"),
+            "vat_id": _("Only for business drivers"),
+        }
 
     def clean_country(self):
         country = self.cleaned_data["country"].strip().upper()

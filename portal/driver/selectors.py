@@ -13,11 +13,11 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
+from billing.invoices.models import BillingAccount
 from billing.models import DriverContract, DriverPrice, PricedCdr
 from billing.reports import cdrs_with_local_month, local_period
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.tokens.models import Token
-from portal.driver.models import DriverProfile
 from portal.staff.selectors import BreakdownLine, cdr_breakdown
 
 ZERO = Decimal(0)
@@ -242,11 +242,17 @@ def driver_contracts(*, user) -> QuerySet[DriverContract]:
     return DriverContract.objects.filter(user=user)
 
 
-def driver_profile(*, user) -> DriverProfile:
-    """The driver's saved details; an unsaved blank one until they save it."""
-    profile = DriverProfile.objects.filter(user=user).first()
-    return profile or DriverProfile(user=user, name=user.get_full_name())
+def driver_billing_accounts(*, user) -> QuerySet[BillingAccount]:
+    """The billing accounts of the driver's contracts, the first one first."""
+    return BillingAccount.objects.filter(contract__user=user).order_by("pk")
+
+
+def driver_billing_details(*, user) -> BillingAccount:
+    """The driver's billing details: their first contract's account; until there is one, an
+    unsaved account with the login's name and e-mail address."""
+    account = driver_billing_accounts(user=user).first()
+    return account or BillingAccount(name=user.get_full_name(), email=user.email)
 
 
 def saved_language(*, user) -> str | None:
-    return DriverProfile.objects.filter(user=user).values_list("language", flat=True).first()
+    return driver_billing_accounts(user=user).values_list("language", flat=True).first()

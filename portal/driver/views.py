@@ -1,5 +1,6 @@
 """The driver space: sessions with a receipt each, monthly totals, the energy report and its CSV,
-cards and apps (with blocking), billing details and language. Thin views over
+cards and apps (with blocking), invoices and credit notes with their PDFs, billing details and
+language. Thin views over
 portal.driver.selectors and portal.driver.services; another driver's ids answer 404."""
 
 import csv
@@ -18,12 +19,19 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from billing.charts import Bar, bar_chart_svg
+from billing.invoices import selectors as invoice_selectors
+from billing.invoices.delivery import stored_pdf_response
+from billing.invoices.models import Document
 from billing.money import round_minor
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.tokens.models import Token
 from portal.driver import selectors
 from portal.driver.forms import FIRST_YEAR, LAST_YEAR, MONTH, ProfileForm, YearForm
-from portal.driver.services import driver_profile_save, driver_token_block
+from portal.driver.services import (
+    BillingDetailsError,
+    driver_billing_details_save,
+    driver_token_block,
+)
 from portal.staff.roles import is_staff_member
 from portal.staff.services import StaffActionError
 from portal.templatetags.portal_format import babel_locale, month_name
@@ -230,18 +238,20 @@ def card_block(request, token_id: int):
 
 @driver_view
 def profile(request):
-    current = selectors.driver_profile(user=request.user)
+    current = selectors.driver_billing_details(user=request.user)
     if request.method != "POST":
         # Until the driver saves one, the language they are reading in is the one proposed.
         language = current.language if current.pk else translation.get_language()
-        form = ProfileForm(
-            instance=current, initial={"email": request.user.email, "language": language}
-        )
+        form = ProfileForm(instance=current, initial={"language": language})
         return _profile_page(request, form)
     form = ProfileForm(request.POST, instance=current)
     if not form.is_valid():
         return _profile_page(request, form, status=400)
-    saved = driver_profile_save(user=request.user, **form.cleaned_data)
+    try:
+        saved = driver_billing_details_save(user=request.user, **form.cleaned_data)
+    except BillingDetailsError as error:
+        form.add_error(None, str(error))
+        return _profile_page(request, form, status=400)
     translation.activate(saved.language)
     messages.success(request, _("Your details are saved."))
     response = redirect("driver:profile")
@@ -252,3 +262,19 @@ def profile(request):
 def _profile_page(request, form, status=200):
     context = {"form": form, "contracts": selectors.driver_contracts(user=request.user)}
     return render(request, "portal/driver/profile.html", context, status=status)
+
+
+@driver_view
+def invoices(request):
+    documents = invoice_selectors.driver_documents(user=request.user)
+    return render(request, "portal/driver/invoices.html", {"documents": documents})
+
+
+@driver_view
+def invoice_pdf(request, document_id: int):
+    """The stored PDF, byte for byte as sent (rendered now if the task has not yet)."""
+    try:
+        document = invoice_selectors.driver_document_get(user=request.user, document_id=document_id)
+    except Document.DoesNotExist:
+        raise Http404("No such invoice") from None
+    return stored_pdf_response(document=document)

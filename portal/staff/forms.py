@@ -9,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.disputes import Dispute
+from billing.invoices.models import Document
+from billing.invoices.services import period_parse
+from billing.invoices.snapshot import DocumentKind
 from billing.models import DriverContract, PricedCdr
 from billing.reports import DIMENSIONS
 from ocpi.modules.tokens.models import Token
@@ -214,3 +217,54 @@ class TokenIssueForm(forms.Form):
     visual_number = forms.CharField(
         label=_("Number printed on the card"), required=False, max_length=64
     )
+
+
+class DocumentFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    period_from = forms.DateField(
+        label=_("Period from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_to = forms.DateField(
+        label=_("Period to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    account = forms.CharField(label=_("Account or partner"), required=False, max_length=100)
+    number = forms.CharField(label=_("Number"), required=False, max_length=60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("all")), *DocumentKind.choices]
+        self.fields["status"].choices = [("", _("all")), *Document.Status.choices]
+
+    def filters(self) -> selectors.DocumentFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return selectors.DocumentFilters(
+            kind=data.get("kind") or "",
+            status=data.get("status") or "",
+            period_from=data.get("period_from"),
+            period_to=data.get("period_to"),
+            account=data.get("account") or "",
+            number=data.get("number") or "",
+        )
+
+
+class InvoiceCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, printed on the credit note"), max_length=200, initial="Cancellation"
+    )
+
+
+class InvoiceRunForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=10,
+        help_text=_("A month (2026-10), a week (2026-W42) or a day (2026-10-05)"),
+    )
+
+    def clean_period(self) -> str:
+        try:
+            return period_parse(self.cleaned_data["period"]).label
+        except ValueError:
+            raise forms.ValidationError(
+                _("Use a month (2026-10), a week (2026-W42) or a day (2026-10-05).")
+            ) from None

@@ -9,6 +9,8 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from billing.invoices.models import Document, InvoiceRun
+from billing.invoices.selectors import invoice_run_summary
 from billing.models import DriverContract, PricedCdr
 from billing.reports import local_period
 from ocpi.models import Connection, TrafficLog
@@ -329,3 +331,63 @@ def traffic_search(*, filters: TrafficFilters) -> QuerySet[TrafficLog]:
             | Q(response_body__icontains=text)
         )
     return entries
+
+
+@dataclass(frozen=True)
+class DocumentFilters:
+    kind: str = ""
+    status: str = ""
+    period_from: date | None = None
+    period_to: date | None = None
+    account: str = ""
+    number: str = ""
+
+
+def document_list(*, filters: DocumentFilters) -> QuerySet:
+    """Invoices, credit notes and statements, newest first, narrowed by the filters; the
+    account filter matches the account's name, contract id or party code."""
+    documents = Document.objects.select_related("account", "corrects", "file").order_by(
+        "-issued_at", "-pk"
+    )
+    if filters.kind:
+        documents = documents.filter(kind=filters.kind)
+    if filters.status:
+        documents = documents.filter(status=filters.status)
+    if filters.period_from:
+        documents = documents.filter(period_end__gte=filters.period_from)
+    if filters.period_to:
+        documents = documents.filter(period_start__lte=filters.period_to)
+    if filters.account:
+        term = filters.account.strip()
+        party = term.upper().replace("*", "-").split("-")
+        by_party = Q(account__country_code=party[0], account__party_id=party[-1])
+        documents = documents.filter(
+            Q(account__name__icontains=term)
+            | Q(account__contract__contract_id__iexact=term)
+            | (by_party if len(party) == 2 else Q(pk__in=[]))
+        )
+    if filters.number:
+        documents = documents.filter(number__icontains=filters.number.strip())
+    return documents
+
+
+def document_get(*, document_id: int):
+    return Document.objects.select_related(
+        "account__contract", "issuer", "corrects", "file", "run_item__run"
+    ).get(pk=document_id)
+
+
+def document_tax_summary(*, document) -> list[dict]:
+    """Taxable amount and VAT per category and rate, from the lines (a draft has no snapshot)."""
+    rows = (
+        document.lines.values("tax_category", "tax_rate")
+        .annotate(taxable=Sum("net"), tax=Sum("tax"))
+        .order_by("tax_category", "tax_rate")
+    )
+    return list(rows)
+
+
+def invoice_runs() -> list[dict]:
+    """Every run with its progress (see billing.invoices.selectors.invoice_run_summary)."""
+    runs = InvoiceRun.objects.order_by("-started_at")[:PAGE_SIZE]
+    return [{**invoice_run_summary(run=run), "run": run} for run in runs]

@@ -1,8 +1,13 @@
 """Writes of the staff back office; each calls the project's own services underneath."""
 
+from functools import partial
+
 from django.db import transaction
 from django.utils import timezone
 
+from billing.invoices.models import InvoiceRun, InvoiceRunItem
+from billing.invoices.services import invoice_run_start
+from billing.invoices.tasks import invoice_run_item_task
 from billing.models import DriverContract
 from ocpi.models import Connection, OwnParty, Role
 from ocpi.modules.tokens.models import Token
@@ -99,3 +104,16 @@ def connection_push_now(*, connection: Connection) -> int:
         transaction.on_commit(lambda delivery_id=delivery_id: deliver_push.delay(delivery_id))
     # Failed ones are queued by redeliver itself, unless a later change overtook them.
     return len(pending) + (push_deliveries_retry(delivery_ids=failed) if failed else 0)
+
+
+def invoice_run_queue(*, period: str) -> InvoiceRun:
+    """Start (or resume) the run of a period for every due account; its pending accounts are
+    billed by tasks, queued once the run is committed."""
+    with transaction.atomic():
+        run = invoice_run_start(period=period)
+        pending = list(
+            run.items.filter(status=InvoiceRunItem.Status.PENDING).values_list("pk", flat=True)
+        )
+        for item_id in pending:
+            transaction.on_commit(partial(invoice_run_item_task.delay, item_id))
+    return run

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.staff import views
+from portal.staff import invoices, views
 
 app_name = "staff"
 
@@ -22,4 +22,10 @@ urlpatterns = [
     path("traffic/", views.traffic, name="traffic"),
     path("reports/", views.report, name="report"),
     path("reports.csv", views.report_csv, name="report-csv"),
+    path("invoices/", invoices.document_list, name="invoices"),
+    path("invoices/runs/", invoices.run_list, name="invoice-runs"),
+    path("invoices/runs/start/", invoices.run_start, name="invoice-run-start"),
+    path("invoices/<int:document_id>/", invoices.document_detail, name="invoice"),
+    path("invoices/<int:document_id>.pdf", invoices.document_pdf, name="invoice-pdf"),
+    path("invoices/<int:document_id>/cancel/", invoices.document_cancel, name="invoice-cancel"),
 ]

@@ -1,8 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 
+from portal.driver import views as driver_views
 from portal.driver.views import LoginView
-from portal.web import invoices, views
+from portal.web import views
 
 app_name = "portal"
 
@@ -10,8 +12,9 @@ urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
-    path("invoices/", invoices.driver_invoices, name="driver-invoices"),
-    path("invoices/<int:document_id>.pdf", invoices.driver_invoice_pdf, name="driver-invoice-pdf"),
+    # The first addresses of a driver's invoices, as e-mails and bookmarks may still have them.
+    path("invoices/", RedirectView.as_view(pattern_name="driver:invoices", permanent=True)),
+    path("invoices/<int:document_id>.pdf", driver_views.invoice_pdf),
     path("partners/", views.partners, name="partners"),
     path("partners/handshake/", views.partner_handshake, name="partner-handshake"),
     path("partners/token-a/", views.partner_token_a, name="partner-token-a"),

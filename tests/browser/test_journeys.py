@@ -1,5 +1,6 @@
 """What staff and drivers do in the portal, in a real browser at desktop and phone width."""
 
+import hashlib
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -9,10 +10,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from billing.disputes import Dispute
+from billing.invoices.models import DocumentFile
 from ocpi.modules.tokens.models import Token
 from portal.staff.roles import FINANCE
 from tests.support.browser import log_in
-from tests.support.driver_seed import PASSWORD, seed_driver
+from tests.support.driver_seed import PASSWORD, invoice_driver, seed_driver
 from tests.support.portal_factories import make_cdr, staff_member
 
 
@@ -31,8 +33,14 @@ def mismatch(transactional_db):
     return make_cdr(start=start, cost="12.00", verdict="MISMATCH", our_cost="10.50")
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """Invoice PDFs the journeys render are stored under a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def test_staff_claim_a_price_mismatch_and_download_the_report(
-    page, journey, finance_login, mismatch
+    page, journey, finance_login, mismatch, own_parties, media
 ):
     steps = journey("staff")
     page.goto("/login/")
@@ -68,10 +76,26 @@ def test_staff_claim_a_price_mismatch_and_download_the_report(
     assert text.startswith("\ufeff")
     assert text.splitlines()[-1].startswith("Total,EUR,1,10.000,12.00")
 
+    # Billing issues a driver's invoice (after the report, whose totals it would change).
+    issued_invoice = invoice_driver(seed_driver("dora"), own_party=own_parties["EMSP"])
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invoices").click()
+    page.get_by_role("link", name=issued_invoice.number).click()
+    expect(page.get_by_role("heading", name="VAT summary")).to_be_visible()
+    steps.check("invoice")
+    page.get_by_role("link", name="Cancel with a credit note").click()
+    steps.check("cancel")
+    page.get_by_role("button", name="Issue the credit note").click()
+    expect(page.get_by_text(re.compile(r"Credit note CN-\S+ issued\."))).to_be_visible()
+    steps.check("credit-note")
+    assert issued_invoice.corrections.get().total_gross == issued_invoice.total_gross
+
 
 @pytest.fixture
-def driver(transactional_db, own_parties):
-    return seed_driver("dora", "NL-TME-C12345678-X")
+def driver(transactional_db, own_parties, media):
+    """Dora, her January sessions invoiced."""
+    dora = seed_driver("dora", "NL-TME-C12345678-X")
+    dora.invoice = invoice_driver(dora, own_party=own_parties["EMSP"])
+    return dora
 
 
 def test_a_driver_reads_a_receipt_and_the_report_blocks_a_lost_card_and_reads_german(
@@ -105,6 +129,16 @@ def test_a_driver_reads_a_receipt_and_the_report_blocks_a_lost_card_and_reads_ge
     expect(page.get_by_text("The card is blocked.")).to_be_visible()
     steps.check("blocked")
     assert not Token.objects.get(pk=driver.tokens[0].pk).valid
+
+    page.get_by_role("link", name="Invoices").click()
+    expect(page.get_by_text(driver.invoice.number, exact=True)).to_be_visible()
+    steps.check("invoices")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download PDF")).click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert hashlib.sha256(pdf).hexdigest() == DocumentFile.objects.get(pk=driver.invoice.pk).sha256
+    page.get_by_role("link", name="Cards and apps").click()
 
     page.get_by_label("Language").select_option("de")
     page.get_by_role("button", name="Change").click()

@@ -2,19 +2,23 @@
 their language, and nobody else's."""
 
 import csv
+import hashlib
 import io
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.driver.models import DriverProfile
-from tests.support.driver_seed import PASSWORD, seed_driver, session
+from billing.invoices.models import BillingAccount, DocumentFile
+from billing.invoices.services import invoice_cancel
+from tests.support.driver_seed import PASSWORD, invoice_driver, seed_driver, session
+from tests.support.invoices import issuer_for
 from tests.support.portal_factories import staff_member
 
 
@@ -26,6 +30,12 @@ def dora(db):
 @pytest.fixture
 def eve(db):
     return seed_driver("eve", "NL-TME-C87654321-Y")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Rendered invoice PDFs are stored under a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -104,10 +114,13 @@ def test_the_csv_uses_semicolons_and_decimal_commas_where_the_reader_does(dora_c
     assert _csv(response)[1][1:] == ["EUR", "3", "49,750", "26,24", "5,51", "31,75"]
 
 
-def test_a_driver_reaches_none_of_another_drivers_data(dora_client, eve):
+def test_a_driver_reaches_none_of_another_drivers_data(dora_client, eve, own_parties, media):
+    eve_invoice = invoice_driver(eve, own_party=own_parties["EMSP"])
     urls = [
         reverse("driver:receipt", args=[eve.cdrs[0].pk]),
         reverse("driver:card-block", args=[eve.tokens[0].pk]),
+        reverse("driver:invoice-pdf", args=[eve_invoice.pk]),
+        f"/invoices/{eve_invoice.pk}.pdf",
     ]
     for url in urls:
         assert dora_client.get(url).status_code == 404, url
@@ -115,9 +128,11 @@ def test_a_driver_reaches_none_of_another_drivers_data(dora_client, eve):
     eve.tokens[0].refresh_from_db()
     assert eve.tokens[0].valid
     # Pages that list data show only the driver's own.
-    for url in ["/me/?month=2026-01", "/me/report/?year=2026", "/me/cards/", "/me/details/"]:
+    pages = ["/me/?month=2026-01", "/me/report/?year=2026", "/me/cards/", "/me/details/"]
+    for url in [*pages, "/me/invoices/"]:
         page = dora_client.get(url).content.decode()
         assert "EVE" not in page and "NL-TME-C87654321-Y" not in page, url
+        assert eve_invoice.number not in page, url
     assert _csv(dora_client.get("/me/report/2026.csv"))[-1][2] == "4"
 
 
@@ -130,12 +145,15 @@ def test_every_driver_url_needs_a_login(client, dora):
         reverse("driver:cards"),
         reverse("driver:card-block", args=[dora.tokens[0].pk]),
         reverse("driver:profile"),
+        reverse("driver:invoices"),
+        reverse("driver:invoice-pdf", args=[1]),
     ]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
 
 
-def test_billing_details_and_language_are_saved_and_applied_at_login(client, dora):
+def test_billing_details_and_language_are_saved_and_applied_at_login(client, dora, own_parties):
+    issuer = issuer_for(own_parties["EMSP"])
     client.force_login(dora.user)
     response = client.post(
         "/me/details/",
@@ -151,8 +169,10 @@ def test_billing_details_and_language_are_saved_and_applied_at_login(client, dor
         },
     )
     assert response.status_code == 302
-    profile = DriverProfile.objects.get(user=dora.user)
-    assert (profile.name, profile.country, profile.language) == ("Dora Driver", "NL", "nl")
+    # They are the billing account of the driver's contract, created with our eMSP as issuer.
+    account = BillingAccount.objects.get(contract=dora.contract)
+    assert (account.name, account.country, account.language) == ("Dora Driver", "NL", "nl")
+    assert (account.kind, account.issuer, account.email) == ("DRIVER", issuer, "dora@example.org")
     dora.user.refresh_from_db()
     assert dora.user.email == "dora@example.org"
 
@@ -161,6 +181,41 @@ def test_billing_details_and_language_are_saved_and_applied_at_login(client, dor
     answer = client.post("/login/", {"username": "dora", "password": PASSWORD}, follow=True)
     page = answer.content.decode()
     assert '<html lang="nl">' in page and "Mijn laden" in page
+
+
+def test_details_saved_again_change_the_account_invoices_are_addressed_to(
+    dora_client, dora, own_parties, media
+):
+    invoice = invoice_driver(dora, own_party=own_parties["EMSP"])
+    details = {
+        "language": "de", "name": "Dora GmbH", "street": "Hauptstr. 1", "postcode": "10115",
+        "city": "Berlin", "country": "DE", "vat_id": "DE123456789", "email": "rechnung@dora.de",
+    }  # fmt: skip
+    page = dora_client.get("/me/details/").content.decode()
+    assert 'value="Oude Delft 1"' in page  # the account's details, as invoices print them
+
+    assert dora_client.post("/me/details/", details).status_code == 302
+    [account] = BillingAccount.objects.filter(contract=dora.contract)
+    assert account == invoice.account
+    assert (account.city, account.vat_id, account.email) == (
+        "Berlin",
+        "DE123456789",
+        details["email"],
+    )
+
+
+def test_without_a_contract_or_an_issuer_the_form_says_why(client, dora):
+    details = {
+        "language": "en", "name": "Dora", "street": "Stationsweg 4", "postcode": "2611 AB",
+        "city": "Delft", "country": "NL", "vat_id": "", "email": "dora@example.org",
+    }  # fmt: skip
+    client.force_login(dora.user)
+    answer = client.post("/me/details/", details)
+    assert answer.status_code == 400 and "Invoicing is not set up yet" in answer.content.decode()
+    client.force_login(get_user_model().objects.create_user("ned"))
+    answer = client.post("/me/details/", details)
+    assert answer.status_code == 400 and "no contract to bill yet" in answer.content.decode()
+    assert not BillingAccount.objects.exists()
 
 
 def test_a_bad_country_is_answered_on_the_form(dora_client):
@@ -234,3 +289,21 @@ def test_driver_pages_make_as_many_queries_for_many_sessions_as_for_few(dora_cli
             location=(f"LOC{number}", f"Place {number}", "Street 1", "Town"),
         )
     assert queries() == few
+
+
+def test_invoices_and_credit_notes_are_listed_with_what_they_correct_and_their_pdfs(
+    dora_client, dora, own_parties, media
+):
+    invoice = invoice_driver(dora, own_party=own_parties["EMSP"])
+    note = invoice_cancel(document_id=invoice.pk)
+
+    page = dora_client.get(reverse("driver:invoices")).content.decode()
+    assert invoice.number in page and f"Credit note for {invoice.number}" in page
+    assert 'aria-current="page">Invoices<' in page
+
+    response = dora_client.get(reverse("driver:invoice-pdf", args=[note.pk]))
+    pdf = b"".join(response.streaming_content)
+    assert pdf.startswith(b"%PDF")
+    assert DocumentFile.objects.get(document=note).sha256 == hashlib.sha256(pdf).hexdigest()
+    old = dora_client.get(f"/invoices/{note.pk}.pdf")
+    assert b"".join(old.streaming_content) == pdf

@@ -1,8 +1,8 @@
 """The permission matrix: every staff URL against anonymous visitors, drivers and each role.
 
-Support reads everything and changes nothing; finance also decides disputes; operations also
-acts on partners, drivers and tokens. A staff view added without its role check fails the
-coverage test below.
+Support reads everything and changes nothing; finance also decides disputes, cancels invoices
+by credit notes and starts invoice runs; operations also acts on partners, drivers and tokens.
+A staff view added without its role check fails the coverage test below.
 """
 
 from datetime import UTC, datetime
@@ -11,13 +11,16 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, reverse
 
+from billing.invoices import services
 from billing.models import DriverContract
+from ocpi.modules.cdrs import services as cdrs
 from ocpi.modules.locations.models import Location
 from ocpi.modules.tariffs.models import Tariff
 from ocpi.modules.tokens.models import Token
 from portal.staff import urls as staff_urls
 from portal.staff.roles import FINANCE, OPERATIONS, ROLES, SUPPORT
 from portal.web import urls as web_urls
+from tests.support.invoices import cdr_document, driver_account_for, issuer_for
 from tests.support.portal_factories import make_cdr, staff_member
 
 READ = None  # any staff role may
@@ -41,6 +44,13 @@ MATRIX = [
     ("get", "staff:traffic", {}, READ),
     ("get", "staff:report", {}, READ),
     ("get", "staff:report-csv", {}, READ),
+    ("get", "staff:invoices", {}, READ),
+    ("get", "staff:invoice", {"document_id": "document"}, READ),
+    ("get", "staff:invoice-pdf", {"document_id": "document"}, READ),
+    ("get", "staff:invoice-cancel", {"document_id": "document"}, FINANCE),
+    ("post", "staff:invoice-cancel", {"document_id": "document"}, FINANCE),
+    ("get", "staff:invoice-runs", {}, READ),
+    ("post", "staff:invoice-run-start", {}, FINANCE),
     ("get", "portal:partners", {}, READ),
     ("get", "portal:partner", {"connection_id": "partner"}, READ),
     ("post", "portal:partner-handshake", {}, OPERATIONS),
@@ -52,7 +62,8 @@ STAFF_WEB_VIEWS = {"partners", "partner", "partner-handshake", "partner-token-a"
 
 
 @pytest.fixture
-def objects(own_parties, partner):
+def objects(own_parties, partner, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     Tariff.objects.create(
         country_code="NL",
         party_id="TMC",
@@ -81,7 +92,19 @@ def objects(own_parties, partner):
         "contract": contract.pk,
         "token": Token.objects.get().pk,
         "partner": partner.pk,
+        "document": _issued_invoice(own_parties, partner, django_capture_on_commit_callbacks).pk,
     }
+
+
+def _issued_invoice(own_parties, partner, capture_on_commit):
+    """An invoice issued by the real services for a partner's priced CDR."""
+    account = driver_account_for(issuer_for(own_parties["EMSP"]))
+    with capture_on_commit(execute=True):
+        cdrs.store_from_partner(connection=partner, document=cdr_document("INV-CDR1"))
+    [invoice] = services.account_bill(
+        account=account, period=services.period_parse("2026-10")
+    ).documents
+    return invoice
 
 
 def _url(name: str, arguments: dict, objects: dict) -> str:
@@ -139,3 +162,7 @@ def test_support_sees_no_buttons_that_change_anything(client, objects):
     assert "Unblock" not in contract and "Issue" not in contract
     partner = client.get(reverse("portal:partner", args=[objects["partner"]])).content.decode()
     assert "Pull now" not in partner and "Rotate credentials" not in partner
+    invoice = client.get(reverse("staff:invoice", args=[objects["document"]])).content.decode()
+    assert "Download PDF" in invoice and "Cancel with a credit note" not in invoice
+    runs = client.get(reverse("staff:invoice-runs")).content.decode()
+    assert "Start the run" not in runs

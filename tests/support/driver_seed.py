@@ -1,7 +1,7 @@
 """A driver with a contract, two cards and priced sessions: the rows the driver-space tests read."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -78,6 +78,7 @@ def session(
                 "address": address,
                 "postal_code": "2611 AB",
                 "city": city,
+                "country": "NLD",
             },
             "charging_periods": [{"start_date_time": start.strftime("%Y-%m-%dT%H:%M:%SZ")}],
         },
@@ -178,3 +179,32 @@ def seed_driver(username: str = "dora", contract_id: str = "NL-TME-C12345678-X")
         token(f"04{username.upper()}0002", contract.contract_id, valid=False),
     ]
     return seeded
+
+
+def invoice_driver(seeded: SeededDriver, *, own_party, period: str = "2026-01"):
+    """Bill the driver's sessions of `period` through the real services: their billing account
+    (with our eMSP as issuer) and the issued invoice."""
+    from billing.invoices import services
+    from billing.invoices.models import BillingAccount, Issuer, VatRate
+    from tests.support.invoices import issuer_for
+
+    # The migration seeds this rate; a transactional test's flush has removed it.
+    VatRate.objects.get_or_create(
+        country="NL", valid_from=date(2024, 1, 1), defaults={"rate": Decimal(21)}
+    )
+    issuer = Issuer.objects.filter(own_party=own_party).first() or issuer_for(own_party)
+    account, _created = BillingAccount.objects.get_or_create(
+        contract=seeded.contract,
+        defaults={
+            "kind": BillingAccount.Kind.DRIVER,
+            "issuer": issuer,
+            "name": seeded.contract.name,
+            "street": "Oude Delft 1",
+            "postcode": "2611 BA",
+            "city": "Delft",
+            "country": "NL",
+        },
+    )
+    billing = services.account_bill(account=account, period=services.period_parse(period))
+    assert len(billing.documents) == 1, billing.held_back
+    return billing.documents[0]

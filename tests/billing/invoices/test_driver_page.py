@@ -32,8 +32,8 @@ def test_the_owner_lists_and_downloads_the_same_bytes_each_time(owner_invoice):
     owner, invoice = owner_invoice
     client = client_for(owner)
 
-    page = client.get("/invoices/")
-    assert page.status_code == 200
+    page = client.get("/invoices/", follow=True)
+    assert page.redirect_chain == [("/me/invoices/", 301)]
     assert invoice.number in page.content.decode()
 
     first = b"".join(client.get(f"/invoices/{invoice.pk}.pdf").streaming_content)
@@ -49,7 +49,7 @@ def test_another_driver_gets_a_404_and_sees_nothing(owner_invoice, emsp_issuer):
     client = client_for(other)
 
     assert client.get(f"/invoices/{invoice.pk}.pdf").status_code == 404
-    assert invoice.number not in client.get("/invoices/").content.decode()
+    assert invoice.number not in client.get("/me/invoices/").content.decode()
     staff = get_user_model().objects.create_user("staff", password="pw", is_staff=True)
     assert client_for(staff).get(f"/invoices/{invoice.pk}.pdf").status_code == 404
 
