@@ -22,6 +22,7 @@ urlpatterns = [
     path("traffic/", views.traffic, name="traffic"),
     path("reports/", views.report, name="report"),
     path("reports.csv", views.report_csv, name="report-csv"),
+    path("reports.pdf", views.report_pdf, name="report-pdf"),
     path("invoices/", invoices.document_list, name="invoices"),
     path("invoices/runs/", invoices.run_list, name="invoice-runs"),
     path("invoices/runs/start/", invoices.run_start, name="invoice-run-start"),

@@ -7,9 +7,11 @@ from babel.numbers import format_decimal, get_decimal_symbol
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from weasyprint import HTML
 
 from billing.charts import Bar, bar_chart_svg
 from billing.disputes import DisputeError, dispute_decide
@@ -275,8 +277,8 @@ def _report(request):
     return form, report
 
 
-@staff_view()
-def report(request):
+def _report_page(request) -> dict:
+    """What the report page and its PDF show: the rows, the totals and the two charts."""
     form, report = _report(request)
     energy_chart = bar_chart_svg(
         [Bar(row.label, row.energy_kwh) for row in report.rows[:CHART_BARS]],
@@ -292,7 +294,7 @@ def report(request):
             title=_("Revenue excl. VAT per %(by)s") % {"by": report.dimension},
             unit=currency,
         )
-    context = {
+    return {
         "form": form,
         "report": report,
         "rows": report.rows[:TABLE_ROWS],
@@ -300,7 +302,20 @@ def report(request):
         "revenue_chart": mark_safe(revenue_chart),
         "query": request.GET.urlencode(),
     }
-    return render(request, "portal/staff/report.html", context)
+
+
+@staff_view()
+def report(request):
+    return render(request, "portal/staff/report.html", _report_page(request))
+
+
+@staff_view()
+def report_pdf(request):
+    """The report as a PDF: the same charts, rows and totals as the page, printed by WeasyPrint."""
+    html = render_to_string("portal/staff/report_pdf.html", _report_page(request), request=request)
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="report.pdf"'
+    return response
 
 
 @staff_view()

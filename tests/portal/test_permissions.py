@@ -44,6 +44,7 @@ MATRIX = [
     ("get", "staff:traffic", {}, READ),
     ("get", "staff:report", {}, READ),
     ("get", "staff:report-csv", {}, READ),
+    ("get", "staff:report-pdf", {}, READ),
     ("get", "staff:invoices", {}, READ),
     ("get", "staff:invoice", {"document_id": "document"}, READ),
     ("get", "staff:invoice-pdf", {"document_id": "document"}, READ),

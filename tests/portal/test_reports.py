@@ -1,5 +1,5 @@
-"""Energy and revenue reports: months on the location's clock, totals equal on page and CSV,
-and a fixed number of queries however many CDRs there are."""
+"""Energy and revenue reports: months on the location's clock, totals equal on page, CSV and
+PDF, and a fixed number of queries however many CDRs there are."""
 
 import csv
 import io
@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
 
 from billing.reports import BY_DRIVER, BY_LOCATION, BY_MONTH, BY_PARTNER, energy_revenue_report
 from portal.staff.roles import SUPPORT
@@ -145,3 +146,21 @@ def test_chart_labels_are_shortened_to_their_bar_and_the_tooltip_keeps_them_whol
         label.endswith("\N{HORIZONTAL ELLIPSIS}") and len(label) < len(long) for label in labels
     )
     assert svg.count(f"<title>{long}: 5 kWh</title>") == 8
+
+
+def test_a_seeded_months_totals_are_the_same_on_the_page_in_the_csv_and_in_the_pdf(
+    support_client,
+):
+    make_cdr(start=datetime(2026, 6, 3, 9, tzinfo=UTC), energy="21.4005", cost="7.125")
+    make_cdr(start=datetime(2026, 6, 20, 18, tzinfo=UTC), energy="3.6", cost="1.1")
+    query = "?by=month&month_from=2026-06&month_to=2026-06"
+
+    page = support_client.get(f"/staff/reports/{query}").content.decode()
+    table = _csv(support_client.get(f"/staff/reports.csv{query}"))
+    pdf = support_client.get(f"/staff/reports.pdf{query}")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+
+    assert pdf["Content-Type"] == "application/pdf"
+    assert table[-1] == ["Total", "EUR", "2", "25.000", "8.23"]  # money: 8.225 rounded half-up
+    for shown in ("25.000 kWh", "€8.23"):
+        assert shown in page and shown in text
