@@ -30,6 +30,9 @@ run: $(VENV)/.installed
 
 # Tests always run on PostgreSQL (the machine's local server unless DATABASE_URL says otherwise).
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ocpi_portal
+# The tests serve the apps' own static files, never a collection `make run` left behind (a stale
+# one would style the pages of the browser tests with yesterday's stylesheet).
+test: export DJANGO_STATIC_ROOT ?= $(CURDIR)/.test-static-root
 test: $(VENV)/.installed system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
