@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from billing import services
 from billing.models import Dispute, DriverContract, DriverPrice, PricedCdr
 from billing.money import COST_TOTALS
+from ocpi.admin import ReadOnlyAdmin
 
 BREAKDOWN_COLUMNS = (
     ("period", "Period"),
@@ -34,7 +35,7 @@ def _table(headers: list[str], rows: list[list]) -> str:
 
 
 @admin.register(PricedCdr)
-class PricedCdrAdmin(admin.ModelAdmin):
+class PricedCdrAdmin(ReadOnlyAdmin):
     list_display = [
         "cdr",
         "verdict",
@@ -87,15 +88,6 @@ class PricedCdrAdmin(admin.ModelAdmin):
         ("Driver", {"fields": ["driver_price"]}),
         ("Inputs", {"fields": ["tariff_source", "tariffs", "time_zone", "options"]}),
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # a price is recomputed, never edited
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Differing dimensions")
     def dimensions(self, priced: PricedCdr) -> str:
@@ -173,7 +165,7 @@ class DriverContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(DriverPrice)
-class DriverPriceAdmin(admin.ModelAdmin):
+class DriverPriceAdmin(ReadOnlyAdmin):
     list_display = [
         "cdr",
         "contract",
@@ -188,18 +180,9 @@ class DriverPriceAdmin(admin.ModelAdmin):
     list_select_related = ["cdr", "contract"]
     readonly_fields = [f.name for f in DriverPrice._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # derived from the CDR's price, recomputed with it
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Dispute)
-class DisputeAdmin(admin.ModelAdmin):
+class DisputeAdmin(ReadOnlyAdmin):
     """Decisions are taken in the back office (portal.staff) and kept as they were taken."""
 
     list_display = [
@@ -214,12 +197,3 @@ class DisputeAdmin(admin.ModelAdmin):
     list_filter = ["resolution", "currency"]
     search_fields = ["cdr__ocpi_id", "note"]
     list_select_related = ["cdr", "decided_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -27,6 +27,20 @@ def pretty_document(obj) -> str:
 pretty_document.short_description = "document"
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept as they were written or computed (audit records, prices, decisions,
+    counters): shown to superusers, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class OcpiObjectAdmin(admin.ModelAdmin):
     """A stored OCPI object, read only: it changes over OCPI or through its module's services,
     never by hand. Every module lists the key, its own `columns`, last_updated and the source,
@@ -163,7 +177,7 @@ class TrafficLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartyMove)
-class PartyMoveAdmin(admin.ModelAdmin):
+class PartyMoveAdmin(ReadOnlyAdmin):
     """Read-only: the record of parties staff moved between connections (ocpi_move_party, or
     the partner page of the portal)."""
 
@@ -172,12 +186,3 @@ class PartyMoveAdmin(admin.ModelAdmin):
     search_fields = ["country_code", "party_id", "reason", "moved_by"]
     date_hierarchy = "moved_at"
     list_select_related = ["from_connection", "to_connection"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -20,6 +20,7 @@ from billing.invoices.models import (
     VatRate,
 )
 from billing.invoices.snapshot import DocumentKind
+from ocpi.admin import ReadOnlyAdmin
 
 LINE_COLUMNS = ("Pos.", "CDR", "EVSE", "Start", "kWh", "Net", "VAT", "VAT %", "Gross")
 
@@ -61,17 +62,8 @@ class VatRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(NumberCounter)
-class NumberCounterAdmin(admin.ModelAdmin):
+class NumberCounterAdmin(ReadOnlyAdmin):
     list_display = ["issuer", "series", "year", "last_number"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Document)
