@@ -9,8 +9,9 @@ from django.conf import settings
 # and a translation converts the other versions at the edge (ocpi/translations/).
 VERSION = "2.2.1"
 V2_1_1 = "2.1.1"
+V2_3_0 = "2.3.0"
 # Every version we implement, oldest first; OCPI_VERSIONS limits which of them an instance offers.
-VERSIONS = (V2_1_1, VERSION)
+VERSIONS = (V2_1_1, VERSION, V2_3_0)
 SENDER = "SENDER"
 RECEIVER = "RECEIVER"
 
@@ -40,6 +41,11 @@ def offered_versions() -> tuple[str, ...]:
 
 def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
+
+
+def has_roles(version: str) -> bool:
+    """Whether the version names interface and party roles (2.2 onwards; 2.1.1 does not)."""
+    return version != V2_1_1
 
 
 def versions_url() -> str:

@@ -147,3 +147,5 @@ PROFILE_TYPES = ["CHEAP", "FAST", "GREEN", "REGULAR"]
 DAYS_OF_WEEK = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
 # ReservationRestrictionType (mod_tariffs)
 RESERVATION_RESTRICTION_TYPES = ["RESERVATION", "RESERVATION_EXPIRES"]
+# TaxIncluded (mod_tariffs, OCPI 2.3.0; a 2.3.0 tariff keeps it in our documents)
+TAX_INCLUDED = ["YES", "NO", "N/A"]

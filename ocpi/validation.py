@@ -10,10 +10,14 @@ acceptable: the document itself is stored as received, unknown fields included.
 
 import functools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from rest_framework import serializers
 
+from ocpi.endpoints import V2_3_0, VERSION, version_key
 from ocpi.models import OwnParty
 from ocpi.timestamps import TimestampError, parse_timestamp
 from ocpi.transport.exceptions import InvalidParameters, describe_validation_errors
@@ -95,6 +99,52 @@ def date_time(*, required: bool = True) -> serializers.DateTimeField:
 
 def choice(values, *, required: bool = True) -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=list(values), required=required, allow_null=not required)
+
+
+# The OCPI version of the document being validated: a partner's request is read in the version
+# it called, a pulled page in the connection's version; anything else (our own objects) in ours.
+_read_version: ContextVar[str] = ContextVar("ocpi_read_version", default=VERSION)
+# What an OpenEnum value may look like when it is none of the values we know.
+OPEN_ENUM_VALUE = re.compile(r"[A-Za-z0-9_]+")
+
+
+@contextmanager
+def read_in(version: str) -> Iterator[None]:
+    """Validate the documents read inside the block as written in `version`."""
+    reset = _read_version.set(version or VERSION)
+    try:
+        yield
+    finally:
+        _read_version.reset(reset)
+
+
+class OpenChoiceField(serializers.ChoiceField):
+    """An enumeration that OCPI 2.3.0 made open (an OpenEnum): a document written in 2.3.0 or
+    later may carry values we do not know, which are kept as they are. Earlier versions list
+    every value, so there an unknown one is refused."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        unknown = isinstance(data, str) and data not in self.choices
+        if unknown and _enums_open():
+            if len(data) <= self.max_length and OPEN_ENUM_VALUE.fullmatch(data):
+                return data
+            self.fail("invalid_choice", input=data[:40])
+        return super().to_internal_value(data)
+
+
+def _enums_open() -> bool:
+    return version_key(_read_version.get()) >= version_key(V2_3_0)
+
+
+def open_choice(values, *, required: bool = True, max_length: int = 32) -> OpenChoiceField:
+    """An OpenEnum; `max_length` bounds the values we do not know (a column may hold them)."""
+    return OpenChoiceField(
+        choices=list(values), required=required, allow_null=not required, max_length=max_length
+    )
 
 
 def boolean(*, required: bool = True) -> serializers.BooleanField:
@@ -182,7 +232,7 @@ class GeoLocationSerializer(serializers.Serializer):
 class ImageSerializer(serializers.Serializer):
     url = url_string()
     thumbnail = url_string(required=False)
-    category = choice(IMAGE_CATEGORIES)
+    category = open_choice(IMAGE_CATEGORIES)
     type = string(4)
     width = integer(required=False, min_value=0, max_value=99999)
     height = integer(required=False, min_value=0, max_value=99999)
@@ -200,7 +250,7 @@ class EnergySourceSerializer(serializers.Serializer):
 
 
 class EnvironmentalImpactSerializer(serializers.Serializer):
-    category = choice(ENVIRONMENTAL_IMPACT_CATEGORIES)
+    category = open_choice(ENVIRONMENTAL_IMPACT_CATEGORIES)
     amount = number(min_value=0)
 
 
@@ -216,7 +266,7 @@ class CdrTokenSerializer(serializers.Serializer):
     country_code = string(2)
     party_id = string(3)
     uid = string(36)
-    type = choice(TOKEN_TYPES)
+    type = open_choice(TOKEN_TYPES, max_length=11)
     contract_id = string(36)
 
 

@@ -3,7 +3,7 @@
 from rest_framework.views import APIView
 
 from ocpi import registry
-from ocpi.endpoints import VERSION, offered_versions, version_details_url
+from ocpi.endpoints import VERSION, has_roles, offered_versions, version_details_url
 from ocpi.models import OwnParty
 from ocpi.transport.envelope import ocpi_response
 from ocpi.transport.exceptions import UnsupportedVersion
@@ -27,7 +27,7 @@ class VersionDetailsView(APIView):
     def get(self, request, version=VERSION):
         if version not in offered_versions():
             raise UnsupportedVersion(f"OCPI {version} is not offered here")
-        if version == VERSION:
+        if has_roles(version):
             our_roles = set(OwnParty.objects.values_list("role", flat=True))
         else:
             from ocpi.translations import party_speaking_2_1_1
@@ -38,7 +38,7 @@ class VersionDetailsView(APIView):
         offered = registry.offered_endpoints(our_roles=our_roles, version=version)
         for identifier, endpoint in offered:
             listed = {"identifier": identifier, "url": endpoint.url(version)}
-            if version == VERSION:
+            if has_roles(version):
                 listed["role"] = endpoint.role
             elif any(e["identifier"] == identifier for e in endpoints):
                 continue  # one endpoint per module

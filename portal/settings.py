@@ -200,7 +200,7 @@ OCPI_BASE_URL = env("OCPI_BASE_URL", default="http://127.0.0.1:8000").rstrip("/"
 # Our own parties, created by `manage.py demo`: CC-PID:ROLE, comma separated.
 OCPI_OWN_PARTIES = env("OCPI_OWN_PARTIES", default="NL-TMC:CPO,NL-TME:EMSP")
 # The OCPI versions this instance offers (of those it implements: 2.1.1, 2.2.1).
-OCPI_VERSIONS = env.list("OCPI_VERSIONS", default=["2.1.1", "2.2.1"])
+OCPI_VERSIONS = env.list("OCPI_VERSIONS", default=["2.1.1", "2.2.1", "2.3.0"])
 # Key for encrypting the tokens we send to partners; derived from DJANGO_SECRET_KEY when unset.
 OCPI_TOKEN_ENCRYPTION_KEY = env("OCPI_TOKEN_ENCRYPTION_KEY", default="")
 # The largest page we serve; a partner asking for more gets this many.

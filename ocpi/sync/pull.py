@@ -22,6 +22,7 @@ from ocpi.models import Connection, OwnParty
 from ocpi.registry import OcpiModule
 from ocpi.sync.models import SyncState
 from ocpi.sync.selectors import pulled_modules
+from ocpi.validation import read_in
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def _store_one(store, connection: Connection, declared: OcpiModule, document) ->
         logger.warning("Invalid %s item pulled from %s: not an object", module, connection)
         return "invalid"
     try:
-        with transaction.atomic():
+        with transaction.atomic(), read_in(connection.version):
             result = store(connection=connection, document=document)
     except APIException as exc:
         object_id = document.get(declared.objects.id_field)

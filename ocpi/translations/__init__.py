@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ocpi import registry
-from ocpi.endpoints import V2_1_1, VERSION
+from ocpi.endpoints import SENDER, V2_1_1, VERSION, has_roles
 from ocpi.models import COUNTERPART_ROLE, Connection, OwnParty, Role
 
 Convert = Callable[[dict, "Context", bool], dict]  # (document, context, partial) -> document
@@ -40,6 +40,27 @@ class ModuleTranslation:
     # The kind whose PATCH the version has and our receiver lacks (2.1.1 tariffs): the patch is
     # applied to the stored object here and the whole object PUT.
     patched_by_put: str | None = None
+
+
+def object_kind(name: str):
+    """The kind of a module whose receiver has /{country_code}/{party_id}/{id} URLs."""
+
+    def kind(role: str, parts: list[str], method: str) -> Kind | None:
+        if role == SENDER:
+            return Kind(name, many=not parts)
+        return Kind(name) if parts or method == "POST" else None
+
+    return kind
+
+
+def object_reply_kind(name: str):
+    """The kind of our answer data: none to a POST (a CDR posted is answered without data)."""
+    request_kind = object_kind(name)
+
+    def kind(role: str, parts: list[str], method: str) -> Kind | None:
+        return None if method == "POST" else request_kind(role, parts, method)
+
+    return kind
 
 
 def party_speaking_2_1_1() -> OwnParty | None:
@@ -237,7 +258,7 @@ def reply_up(*, connection: Connection, url: str, method: str, data, context: Co
 def endpoints_up(version: str, endpoints: list[dict], *, partner_role: str) -> list[dict]:
     """A partner's version details in 2.2.1 shape: 2.1.1 lists no roles, so each endpoint gets
     the interface role the partner's role implements in that module."""
-    if version == VERSION:
+    if has_roles(version):
         return endpoints
     shaped = []
     for endpoint in endpoints:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION
 from ocpi.timestamps import now_timestamp
-from ocpi.translations import Context, Kind, ModuleTranslation
+from ocpi.translations import Context, Kind, ModuleTranslation, object_kind, object_reply_kind
 
 # Fields of 2.2.1 documents that 2.1.1 cannot hold, per kind: a round trip loses exactly these.
 LOST = {
@@ -227,17 +227,6 @@ def tariff_up(document: dict, context: Context, partial: bool) -> dict:
     if isinstance(out.get("elements"), list):
         out["elements"] = _elements_up(out["elements"], context)
     return _fill_party(out, context, partial)
-
-
-def object_kind(name: str):
-    """The kind of a module whose receiver has /{country_code}/{party_id}/{id} URLs."""
-
-    def kind(role: str, parts: list[str], method: str) -> Kind | None:
-        if role == SENDER:
-            return Kind(name, many=not parts)
-        return Kind(name) if parts or method == "POST" else None
-
-    return kind
 
 
 TARIFFS = ModuleTranslation(
@@ -527,9 +516,7 @@ SESSIONS = ModuleTranslation(
 
 CDRS = ModuleTranslation(
     request_kind=object_kind("Cdr"),
-    reply_kind=lambda role, parts, method: (
-        None if method == "POST" else object_kind("Cdr")(role, parts, method)
-    ),
+    reply_kind=object_reply_kind("Cdr"),
     down={"Cdr": cdr_down},
     up={"Cdr": cdr_up},
 )

@@ -10,13 +10,14 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 
 from ocpi import traffic
-from ocpi.endpoints import VERSION, VERSIONS, offered_versions
+from ocpi.endpoints import VERSION, VERSIONS, has_roles, offered_versions
 from ocpi.models import TrafficLog
 from ocpi.translations import Context, patched_by_put, reply_down
 from ocpi.transport import status
 from ocpi.transport.envelope import ocpi_error_http_response
 from ocpi.transport.parsers import version_and_path
 from ocpi.transport.tolerance import capped, collapsed_path
+from ocpi.validation import read_in
 
 logger = logging.getLogger(__name__)
 
@@ -62,14 +63,15 @@ class OcpiMiddleware:
                 404, status.UNSUPPORTED_VERSION, f"OCPI {version} is not offered here"
             )
         if response is None:
-            response = self.get_response(request)
+            with read_in(version if version in VERSIONS else VERSION):
+                response = self.get_response(request)
         if response.status_code == 404 and not _is_json(response):
             response = ocpi_error_http_response(
                 404, status.CLIENT_ERROR, f"Unknown OCPI endpoint: {request.path}"
             )
         if version in VERSIONS and version != VERSION:
             _answer_in_version(request, response, version, path)
-        else:  # 2.1.1 has no request ids
+        if has_roles(version):  # 2.1.1 has no request ids
             response["X-Request-ID"] = request_id
             response["X-Correlation-ID"] = correlation_id
         try:

@@ -11,6 +11,7 @@ def test_versions_lists_every_version_offered_in_the_envelope(partner_client):
     assert body["data"] == [
         {"version": "2.1.1", "url": "http://127.0.0.1:8000/ocpi/2.1.1"},
         {"version": "2.2.1", "url": "http://127.0.0.1:8000/ocpi/2.2.1"},
+        {"version": "2.3.0", "url": "http://127.0.0.1:8000/ocpi/2.3.0"},
     ]
 
 

@@ -14,8 +14,8 @@ STAMP = "2024-01-01T10:00:00Z"
 
 
 def example(name: str, *, version: str = "2.2.1") -> dict:
-    """A fresh copy of tests/support/documents/<name>.json (2.2.1), or of the OCPI 2.1.1 one in
-    tests/support/documents/v2_1_1/."""
+    """A fresh copy of tests/support/documents/<name>.json (2.2.1), or of another version's in
+    tests/support/documents/v<version>/ (v2_1_1, v2_3_0)."""
     folder = DOCUMENTS if version == "2.2.1" else DOCUMENTS / f"v{version.replace('.', '_')}"
     return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
 

@@ -1,17 +1,24 @@
 """The CDRs module: our CPO sends its CDRs, our eMSP receives partner CPOs'."""
 
-from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
+from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, V2_3_0, VERSION, Endpoint
 from ocpi.registry import OcpiModule, StoredObjects
 
 SERIALIZERS = "ocpi.modules.cdrs.serializers"
 
+# Every version has the same interfaces.
+ENDPOINTS = (Endpoint(SENDER, "CPO", "cpo/cdrs"), Endpoint(RECEIVER, "EMSP", "emsp/cdrs"))
+
 CDRS = OcpiModule(
     identifier="cdrs",
     endpoints={
-        V2_1_1: (Endpoint(SENDER, "CPO", "cpo/cdrs"), Endpoint(RECEIVER, "EMSP", "emsp/cdrs")),
-        VERSION: (Endpoint(SENDER, "CPO", "cpo/cdrs"), Endpoint(RECEIVER, "EMSP", "emsp/cdrs")),
+        V2_1_1: ENDPOINTS,
+        VERSION: ENDPOINTS,
+        V2_3_0: ENDPOINTS,
     },
-    translations={V2_1_1: "ocpi.translations.v2_1_1.CDRS"},
+    translations={
+        V2_1_1: "ocpi.translations.v2_1_1.CDRS",
+        V2_3_0: "ocpi.translations.v2_3_0.CDRS",
+    },
     urls="ocpi.modules.cdrs.urls",
     request_bodies={"POST emsp/cdrs": SERIALIZERS + ".CdrSerializer"},
     objects=StoredObjects(

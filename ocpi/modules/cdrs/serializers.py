@@ -22,6 +22,7 @@ from ocpi.validation import (
     date_time,
     integer,
     number,
+    open_choice,
     string,
     url_id,
 )
@@ -48,7 +49,7 @@ class CdrLocationSerializer(serializers.Serializer):
     evse_uid = string(36)
     evse_id = string(48)
     connector_id = string(36)
-    connector_standard = choice(CONNECTOR_TYPES)
+    connector_standard = open_choice(CONNECTOR_TYPES)
     connector_format = choice(CONNECTOR_FORMATS)
     connector_power_type = choice(POWER_TYPES)
 

@@ -1,10 +1,16 @@
 """The commands module: our CPO receives commands, our eMSP sends them and receives their
 results (its Sender interface)."""
 
-from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
+from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, V2_3_0, VERSION, Endpoint
 from ocpi.registry import OcpiModule, Schedule
 
 SERIALIZERS = "ocpi.modules.commands.serializers"
+
+# 2.3.0 has the same interfaces as 2.2.1.
+ENDPOINTS = (
+    Endpoint(RECEIVER, "CPO", "cpo/commands"),
+    Endpoint(SENDER, "EMSP", "emsp/commands"),
+)
 
 COMMANDS = OcpiModule(
     identifier="commands",
@@ -13,10 +19,8 @@ COMMANDS = OcpiModule(
             Endpoint(RECEIVER, "CPO", "cpo/commands"),
             Endpoint(SENDER, "EMSP", "emsp/commands", listed=False),
         ),
-        VERSION: (
-            Endpoint(RECEIVER, "CPO", "cpo/commands"),
-            Endpoint(SENDER, "EMSP", "emsp/commands"),
-        ),
+        VERSION: ENDPOINTS,
+        V2_3_0: ENDPOINTS,
     },
     translations={V2_1_1: "ocpi.translations.v2_1_1.COMMANDS"},
     urls="ocpi.modules.commands.urls",

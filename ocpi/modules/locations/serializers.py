@@ -29,6 +29,7 @@ from ocpi.validation import (
     hour_minute,
     integer,
     many,
+    open_choice,
     string,
     url_string,
 )
@@ -58,7 +59,7 @@ class HoursSerializer(serializers.Serializer):
 
 class PublishTokenSerializer(serializers.Serializer):
     uid = string(36, required=False)
-    type = choice(TOKEN_TYPES, required=False)
+    type = open_choice(TOKEN_TYPES, required=False)
     visual_number = string(64, required=False)
     issuer = string(64, required=False)
     group_id = string(36, required=False)
@@ -81,7 +82,7 @@ class StatusScheduleSerializer(serializers.Serializer):
 
 class ConnectorSerializer(serializers.Serializer):
     id = string(36)
-    standard = choice(CONNECTOR_TYPES)
+    standard = open_choice(CONNECTOR_TYPES)
     format = choice(CONNECTOR_FORMATS)
     power_type = choice(POWER_TYPES)
     max_voltage = integer(min_value=0)
@@ -97,13 +98,13 @@ class EvseSerializer(serializers.Serializer):
     evse_id = string(48, required=False)
     status = choice(STATUSES)
     status_schedule = many(StatusScheduleSerializer())
-    capabilities = many(choice(CAPABILITIES))
+    capabilities = many(open_choice(CAPABILITIES))
     connectors = many(ConnectorSerializer(), required=True)
     floor_level = string(4, required=False)
     coordinates = GeoLocationSerializer(required=False, allow_null=True)
     physical_reference = string(16, required=False)
     directions = many(DisplayTextSerializer())
-    parking_restrictions = many(choice(PARKING_RESTRICTIONS))
+    parking_restrictions = many(open_choice(PARKING_RESTRICTIONS))
     images = many(ImageSerializer())
     last_updated = date_time()
 
@@ -126,13 +127,13 @@ class LocationSerializer(serializers.Serializer):
     country = string(3)
     coordinates = GeoLocationSerializer()
     related_locations = many(AdditionalGeoLocationSerializer())
-    parking_type = choice(PARKING_TYPES, required=False)
+    parking_type = open_choice(PARKING_TYPES, required=False)
     evses = many(EvseSerializer())
     directions = many(DisplayTextSerializer())
     operator = BusinessDetailsSerializer(required=False, allow_null=True)
     suboperator = BusinessDetailsSerializer(required=False, allow_null=True)
     owner = BusinessDetailsSerializer(required=False, allow_null=True)
-    facilities = many(choice(FACILITIES))
+    facilities = many(open_choice(FACILITIES))
     time_zone = string(255)
     opening_times = HoursSerializer(required=False, allow_null=True)
     charging_when_closed = boolean(required=False)

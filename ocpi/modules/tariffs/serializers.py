@@ -10,6 +10,7 @@ from ocpi.types import (
     RESERVATION_RESTRICTION_TYPES,
     TARIFF_DIMENSION_TYPES,
     TARIFF_TYPES,
+    TAX_INCLUDED,
 )
 from ocpi.validation import (
     DisplayTextSerializer,
@@ -75,4 +76,5 @@ class TariffSerializer(serializers.Serializer):
     start_date_time = date_time(required=False)
     end_date_time = date_time(required=False)
     energy_mix = EnergyMixSerializer(required=False, allow_null=True)
+    tax_included = choice(TAX_INCLUDED, required=False)  # 2.3.0's, see ocpi.translations.v2_3_0
     last_updated = date_time()

@@ -1,16 +1,20 @@
 """The tokens module: our eMSP sends its tokens (and authorizes them), our CPO receives partner
 eMSPs'."""
 
-from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION, Endpoint
+from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, V2_3_0, VERSION, Endpoint
 from ocpi.registry import OcpiModule, StoredObjects
 
 SERIALIZERS = "ocpi.modules.tokens.serializers"
 
+# Every version has the same interfaces.
+ENDPOINTS = (Endpoint(SENDER, "EMSP", "emsp/tokens"), Endpoint(RECEIVER, "CPO", "cpo/tokens"))
+
 TOKENS = OcpiModule(
     identifier="tokens",
     endpoints={
-        V2_1_1: (Endpoint(SENDER, "EMSP", "emsp/tokens"), Endpoint(RECEIVER, "CPO", "cpo/tokens")),
-        VERSION: (Endpoint(SENDER, "EMSP", "emsp/tokens"), Endpoint(RECEIVER, "CPO", "cpo/tokens")),
+        V2_1_1: ENDPOINTS,
+        VERSION: ENDPOINTS,
+        V2_3_0: ENDPOINTS,
     },
     translations={V2_1_1: "ocpi.translations.v2_1_1.TOKENS"},
     urls="ocpi.modules.tokens.urls",

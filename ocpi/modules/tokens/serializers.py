@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from ocpi.modules.tokens.models import Token
 from ocpi.types import ALLOWED_TYPES, PROFILE_TYPES
-from ocpi.validation import DisplayTextSerializer, boolean, choice, date_time, string
+from ocpi.validation import DisplayTextSerializer, boolean, choice, date_time, open_choice, string
 
 
 class EnergyContractSerializer(serializers.Serializer):
@@ -16,7 +16,7 @@ class TokenSerializer(serializers.Serializer):
     country_code = string(2)
     party_id = string(3)
     uid = string(36)
-    type = choice(Token.Type.values)
+    type = open_choice(Token.Type.values, max_length=11)  # the token_type column
     contract_id = string(36)
     visual_number = string(64, required=False)
     issuer = string(64)

@@ -1,24 +1,29 @@
 """The tokens endpoints: our eMSP's sender (GET list, real-time authorize) and our CPO's
 receiver (GET/PUT/PATCH)."""
 
+from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
 from ocpi.endpoints import RECEIVER, SENDER
 from ocpi.modules.tokens import selectors, services
 from ocpi.modules.tokens.declaration import TOKENS
 from ocpi.modules.tokens.models import Token
+from ocpi.modules.tokens.serializers import TokenSerializer
 from ocpi.objects import document_response, documents_page
 from ocpi.transport.envelope import ocpi_response
 from ocpi.transport.exceptions import InvalidParameters, UnknownToken
 from ocpi.transport.parties import require_partner_party
+from ocpi.validation import schema
 
 
 def token_type_param(request) -> str:
-    """The `type` URL parameter: a TokenType, RFID when omitted."""
+    """The `type` URL parameter: a TokenType (open from 2.3.0 on, as in the body), RFID when
+    omitted."""
     token_type = request.GET.get("type") or Token.Type.RFID
-    if token_type not in Token.Type.values:
-        raise InvalidParameters(f"type: {token_type!r} is not a TokenType")
-    return token_type
+    try:
+        return schema(TokenSerializer).fields["type"].run_validation(token_type)
+    except ValidationError:
+        raise InvalidParameters(f"type: {token_type!r} is not a TokenType") from None
 
 
 class TokenListView(APIView):

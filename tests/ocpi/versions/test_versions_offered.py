@@ -11,7 +11,7 @@ from tests.support.partners import envelope
 def test_every_version_is_offered_by_default(partner_client):
     versions = partner_client.get("/ocpi/versions").json()["data"]
 
-    assert [v["version"] for v in versions] == ["2.1.1", "2.2.1"]
+    assert [v["version"] for v in versions] == ["2.1.1", "2.2.1", "2.3.0"]
 
 
 def test_the_setting_limits_the_versions_offered(partner_client, settings):
@@ -36,6 +36,15 @@ def test_2_1_1_details_list_one_endpoint_per_module_without_roles(partner_client
     # Our first party (the CPO here) speaks 2.1.1: its endpoints are listed.
     locations = next(e for e in details["endpoints"] if e["identifier"] == "locations")
     assert locations["url"] == "http://127.0.0.1:8000/ocpi/2.1.1/cpo/locations"
+
+
+def test_2_3_0_details_list_the_endpoints_of_2_2_1_with_their_roles(partner_client):
+    def listed(version: str) -> set[tuple[str, str, str]]:
+        endpoints = partner_client.get(f"/ocpi/{version}").json()["data"]["endpoints"]
+        return {(e["identifier"], e["role"], e["url"].replace(version, "V")) for e in endpoints}
+
+    assert listed("2.3.0") == listed("2.2.1")
+    assert ("hubclientinfo", "RECEIVER") in {(i, r) for i, r, _ in listed("2.3.0")}
 
 
 def offering(fake_partner, *versions: str) -> None:
@@ -64,6 +73,9 @@ def offering(fake_partner, *versions: str) -> None:
         (("2.1.1", "2.2.1"), ["2.1.1", "2.2.1"], "2.2.1"),
         (("2.1.1",), ["2.1.1", "2.2.1"], "2.1.1"),
         (("2.1.1", "2.2.1"), ["2.1.1"], "2.1.1"),
+        (("2.1.1", "2.2.1", "2.3.0"), ["2.1.1", "2.2.1", "2.3.0"], "2.3.0"),
+        (("2.2.1", "2.3.0"), ["2.1.1", "2.2.1"], "2.2.1"),
+        (("2.1.1", "2.2.1"), ["2.1.1", "2.2.1", "2.3.0"], "2.2.1"),
     ],
 )
 def test_discovery_picks_the_highest_mutual_version(
