@@ -16,7 +16,7 @@ def unconnected(cpo_instance, emsp_instance):
 
 def get_credentials(instance, token: str, *, plain: bool = False) -> requests.Response:
     return requests.get(
-        f"{instance.url}/ocpi/2.2.1/credentials",
+        f"{instance.url}/ocpi/2.3.0/credentials",
         headers={"Authorization": tokens.authorization_header(token, plain=plain)},
         timeout=10,
     )
@@ -30,7 +30,7 @@ def test_register_rotate_and_unregister_between_two_instances(cpo_instance, emsp
         "ocpi_register", issued["versions_url"], "--token", issued["token"]
     )
     assert registered["partner"] == "DE-EMP"
-    assert registered["version"] == "2.2.1"
+    assert registered["version"] == "2.3.0"  # the highest version both offer
     assert registered["roles"] == [{"party": "DE-EMP", "role": "EMSP"}]
 
     # Both sides now hold a registered connection naming the other's parties.
@@ -53,7 +53,7 @@ def test_register_rotate_and_unregister_between_two_instances(cpo_instance, emsp
 
     # A second registration over the same connection is refused with 405.
     again = requests.post(
-        f"{emsp_instance.url}/ocpi/2.2.1/credentials",
+        f"{emsp_instance.url}/ocpi/2.3.0/credentials",
         json=answer.json()["data"],
         headers={"Authorization": tokens.authorization_header(token_c, plain=False)},
         timeout=10,

@@ -41,7 +41,7 @@ def seed_cpo(cpo_instance) -> None:
 def locations_page_requests(cpo_instance) -> int:
     """How many GETs of our CPO's locations list the CPO answered."""
     return cpo_instance.call(
-        "inbound_requests", method="GET", url_prefix="/ocpi/2.2.1/cpo/locations", http_status=200
+        "inbound_requests", method="GET", url_prefix="/ocpi/2.3.0/cpo/locations", http_status=200
     )
 
 

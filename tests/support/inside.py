@@ -117,6 +117,17 @@ def inbound_paths() -> list[str]:
     return sorted(set(urls))
 
 
+def inbound_bodies(*, method: str, url_prefix: str) -> list:
+    """The request bodies partners sent with this method under this URL, oldest first, as the
+    traffic log holds them (what crossed the wire, before any translation)."""
+    import json
+
+    from ocpi.models import TrafficLog
+
+    found = TrafficLog.objects.filter(direction="in", method=method, url__startswith=url_prefix)
+    return [json.loads(log.request_body) for log in found.order_by("id") if log.request_body]
+
+
 def main() -> None:
     import django
 

@@ -238,13 +238,3 @@ def test_a_2_1_1_cpo_registers_with_an_emsp_on_every_version(old_cpo, emsp_insta
     finally:
         emsp_instance.unregister_all()
         old_cpo.unregister_all()
-
-
-def test_the_handshake_picks_2_2_1_where_both_offer_it(cpo_instance, emsp_instance):
-    emsp_instance.unregister_all()
-    cpo_instance.unregister_all()
-    at_emsp, at_cpo = register(emsp_instance, cpo_instance)
-    try:
-        assert (at_emsp["version"], at_cpo["version"]) == ("2.2.1", "2.2.1")
-    finally:
-        emsp_instance.unregister_all()
