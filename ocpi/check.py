@@ -29,6 +29,7 @@ from ocpi.models import Connection, OwnParty, PartnerCheck
 from ocpi.registry import OcpiModule
 from ocpi.sync.selectors import pulled_modules
 from ocpi.timestamps import TimestampError, format_timestamp, parse_timestamp
+from ocpi.validation import read_in
 
 logger = logging.getLogger(__name__)
 
@@ -129,10 +130,11 @@ def partner_check_run(*, connection: Connection, page_limit: int = PAGE_LIMIT) -
     _check_versions(report, connection)
     _check_version_details(report, connection)
     validators = _validators()
-    for identifier in pulled_modules(connection=connection):
-        declared = registry.module(identifier)
-        url = connection.endpoint_url(identifier, SENDER)
-        _check_module(report, connection, declared, url, validators[identifier], page_limit)
+    with read_in(connection.version):  # objects are judged by the rules of their version
+        for identifier in pulled_modules(connection=connection):
+            declared = registry.module(identifier)
+            url = connection.endpoint_url(identifier, SENDER)
+            _check_module(report, connection, declared, url, validators[identifier], page_limit)
     _check_wrong_token(report, connection)
     return report
 

@@ -1,8 +1,10 @@
-"""Check OCPI 2.2.1 documents against the rules our receiver endpoints apply, without storing them.
+"""Check OCPI documents against the rules our receiver endpoints apply, without storing them.
 
-Each file holds one JSON object (or a JSON array of them) of the kind named on the command line.
-The verdict comes from the same validation calls the receivers make; what the receivers check
-against the URL or the stored object (ids, party, the object a PATCH applies to) is not checked.
+Each file holds one JSON object (or a JSON array of them) of the kind named on the command line,
+in OCPI 2.2.1 or, with --ocpi-version, another version we speak (translated to 2.2.1 first, as a
+partner's request on that version is). The verdict comes from the same validation calls the
+receivers make; what the receivers check against the URL or the stored object (ids, party, the
+object a PATCH applies to) is not checked.
 """
 
 import json
@@ -13,6 +15,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ocpi import registry
+from ocpi.endpoints import VERSION, VERSIONS
 from ocpi.modules.cdrs.services import validate_cdr
 from ocpi.modules.locations.serializers import (
     ConnectorSerializer,
@@ -22,8 +26,9 @@ from ocpi.modules.locations.serializers import (
 from ocpi.modules.sessions.serializers import SessionSerializer
 from ocpi.modules.tariffs.serializers import TariffSerializer
 from ocpi.modules.tokens.serializers import TokenSerializer
+from ocpi.translations import Context
 from ocpi.transport.exceptions import InvalidParameters
-from ocpi.validation import checked_patch, validate_document, validate_patch
+from ocpi.validation import checked_patch, read_in, validate_document, validate_patch
 
 # A check returns the warnings of an accepted document, or raises InvalidParameters.
 Check = Callable[[object], list[str]]
@@ -71,17 +76,34 @@ def cdr(document) -> list[str]:
 class ObjectKind:
     document: Check
     patch: Check | None  # None: the module has no PATCH for this object
+    module: str  # the module whose translation reads it in another version
+    translated_as: str  # the kind of message its translation converts
 
 
 KINDS = {
-    "location": ObjectKind(whole(LocationSerializer), members_first(LocationSerializer)),
-    "evse": ObjectKind(whole(EvseSerializer), members_first(EvseSerializer)),
-    "connector": ObjectKind(whole(ConnectorSerializer), members_first(ConnectorSerializer)),
-    "tariff": ObjectKind(whole(TariffSerializer), None),
-    "session": ObjectKind(whole(SessionSerializer), merged_later(SessionSerializer)),
-    "cdr": ObjectKind(cdr, None),
-    "token": ObjectKind(whole(TokenSerializer), merged_later(TokenSerializer)),
+    "location": ObjectKind(
+        whole(LocationSerializer), members_first(LocationSerializer), "locations", "Location"
+    ),
+    "evse": ObjectKind(whole(EvseSerializer), members_first(EvseSerializer), "locations", "Evse"),
+    "connector": ObjectKind(
+        whole(ConnectorSerializer), members_first(ConnectorSerializer), "locations", "Connector"
+    ),
+    "tariff": ObjectKind(whole(TariffSerializer), None, "tariffs", "Tariff"),
+    "session": ObjectKind(
+        whole(SessionSerializer), merged_later(SessionSerializer), "sessions", "Session"
+    ),
+    "cdr": ObjectKind(cdr, None, "cdrs", "Cdr"),
+    "token": ObjectKind(whole(TokenSerializer), merged_later(TokenSerializer), "tokens", "Token"),
 }
+
+
+def in_our_version(kind: ObjectKind, version: str, document, *, partial: bool):
+    """The document as our receiver sees it after the edge translated it from `version`."""
+    translation = registry.module(kind.module).translation(version)
+    up = translation.up.get(kind.translated_as) if translation else None
+    if up is None or not isinstance(document, dict):
+        return document
+    return up(document, Context(), partial)
 
 
 # Where the receivers' message names the next broken rule: "...; field.path: message".
@@ -95,7 +117,7 @@ def problems_of(error: InvalidParameters) -> list[str]:
 
 class Command(BaseCommand):
     help = (
-        "Check OCPI 2.2.1 documents (files holding a JSON object or an array of them) against "
+        "Check OCPI documents (files holding a JSON object or an array of them) against "
         "the rules our receiver endpoints apply. Prints each file's verdict and every problem "
         "with its field path; the exit status is 1 when any document is refused."
     )
@@ -113,11 +135,22 @@ class Command(BaseCommand):
             action="store_true",
             help="The files hold PATCH bodies (locations, EVSEs, connectors, sessions, tokens)",
         )
+        parser.add_argument(
+            "--ocpi-version",
+            choices=VERSIONS,
+            default=VERSION,
+            help=f"The OCPI version the files are written in (default {VERSION})",
+        )
 
-    def handle(self, *args, kind, files, patch, **options):
+    def handle(self, *args, kind, files, patch, ocpi_version, **options):
         check = KINDS[kind].patch if patch else KINDS[kind].document
         if check is None:
             raise CommandError(f"OCPI 2.2.1 has no PATCH of a {kind}")
+
+        def translated_check(document) -> list[str]:
+            with read_in(ocpi_version):
+                return check(in_our_version(KINDS[kind], ocpi_version, document, partial=patch))
+
         refused = 0
         for path in files:
             try:
@@ -127,7 +160,7 @@ class Command(BaseCommand):
                 refused += 1
                 continue
             for name, document in documents:
-                refused += not self.report(name, check, document)
+                refused += not self.report(name, translated_check, document)
         if refused:
             raise CommandError(f"{refused} document(s) refused")
 
