@@ -121,7 +121,6 @@ class Tariff:
     end_date_time: datetime | None
     min_price: PriceLimit | None
     max_price: PriceLimit | None
-    tax_included: str
     elements: tuple[TariffElement, ...]
     # scope -> component type -> the elements that may price it, in the order they apply
     candidates: Mapping[str, Mapping[str, tuple[TariffElement, ...]]]
@@ -169,16 +168,11 @@ def compile_tariff(tariff: Mapping) -> Tariff:
         end_date_time=_optional(tariff, "end_date_time", where, parse_datetime),
         min_price=_optional(tariff, "min_price", where, _parse_limit),
         max_price=_optional(tariff, "max_price", where, _parse_limit),
-        tax_included=tax_included,
         elements=elements,
         candidates=candidates,
         problems=tuple(problems),
         has_unseparated_taxes=tax_included == TAXES_INCLUDED
-        and any(
-            component.vat is None
-            for element in elements
-            for component in element.components.values()
-        ),
+        and any(c.vat is None for e in elements for c in e.components.values()),
     )
 
 
