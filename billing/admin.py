@@ -17,6 +17,7 @@ BREAKDOWN_COLUMNS = (
     ("price", "Price"),
     ("step_size", "Step"),
     ("vat", "VAT %"),
+    ("tax_included", "Tax included"),
 )
 
 

@@ -10,13 +10,23 @@ The semantics, with worked examples, are in docs/pricing.md.
 from .engine import price_cdr
 from .options import DEFAULT_OPTIONS, DurationOrigin, FlatFeeMoment, PricingOptions
 from .result import Charge, Price, PricedCdr, PricingWarning
-from .tariff import PriceComponent, Tariff, compile_tariff
+from .tariff import (
+    NO_TAXES,
+    TAXES_EXCLUDED,
+    TAXES_INCLUDED,
+    PriceComponent,
+    Tariff,
+    compile_tariff,
+)
 from .values import PricingInputError
 from .zones import COUNTRY_ZONES, zone_for_country
 
 __all__ = [
     "COUNTRY_ZONES",
     "DEFAULT_OPTIONS",
+    "NO_TAXES",
+    "TAXES_EXCLUDED",
+    "TAXES_INCLUDED",
     "Charge",
     "DurationOrigin",
     "FlatFeeMoment",

@@ -23,6 +23,7 @@ from .tariff import (
     CHARGING,
     RESERVATION,
     RESERVATION_EXPIRES,
+    PriceComponent,
     Tariff,
     TariffElement,
     compile_tariff,
@@ -182,6 +183,13 @@ class _TariffChoice:
             )
         for problem in tariff.problems:
             self._warn("TARIFF_PROBLEM", problem)
+        if tariff.has_unseparated_taxes:
+            self._warn(
+                "TAXES_NOT_SEPARATED",
+                f"tariff {tariff.id!r} includes taxes in prices that give no vat rate "
+                "(tax_included YES): they cannot be separated, so those amounts are the same "
+                "excl. and incl. VAT",
+            )
 
     def _warn(self, code: str, message: str, period_index: int | None = None) -> None:
         self.warnings.append(PricingWarning(code, message, period_index))
@@ -290,7 +298,7 @@ class _Pricing:
         if element is None:
             return False
         component = element.components["FLAT"]
-        cost = Price(component.price, component.price * component.vat_factor)
+        cost = _cost(component, component.price)
         self.excl_vat[total] += cost.excl_vat
         self.incl_vat[total] += cost.incl_vat
         self.breakdown.append(
@@ -310,10 +318,9 @@ class _Pricing:
         step_rounding: bool,
     ) -> None:
         component = element.components[dimension.component_type]
-        excl_vat = component.price * volume / dimension.units_per_ocpi_unit
-        incl_vat = excl_vat * component.vat_factor
-        self.excl_vat[dimension.total] += excl_vat
-        self.incl_vat[dimension.total] += incl_vat
+        cost = _cost(component, component.price * volume / dimension.units_per_ocpi_unit)
+        self.excl_vat[dimension.total] += cost.excl_vat
+        self.incl_vat[dimension.total] += cost.incl_vat
         # Positional, in Charge's field order: calling a class with keywords costs three
         # times as much, and this runs for every line of every breakdown.
         self.breakdown.append(
@@ -325,7 +332,7 @@ class _Pricing:
                 element.index,
                 component,
                 volume / dimension.units_per_ocpi_unit,
-                Price(excl_vat, incl_vat),
+                cost,
                 step_rounding,
             )
         )
@@ -400,6 +407,18 @@ class _Pricing:
             tuple(self.breakdown),
             tuple(self.warnings),
         )
+
+
+def _cost(component: PriceComponent, amount: Decimal) -> Price:
+    """A component's price times a volume, excl. and incl. VAT by the tariff's `tax_included`.
+
+    A price that includes VAT is divided by the VAT factor here, on each line's amount and not
+    on the unit price, so that the amount incl. VAT stays exact. Otherwise the VAT factor is 1
+    where no VAT can be told apart (`N/A`; `YES` without a vat rate), so both amounts agree.
+    """
+    if component.price_includes_vat:
+        return Price(amount / component.vat_factor, amount)
+    return Price(amount, amount * component.vat_factor)
 
 
 def _first_match(

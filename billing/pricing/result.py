@@ -34,7 +34,7 @@ class Charge:
     total: str  # the OCPI total this line adds to, e.g. "total_energy_cost"
     tariff_id: str | None
     element_index: int
-    component: PriceComponent  # the one applied: its type, price, vat and step_size
+    component: PriceComponent  # the one applied: type, price, vat, step_size, tax_included
     volume: Decimal  # kWh, hours, or 1 for FLAT
     cost: Price
     step_rounding: bool  # the surplus billed by rounding the session total up to step_size
@@ -48,6 +48,7 @@ class Charge:
             "element_index": self.element_index,
             "price": self.component.price,
             "vat": self.component.vat,
+            "tax_included": self.component.tax_included,
             "step_size": self.component.step_size,
             "volume": self.volume.quantize(VOLUME_PLACES, rounding=ROUND_HALF_UP),
             "cost": self.cost.rounded(),

@@ -1,4 +1,5 @@
-"""OCPI 2.2.1 tariffs compiled once into objects that price many CDRs quickly."""
+"""OCPI 2.2.1 tariffs compiled once into objects that price many CDRs quickly; a tariff may
+carry OCPI 2.3.0's `tax_included`, which says what its prices hold."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -40,6 +41,12 @@ RESTRICTION_KEYS = frozenset(
         "reservation",
     }
 )
+# OCPI 2.3.0 Tariff.tax_included: what a price component's price holds. A 2.2.1 tariff has no
+# such field; its prices are before VAT, as with "NO".
+TAXES_INCLUDED = "YES"
+TAXES_EXCLUDED = "NO"
+NO_TAXES = "N/A"
+TAX_INCLUDED_VALUES = (TAXES_INCLUDED, TAXES_EXCLUDED, NO_TAXES)
 MIDNIGHT = time(0)
 ONE_MICROSECOND = timedelta(microseconds=1)
 ONE_DAY = timedelta(days=1)
@@ -83,7 +90,9 @@ class PriceComponent:
     price: Decimal
     vat: Decimal | None
     step_size: int
-    vat_factor: Decimal  # 1 + vat/100; 1 when no VAT applies
+    vat_factor: Decimal  # 1 + vat/100; 1 when no VAT applies or none can be told apart
+    tax_included: str  # the tariff's: YES, NO or N/A
+    price_includes_vat: bool  # YES with a vat: excl. VAT is derived from the price
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +125,8 @@ class Tariff:
     # scope -> component type -> the elements that may price it, in the order they apply
     candidates: Mapping[str, Mapping[str, tuple[TariffElement, ...]]]
     problems: tuple[str, ...]  # tolerated oddities, reported as warnings when used
+    # Taxes included in a price without a vat rate: its excl. VAT is its incl. VAT.
+    has_unseparated_taxes: bool
 
     def is_valid_at(self, moment: datetime) -> bool:
         """Start inclusive, end exclusive; an absent bound is open."""
@@ -134,10 +145,12 @@ def compile_tariff(tariff: Mapping) -> Tariff:
     tariff_id = tariff.get("id")
     tariff_id = None if tariff_id is None else str(tariff_id)
     where = f"tariff {tariff_id!r}" if tariff_id is not None else "tariff"
+    tax_included = _optional(tariff, "tax_included", where, _parse_tax_included)
+    tax_included = TAXES_EXCLUDED if tax_included is None else tax_included
     raw_elements = ocpi_list(tariff.get("elements"), f"{where} elements")
     problems: list[str] = []
     elements = tuple(
-        _compile_element(index, raw, f"{where} elements[{index}]", problems)
+        _compile_element(index, raw, f"{where} elements[{index}]", tax_included, problems)
         for index, raw in enumerate(raw_elements)
     )
     candidates: dict[str, dict[str, tuple[TariffElement, ...]]] = {}
@@ -158,6 +171,8 @@ def compile_tariff(tariff: Mapping) -> Tariff:
         elements=elements,
         candidates=candidates,
         problems=tuple(problems),
+        has_unseparated_taxes=tax_included == TAXES_INCLUDED
+        and any(c.vat is None for e in elements for c in e.components.values()),
     )
 
 
@@ -184,6 +199,14 @@ def _optional(raw: Mapping, key: str, where: str, parse: Callable):
     return None if value is None else parse(value, f"{where} {key}")
 
 
+def _parse_tax_included(value: object, field: str) -> str:
+    if value not in TAX_INCLUDED_VALUES:
+        raise PricingInputError(
+            f"{field}: expected one of {', '.join(TAX_INCLUDED_VALUES)}, got {value!r}"
+        )
+    return value
+
+
 def _parse_limit(value: object, field: str) -> PriceLimit:
     if not is_json_object(value) or value.get("excl_vat") is None:
         raise PricingInputError(f"{field}: expected a Price with excl_vat")
@@ -194,14 +217,16 @@ def _parse_limit(value: object, field: str) -> PriceLimit:
     )
 
 
-def _compile_element(index: int, raw: object, where: str, problems: list[str]) -> TariffElement:
+def _compile_element(
+    index: int, raw: object, where: str, tax_included: str, problems: list[str]
+) -> TariffElement:
     if not is_json_object(raw):
         raise PricingInputError(f"{where}: expected an object")
     raw_components = ocpi_list(raw.get("price_components"), f"{where}.price_components")
     components: dict[str, PriceComponent] = {}
     for position, component in enumerate(raw_components):
         field = f"{where}.price_components[{position}]"
-        parsed = _compile_component(component, field)
+        parsed = _compile_component(component, field, tax_included)
         if parsed.type not in COMPONENT_TYPES:
             problems.append(f"{field}: unknown type {parsed.type!r} is ignored")
         elif parsed.type in components:
@@ -219,18 +244,24 @@ def _compile_element(index: int, raw: object, where: str, problems: list[str]) -
     )
 
 
-def _compile_component(raw: object, field: str) -> PriceComponent:
+def _compile_component(raw: object, field: str, tax_included: str) -> PriceComponent:
     if not is_json_object(raw):
         raise PricingInputError(f"{field}: expected an object")
     vat = raw.get("vat")
     vat = None if vat is None else to_decimal(vat, f"{field}.vat")
     step_size = raw.get("step_size")
+    # N/A: no tax applies, whatever `vat` says. YES without `vat` (North American style: the
+    # CPO does not know the tax rates): the price includes all taxes, but they cannot be
+    # separated from it, so the amount is both excl. and incl. VAT.
+    applies_vat = vat is not None and tax_included != NO_TAXES
     return PriceComponent(
         type=str(raw.get("type")),
         price=to_decimal(raw.get("price"), f"{field}.price"),
         vat=vat,
         step_size=0 if step_size is None else to_step_size(step_size, f"{field}.step_size"),
-        vat_factor=Decimal(1) if vat is None else 1 + vat.scaleb(-2),
+        vat_factor=1 + vat.scaleb(-2) if applies_vat else Decimal(1),
+        tax_included=tax_included,
+        price_includes_vat=applies_vat and tax_included == TAXES_INCLUDED,
     )
 
 

@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo
 from babel.core import get_global
 from django.utils.translation import gettext as _
 
-from billing.pricing import PricedCdr, PricingInputError, price_cdr
+from billing.pricing import (
+    NO_TAXES,
+    TAXES_EXCLUDED,
+    TAXES_INCLUDED,
+    PricedCdr,
+    PricingInputError,
+    price_cdr,
+)
 from portal.templatetags.portal_format import duration, kwh, money, number
 
 UNIT_OF = {"ENERGY": "kWh", "TIME": "h", "PARKING_TIME": "h", "FLAT": ""}
@@ -27,11 +34,21 @@ DAYS = {
 }
 
 
-def _component_in_words(component: dict, currency: str) -> str:
+def _taxes_in_words(vat, tax_included: str) -> str:
+    """What the price holds, by the tariff's OCPI 2.3.0 `tax_included` (absent: NO)."""
+    if tax_included == NO_TAXES:
+        return _(", no taxes")
+    if tax_included == TAXES_INCLUDED and vat:
+        return _(", incl. taxes (%(vat)s%% VAT)") % {"vat": number(vat, 0)}
+    if tax_included == TAXES_INCLUDED:
+        return _(", incl. taxes")
+    return _(", plus %(vat)s%% VAT") % {"vat": number(vat, 0)} if vat else ""
+
+
+def _component_in_words(component: dict, currency: str, tax_included: str) -> str:
     kind = component.get("type", "")
     price = money(component.get("price", 0), currency)
-    vat = component.get("vat")
-    vat_words = _(", plus %(vat)s%% VAT") % {"vat": number(vat, 0)} if vat else ""
+    vat_words = _taxes_in_words(component.get("vat"), tax_included)
     step = component.get("step_size") or 1
     if kind == "FLAT":
         return _("%(price)s per session%(vat)s") % {"price": price, "vat": vat_words}
@@ -102,10 +119,11 @@ class ElementInWords:
 
 def tariff_in_words(document: dict) -> list[ElementInWords]:
     currency = document.get("currency") or "EUR"
+    tax_included = document.get("tax_included") or TAXES_EXCLUDED
     return [
         ElementInWords(
             components=[
-                _component_in_words(component, currency)
+                _component_in_words(component, currency, tax_included)
                 for component in element.get("price_components") or []
             ],
             restrictions=_restrictions_in_words(element.get("restrictions")),

@@ -163,6 +163,42 @@ def test_the_tariff_page_says_its_elements_in_words_and_prices_a_simulated_sessi
     assert "€4.84" in day.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("tax_included", "vat", "words", "before_vat"),
+    [
+        # 10 kWh at 0.36 incl. 21 % VAT: 3.60 incl., 2.98 (2.9752) before VAT.
+        ("YES", 21.0, "€0.36 per kWh, incl. taxes (21% VAT)", "€2.98"),
+        ("YES", None, "€0.36 per kWh, incl. taxes", "€3.60"),
+        ("N/A", 21.0, "€0.36 per kWh, no taxes", "€3.60"),
+    ],
+)
+def test_the_tariff_page_says_what_an_ocpi_2_3_0_price_includes(
+    client, own_parties, tax_included, vat, words, before_vat
+):
+    from ocpi.modules.tariffs.services import tariff_save_own
+
+    client.force_login(staff_member(SUPPORT))
+    component = {"type": "ENERGY", "price": 0.36, "step_size": 1}
+    if vat is not None:
+        component["vat"] = vat
+    tariff = tariff_save_own(
+        party=own_parties["CPO"],
+        document={
+            "country_code": "NL", "party_id": "TMC", "id": "TAXES", "currency": "EUR",
+            "elements": [{"price_components": [component]}],
+            "tax_included": tax_included,
+            "last_updated": "2026-01-01T00:00:00Z",
+        },
+    ).instance  # fmt: skip
+    url = reverse("staff:tariff", args=[tariff.pk])
+
+    page = client.get(url).content.decode()
+    assert words in page and "plus 21% VAT" not in page
+    session = {"start": "2026-03-02T12:00", "minutes": "60", "energy_kwh": "10", "power_kw": "11"}
+    simulation = client.get(url, session).content.decode()
+    assert "€3.60 <small" in simulation and f"· {before_vat} " in simulation  # incl. · excl.
+
+
 def test_the_dashboard_shows_each_partners_health_and_month_in_words(finance_client, partner):
     from django.utils import timezone
 
