@@ -40,9 +40,11 @@ test: $(VENV)/.installed system-packages
 	$(PY) -m pytest -n auto
 
 # What the tests need from the system, installed here when missing and we may (root with
-# apt-get): Debian's Chromium for the browser tests (tests/browser) and the DejaVu fonts that
-# invoice PDFs embed. Elsewhere those tests fail saying what to install.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core
+# apt-get): Debian's Chromium for the browser tests (tests/browser), the DejaVu fonts that
+# invoice PDFs embed, and HarfBuzz's subsetter, with which WeasyPrint embeds those fonts in
+# about half the time (without it, fontTools does it in Python). Elsewhere those tests fail
+# saying what to install.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core libharfbuzz-subset0
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	[ -z "$$missing" ] || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
