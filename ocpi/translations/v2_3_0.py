@@ -31,9 +31,12 @@ VAT = "VAT"
 
 
 def _decimal(value) -> Decimal | None:
+    """A JSON number as a Decimal; None for anything else (left for validation to name), an
+    overflowing 1e400 included."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return Decimal(str(value))
+    number = Decimal(str(value))
+    return number if number.is_finite() else None
 
 
 def _number(value: Decimal) -> int | float:

@@ -176,6 +176,28 @@ def test_a_2_2_1_price_keeps_its_amounts_through_2_3_0(excl, vat, with_vat):
     assert (back["excl_vat"], back.get("incl_vat")) == (excl, price.get("incl_vat"))
 
 
+json_values = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+prices = st.fixed_dictionaries(
+    {}, optional={"before_taxes": json_values, "taxes": json_values, "excl_vat": json_values}
+)
+
+
+@given(price=st.one_of(prices, json_values), limit=st.one_of(prices, json_values))
+def test_any_price_a_partner_sends_is_translated_without_an_error(price, limit):
+    """Whatever shape a partner's price has (numbers that overflow, strings, nesting), the edge
+    translates it or leaves it for validation to refuse by name; it never fails itself."""
+    cdr = {"total_cost": price, "total_time_cost": price, "tariffs": [{"min_price": limit}]}
+
+    for convert in (cdr_up, cdr_down):
+        convert(cdr, Context(), False)
+
+
 def test_a_2_2_1_tariff_says_whether_taxes_apply_when_it_goes_down():
     with_vat = {"elements": [{"price_components": [{"type": "TIME", "price": 2, "vat": 7}]}]}
     without = {"elements": [{"price_components": [{"type": "TIME", "price": 2}]}]}
