@@ -6,6 +6,7 @@ know, where 2.2.1 still refuses them."""
 import json
 from decimal import Decimal
 
+import hypothesis
 import pytest
 from django.test import Client
 from hypothesis import given
@@ -183,12 +184,22 @@ json_values = st.recursive(
     ),
     max_leaves=12,
 )
+numbers = st.floats() | st.integers(min_value=-(10**30), max_value=10**30)
+tax_lists = st.lists(st.fixed_dictionaries({"amount": numbers | json_values}), max_size=3)
 prices = st.fixed_dictionaries(
-    {}, optional={"before_taxes": json_values, "taxes": json_values, "excl_vat": json_values}
+    {},
+    optional={
+        "before_taxes": numbers | json_values,
+        "after_taxes": numbers | json_values,
+        "taxes": tax_lists | json_values,
+        "excl_vat": numbers | json_values,
+        "incl_vat": numbers | json_values,
+    },
 )
 
 
 @given(price=st.one_of(prices, json_values), limit=st.one_of(prices, json_values))
+@hypothesis.example(price={"before_taxes": float("inf"), "taxes": [{"amount": 1}]}, limit=None)
 def test_any_price_a_partner_sends_is_translated_without_an_error(price, limit):
     """Whatever shape a partner's price has (numbers that overflow, strings, nesting), the edge
     translates it or leaves it for validation to refuse by name; it never fails itself."""
