@@ -18,36 +18,22 @@ from ocpi.modules.locations.models import Location
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.tariffs.services import tariff_save_own
 from ocpi.objects import upsert_object
-from tests.support.builders import partner_token
+from tests.support.builders import connector, evse, partner_token
 from tests.support.instances import COMMAND_TIMEOUT_SECONDS, PROJECT_DIR
 from tests.support.partners import results_received
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
-def connector(connector_id, **extra):
-    return {
-        "id": connector_id,
-        "standard": "IEC_62196_T2",
-        "format": "SOCKET",
-        "power_type": "AC_3_PHASE",
-        "max_voltage": 230,
-        "max_amperage": 16,
-        "max_electric_power": 11000,
-        "last_updated": "2026-01-01T00:00:00Z",
-        **extra,
-    }
-
-
-def evse(uid, status="AVAILABLE", **extra):
-    return {
-        "uid": uid,
-        "evse_id": f"NL*TMC*E{uid}",
-        "status": status,
-        "connectors": [connector("1", tariff_ids=["T1"])],
-        "last_updated": "2026-01-01T00:00:00Z",
-        **extra,
-    }
+def our_evse(uid: str, status: str = "AVAILABLE") -> dict:
+    """An EVSE of our CPO NL-TMC: one 11 kW Type 2 socket priced by T1."""
+    return evse(
+        uid,
+        "2026-01-01T00:00:00Z",
+        evse_id=f"NL*TMC*E{uid}",
+        status=status,
+        connectors=[connector(last_updated="2026-01-01T00:00:00Z", max_electric_power=11000)],
+    )
 
 
 @pytest.fixture
@@ -83,7 +69,7 @@ def cpo(own_parties):
         "country": "NLD",
         "coordinates": {"latitude": "52.08917", "longitude": "5.11012"},
         "time_zone": "Europe/Amsterdam",
-        "evses": [evse("EVSE1"), evse("EVSE2", status="OUTOFORDER")],
+        "evses": [our_evse("EVSE1"), our_evse("EVSE2", status="OUTOFORDER")],
         "last_updated": "2026-01-01T00:00:00Z",
     }
     upsert_object(
