@@ -15,7 +15,7 @@ docs/versions.md lists what is translated.
 
 from decimal import Decimal
 
-from ocpi.translations import Context, ModuleTranslation, object_kind, object_reply_kind
+from ocpi.translations import Context, Convert, ModuleTranslation, object_kind, object_reply_kind
 
 COST_FIELDS = (
     "total_cost",
@@ -143,30 +143,26 @@ TARIFFS = ModuleTranslation(
 # Sessions and CDRs ------------------------------------------------------------------------------
 
 
-def session_down(document: dict, context: Context, partial: bool) -> dict:
-    return _convert_members(document, COST_FIELDS, price_down)
+def _session(price) -> Convert:
+    return lambda document, context, partial: _convert_members(document, COST_FIELDS, price)
 
 
-def session_up(document: dict, context: Context, partial: bool) -> dict:
-    return _convert_members(document, COST_FIELDS, price_up)
+def _cdr(price, tariff) -> Convert:
+    """A CDR's conversion: its cost totals as `price` converts them, its tariffs by `tariff`."""
+
+    def convert(document: dict, context: Context, partial: bool) -> dict:
+        out = _convert_members(document, COST_FIELDS, price)
+        if isinstance(out.get("tariffs"), list):
+            out["tariffs"] = [
+                tariff(t, context, False) if isinstance(t, dict) else t for t in out["tariffs"]
+            ]
+        return out
+
+    return convert
 
 
-def cdr_down(document: dict, context: Context, partial: bool) -> dict:
-    out = _convert_members(document, COST_FIELDS, price_down)
-    if isinstance(out.get("tariffs"), list):
-        out["tariffs"] = [
-            tariff_down(t, context, False) if isinstance(t, dict) else t for t in out["tariffs"]
-        ]
-    return out
-
-
-def cdr_up(document: dict, context: Context, partial: bool) -> dict:
-    out = _convert_members(document, COST_FIELDS, price_up)
-    if isinstance(out.get("tariffs"), list):
-        out["tariffs"] = [
-            tariff_up(t, context, False) if isinstance(t, dict) else t for t in out["tariffs"]
-        ]
-    return out
+session_down, session_up = _session(price_down), _session(price_up)
+cdr_down, cdr_up = _cdr(price_down, tariff_down), _cdr(price_up, tariff_up)
 
 
 SESSIONS = ModuleTranslation(

@@ -206,13 +206,16 @@ def migrated_database() -> Iterator[str]:
 
 @contextmanager
 def running_instance(
-    label: str, own_parties: str, tmp_dir: Path, *, template: str
+    label: str, own_parties: str, tmp_dir: Path, *, template: str, versions: str | None = None
 ) -> Iterator[Instance]:
-    """A copy of the `template` database with our parties, and a gunicorn serving it."""
+    """A copy of the `template` database with our parties, and a gunicorn serving it; offering
+    only `versions` (OCPI_VERSIONS, comma separated) when given."""
     database = _unique_database_name(label)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = _environment(label=label, database=database, url=url, own_parties=own_parties)
+    if versions is not None:
+        env["OCPI_VERSIONS"] = versions
     instance = Instance(label=label, url=url, env=env, log_path=tmp_dir / f"{label}-server.log")
     _admin(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
     try:

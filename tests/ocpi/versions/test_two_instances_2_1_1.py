@@ -4,9 +4,6 @@ directions on 2.1.1 and roam fully: pull, push, real-time authorization, command
 results, sessions and CDRs."""
 
 import json
-import os
-from contextlib import ExitStack
-from unittest import mock
 
 import pytest
 
@@ -61,16 +58,13 @@ TARIFF = {
 @pytest.fixture(scope="module")
 def old_cpo(tmp_path_factory, migrated_template_database):
     """A CPO instance that offers OCPI 2.1.1 only, for this module's tests."""
-    with ExitStack() as stack:
-        with mock.patch.dict(os.environ, {"OCPI_VERSIONS": "2.1.1"}):
-            instance = stack.enter_context(
-                running_instance(
-                    "cpo211",
-                    "NL-OLD:CPO",
-                    tmp_path_factory.mktemp("cpo211"),
-                    template=migrated_template_database,
-                )
-            )
+    with running_instance(
+        "cpo211",
+        "NL-OLD:CPO",
+        tmp_path_factory.mktemp("cpo211"),
+        template=migrated_template_database,
+        versions="2.1.1",
+    ) as instance:
         yield instance
 
 

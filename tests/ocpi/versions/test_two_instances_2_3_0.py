@@ -5,10 +5,6 @@ tests/ocpi/test_roaming_two_instances.py; commands, sessions and CDRs:
 tests/chargepoints/test_chargepoints_two_instances.py). Here: the handshake picks 2.2.1 with an
 instance that does not offer 2.3.0, and the tax model crosses the wire in 2.3.0's shape."""
 
-import os
-from contextlib import ExitStack
-from unittest import mock
-
 import pytest
 
 from tests.support.builders import tariff
@@ -20,16 +16,13 @@ STAMP = "2026-01-01T00:00:00Z"
 @pytest.fixture(scope="module")
 def cpo_2_2_1(tmp_path_factory, migrated_template_database):
     """A CPO instance (NL-MID) that offers 2.1.1 and 2.2.1, not 2.3.0."""
-    with ExitStack() as stack:
-        with mock.patch.dict(os.environ, {"OCPI_VERSIONS": "2.1.1,2.2.1"}):
-            instance = stack.enter_context(
-                running_instance(
-                    "cpo221",
-                    "NL-MID:CPO",
-                    tmp_path_factory.mktemp("cpo221"),
-                    template=migrated_template_database,
-                )
-            )
+    with running_instance(
+        "cpo221",
+        "NL-MID:CPO",
+        tmp_path_factory.mktemp("cpo221"),
+        template=migrated_template_database,
+        versions="2.1.1,2.2.1",
+    ) as instance:
         yield instance
 
 
