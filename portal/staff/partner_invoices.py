@@ -7,6 +7,7 @@ import re
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -118,7 +119,7 @@ def _check_in_words(check: Check, currency: str) -> list[str]:
 def _invoice_page(request, invoice: dict, *, form=None, status=200):
     currencies = [total.currency for total in invoice["totals"]]
     if form is None:
-        initial = {"currency": currencies[0]}
+        initial = {"currency": currencies[0], "received_on": timezone.localdate()}
         if invoice["recorded"] is not None:
             recorded = invoice["recorded"]
             initial = {
