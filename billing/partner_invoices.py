@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models import Count, Max, Q, QuerySet, Sum, Value
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
@@ -158,14 +158,14 @@ def _figures() -> dict:
 
 
 def _totals(item: dict) -> Totals:
-    theirs_incl = item["theirs_incl"] if item["incl_count"] == item["cdr_count"] else None
+    every_incl = item["incl_count"] == item["cdr_count"]
     ours_excl = item["ours_excl"] or ZERO
     return Totals(
         currency=item["currency"],
         cdrs=item["cdr_count"],
         energy_kwh=item["energy"] or ZERO,
         theirs_excl_vat=item["theirs_excl"] or ZERO,
-        theirs_incl_vat=(theirs_incl or ZERO) if theirs_incl is not None else None,
+        theirs_incl_vat=(item["theirs_incl"] or ZERO) if every_incl else None,
         ours_excl_vat=ours_excl,
         ours_incl_vat=item["ours_incl"] or ZERO,
         unpriced=item["cdr_count"] - item["priced_count"],
@@ -184,7 +184,6 @@ class InvoiceGroup:
     party_id: str
     reference: str  # NOT_INVOICED for the CDRs not yet invoiced
     month: str  # the local month of the latest CDR's start, 'YYYY-MM'
-    first_start: datetime
     last_start: datetime
     totals: Totals
     invoice: PartnerInvoice | None
@@ -225,10 +224,11 @@ def invoice_group_rows(*, connection_id: int | None = None, month: str = "") -> 
         cdrs = cdrs.filter(source_id=connection_id)
     rows = (
         cdrs.order_by()
-        .values("source_id", "country_code", "party_id", "reference", "currency")
+        .values("country_code", "party_id", "reference", "currency")
         .annotate(
+            # A party belongs to one connection (the newer one, should it have moved).
+            connection_id=Max("source_id"),
             month=Max("local_month"),
-            first_start=Min("start_date_time"),
             last_start=Max("start_date_time"),
             **_figures(),
         )
@@ -243,7 +243,7 @@ def invoice_groups(rows) -> list[InvoiceGroup]:
     two queries, however many rows."""
     rows = list(rows)
     names = dict(
-        Connection.objects.filter(pk__in={row["source_id"] for row in rows}).values_list(
+        Connection.objects.filter(pk__in={row["connection_id"] for row in rows}).values_list(
             "pk", "name"
         )
     )
@@ -255,13 +255,12 @@ def invoice_groups(rows) -> list[InvoiceGroup]:
     }
     return [
         InvoiceGroup(
-            connection_id=row["source_id"],
-            partner=names.get(row["source_id"], ""),
+            connection_id=row["connection_id"],
+            partner=names.get(row["connection_id"], ""),
             country_code=row["country_code"],
             party_id=row["party_id"],
             reference=row["reference"],
             month=row["month"],
-            first_start=row["first_start"],
             last_start=row["last_start"],
             totals=_totals(row),
             invoice=invoices.get((row["country_code"], row["party_id"], row["reference"])),
@@ -339,10 +338,14 @@ def partner_invoice_record(
     if not found:
         raise PartnerInvoiceError(f"No CDR we received names the invoice {reference}.")
     currencies = sorted({cdr_currency for _source, cdr_currency in found})
+    if len(currencies) > 1:
+        raise PartnerInvoiceError(
+            f"currency: the CDRs of this invoice are in {', '.join(currencies)}; "
+            "an invoice states its total in one."
+        )
     if currencies != [currency.upper()]:
         raise PartnerInvoiceError(
-            f"currency: the CDRs of this invoice are in {', '.join(currencies)}, "
-            f"not {currency.upper()}."
+            f"currency: the CDRs of this invoice are in {currencies[0]}, not {currency.upper()}."
         )
     if stated_excl_vat < 0 or (stated_incl_vat is not None and stated_incl_vat < 0):
         raise PartnerInvoiceError("An invoice total cannot be negative.")
@@ -351,7 +354,7 @@ def partner_invoice_record(
         party_id=party_id.upper(),
         reference=reference,
         defaults={
-            "connection_id": found[0][0],
+            "connection_id": max(source for source, _currency in found),
             "currency": currency.upper(),
             "stated_excl_vat": stated_excl_vat,
             "stated_incl_vat": stated_incl_vat,

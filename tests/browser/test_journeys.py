@@ -79,7 +79,9 @@ def test_staff_claim_a_price_mismatch_and_download_the_report(
 
     # Billing issues a driver's invoice (after the report, whose totals it would change).
     issued_invoice = invoice_driver(seed_driver("dora"), own_party=own_parties["EMSP"])
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invoices").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Invoices", exact=True
+    ).click()
     page.get_by_role("link", name=issued_invoice.number).click()
     expect(page.get_by_role("heading", name="VAT summary")).to_be_visible()
     steps.check("invoice")
@@ -131,7 +133,7 @@ def test_a_driver_reads_a_receipt_and_the_report_blocks_a_lost_card_and_reads_ge
     steps.check("blocked")
     assert not Token.objects.get(pk=driver.tokens[0].pk).valid
 
-    page.get_by_role("link", name="Invoices").click()
+    page.get_by_role("link", name="Invoices", exact=True).click()
     expect(page.get_by_text(driver.invoice.number, exact=True)).to_be_visible()
     steps.check("invoices")
     with page.expect_download() as download:

@@ -96,6 +96,15 @@ def test_cdrs_are_grouped_per_party_and_invoice_with_one_group_not_yet_invoiced(
     assert set(groups(connection_id=other.pk)) == {("FR-XYZ", "RC-2026-03")}
 
 
+def test_a_null_or_empty_reference_is_no_invoice(partner):
+    partner_cdr(partner, invoice_reference="")
+    explicit_null = partner_cdr(partner)
+    explicit_null.document["invoice_reference_id"] = None
+    explicit_null.save()
+    [group] = groups().values()
+    assert (group.reference, group.totals.cdrs) == (NOT_INVOICED, 2)
+
+
 def test_the_month_is_that_of_the_groups_latest_cdr_on_the_locations_clock(partner):
     # 23:30 UTC on 31 March is 1 April in Amsterdam: the invoice's latest CDR is an April one.
     partner_cdr(partner, invoice_reference="RC-A")
@@ -250,6 +259,17 @@ def test_bad_input_is_refused_in_words(finance_client, march_invoice, form, erro
     response = finance_client.post(INVOICE_URL, form)
     assert response.status_code == 400
     assert error in response.content.decode()
+    assert not PartnerInvoice.objects.exists()
+
+
+def test_an_invoice_whose_cdrs_are_in_two_currencies_is_refused_in_words(finance_client, partner):
+    partner_cdr(partner, cost="2.00", invoice_reference="RC-MIXED")
+    partner_cdr(partner, cost="2.00", currency="CHF", invoice_reference="RC-MIXED")
+    response = finance_client.post("/staff/partner-invoices/DE-ABC/RC-MIXED/", _invoice_form("4"))
+    assert response.status_code == 400
+    assert "the CDRs of this invoice are in CHF, EUR; an invoice states its total in one." in (
+        response.content.decode()
+    )
     assert not PartnerInvoice.objects.exists()
 
 
