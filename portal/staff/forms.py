@@ -276,7 +276,6 @@ class PartnerInvoiceFilterForm(forms.Form):
         regex=MONTH,
         label=_("Month"),
         required=False,
-        help_text=_("Of the latest CDR's start"),
         widget=forms.TextInput(attrs={"type": "month"}),
     )
 
