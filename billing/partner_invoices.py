@@ -217,7 +217,7 @@ def group_status(*, reference: str, check: Check | None, mismatches: int) -> str
 
 def invoice_group_rows(*, connection_id: int | None = None, month: str = "") -> QuerySet:
     """The groups as rows of figures, newest first; `month` ('YYYY-MM') keeps the groups whose
-    latest CDR started in that month on its location's clock. Paginate it, then read it with
+    latest CDR started in that month on its location's clock. Read a page of it with
     `invoice_groups`."""
     cdrs = partner_cdrs(cdrs_with_local_month())
     if connection_id is not None:

@@ -3,6 +3,7 @@ of CDRs per invoice reference, one invoice with its CDRs and its CSV, and record
 as received (finance). Thin views over billing.partner_invoices."""
 
 import re
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404
@@ -44,9 +45,9 @@ def _query_without_page(request) -> str:
 @staff_view()
 def invoice_list(request):
     form = PartnerInvoiceFilterForm(request.GET or None)
-    page = selectors.paginate(
-        invoice_group_rows(**form.filters()), request.GET.get("page"), per_page=GROUPS_PER_PAGE
-    )
+    # Groups are few beside their CDRs: one aggregation, paged here rather than counted again.
+    rows = list(invoice_group_rows(**form.filters()))
+    page = selectors.paginate(rows, request.GET.get("page"), per_page=GROUPS_PER_PAGE)
     context = {
         "form": form,
         "page": page,
@@ -116,6 +117,11 @@ def _check_in_words(check: Check, currency: str) -> list[str]:
     return sentences
 
 
+def _as_typed(amount: Decimal | None) -> Decimal | None:
+    """A stored amount (4 decimals) without its trailing zeros: 20.5000 as 20.5, 100 as 100."""
+    return None if amount is None else Decimal(format(amount.normalize(), "f"))
+
+
 def _invoice_page(request, invoice: dict, *, form=None, status=200):
     currencies = [total.currency for total in invoice["totals"]]
     if form is None:
@@ -123,12 +129,8 @@ def _invoice_page(request, invoice: dict, *, form=None, status=200):
         if invoice["recorded"] is not None:
             recorded = invoice["recorded"]
             initial = {
-                "stated_excl_vat": recorded.stated_excl_vat.normalize(),
-                "stated_incl_vat": (
-                    recorded.stated_incl_vat.normalize()
-                    if recorded.stated_incl_vat is not None
-                    else None
-                ),
+                "stated_excl_vat": _as_typed(recorded.stated_excl_vat),
+                "stated_incl_vat": _as_typed(recorded.stated_incl_vat),
                 "currency": recorded.currency,
                 "received_on": recorded.received_on,
                 "note": recorded.note,

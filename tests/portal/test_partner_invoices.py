@@ -238,7 +238,9 @@ def test_an_invoice_that_states_another_total_says_by_how_much(finance_client, m
 
 def test_a_corrected_invoice_replaces_what_was_recorded(finance_client, partner):
     partner_cdr(partner, cost="2.00", invoice_reference="RC-1")
-    finance_client.post("/staff/partner-invoices/DE-ABC/RC-1/", _invoice_form("2.50"))
+    finance_client.post("/staff/partner-invoices/DE-ABC/RC-1/", _invoice_form("200"))
+    page = finance_client.get("/staff/partner-invoices/DE-ABC/RC-1/").content.decode()
+    assert 'name="stated_excl_vat" value="200"' in page  # as typed, not 2E+2
     finance_client.post("/staff/partner-invoices/DE-ABC/RC-1/", _invoice_form("2.00"))
     assert PartnerInvoice.objects.get().stated_excl_vat == Decimal("2.00")
     assert groups()["DE-ABC", "RC-1"].status == Status.RECONCILED
