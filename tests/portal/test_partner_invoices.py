@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -332,3 +333,11 @@ def test_pages_make_as_many_queries_for_many_cdrs_as_for_few(support_client, par
     few = _queries(support_client, url)
     add(40, 100)
     assert _queries(support_client, url) == few
+
+
+def test_the_admin_lists_recorded_invoices_read_only(client, finance_client, march_invoice):
+    finance_client.post(INVOICE_URL, _invoice_form("15.31"))
+    admin = get_user_model().objects.create_superuser("root", password="pw")
+    client.force_login(admin)
+    assert "RC-2026-03" in client.get("/admin/billing/partnerinvoice/").content.decode()
+    assert client.get("/admin/billing/partnerinvoice/add/").status_code == 403
