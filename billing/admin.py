@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
 from billing import services
-from billing.models import Dispute, DriverContract, DriverPrice, PricedCdr
+from billing.models import Dispute, DriverContract, DriverPrice, PartnerInvoice, PricedCdr
 from billing.money import COST_TOTALS
 from ocpi.admin import ReadOnlyAdmin
 
@@ -198,3 +198,23 @@ class DisputeAdmin(ReadOnlyAdmin):
     list_filter = ["resolution", "currency"]
     search_fields = ["cdr__ocpi_id", "note"]
     list_select_related = ["cdr", "decided_by"]
+
+
+@admin.register(PartnerInvoice)
+class PartnerInvoiceAdmin(ReadOnlyAdmin):
+    """Partners' invoices are recorded and corrected in the back office (portal.staff)."""
+
+    list_display = [
+        "reference",
+        "country_code",
+        "party_id",
+        "connection",
+        "stated_excl_vat",
+        "stated_incl_vat",
+        "currency",
+        "received_on",
+        "recorded_by",
+    ]
+    list_filter = ["connection", "currency"]
+    search_fields = ["reference", "note"]
+    list_select_related = ["connection", "recorded_by"]

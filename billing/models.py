@@ -162,3 +162,4 @@ class DriverPrice(models.Model):
 
 # Decisions on mismatched CDRs live in their own module; imported here so Django finds the model.
 from billing.disputes import Dispute  # noqa: E402, F401
+from billing.partner_invoices import PartnerInvoice  # noqa: E402, F401

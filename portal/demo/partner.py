@@ -2,14 +2,21 @@
 
 Its CDRs arrive as a partner's would (the CDRs module's partner service) and billing checks
 their prices: most match ours, one charges more than its tariff says (a mismatch to dispute),
-and one is a credit CDR giving back an earlier session. A second, suspended partner shows how
-the dashboard lists partners whose traffic has stopped. Idempotent, like the rest of the demo.
+and one is a credit CDR giving back an earlier session. Each CDR of a past month names the
+partner's invoice of that month (`invoice_reference_id`); the CDRs of the current month are not
+invoiced yet. Finance has recorded the two oldest invoices as received: the first states the sum
+of its CDRs, the second 1.50 EUR more. A second, suspended partner shows how the dashboard lists
+partners whose traffic has stopped. Idempotent, like the rest of the demo.
 """
 
 import secrets
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+
+from billing.money import round_minor
+from billing.partner_invoices import PartnerInvoice, partner_invoice_record
 from billing.services import cdr_document_price
 from ocpi.models import Connection, ConnectionParty
 from ocpi.modules.cdrs.models import Cdr
@@ -36,6 +43,7 @@ SESSIONS = [(150, 7, 95, "18.4"), (118, 17, 60, "11.2"), (86, 12, 140, "31.0"),
 MISMATCH_NUMBER = 6  # this CDR charges 1.50 EUR more than the tariff says
 OVERCHARGE = Decimal("1.50")
 CREDITED_NUMBER = 2  # and this one is given back by a credit CDR
+INVOICE_EXTRA = Decimal("1.50")  # what the second recorded invoice states above its CDRs
 
 
 def _connection(name: str, party: tuple[str, str], status: str) -> Connection:
@@ -102,6 +110,8 @@ def _cdr(number: int, *, token: dict, newest: datetime) -> dict:
         "total_time": round(minutes / 60, 4),
         "last_updated": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
+    if start.strftime("%Y-%m") < newest.strftime("%Y-%m"):
+        document["invoice_reference_id"] = start.strftime("RHC-%Y-%m")
     document = cdr_document_price(document)  # the price its tariff gives
     if number == MISMATCH_NUMBER:
         for vat in ("excl_vat", "incl_vat"):
@@ -120,6 +130,7 @@ def _credit_of(original: dict, *, issued: datetime) -> dict:
         "total_cost": {vat: -amount for vat, amount in original["total_cost"].items()},
         "last_updated": issued.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
+    credit.pop("invoice_reference_id", None)  # issued now: on no invoice yet
     return credit
 
 
@@ -138,4 +149,38 @@ def partner_demo_load(*, driver_token: dict, newest: datetime | None = None) -> 
             continue
         store_from_partner(connection=partner, document=document)
         new += 1
+    _record_invoices(documents)
     return new
+
+
+def _record_invoices(documents: list[dict]) -> None:
+    """The two oldest invoices as finance records them when they arrive by mail."""
+    totals: dict[str, list[Decimal]] = {}
+    for document in documents:
+        if reference := document.get("invoice_reference_id"):
+            total = totals.setdefault(reference, [Decimal(0), Decimal(0)])
+            total[0] += Decimal(str(document["total_cost"]["excl_vat"]))
+            total[1] += Decimal(str(document["total_cost"]["incl_vat"]))
+    country_code, party_id = PARTNER_PARTY
+    finance = get_user_model().objects.filter(username="finance").first()
+    for extra, reference in zip((Decimal(0), INVOICE_EXTRA), sorted(totals), strict=False):
+        if PartnerInvoice.objects.filter(reference=reference).exists():
+            continue
+        excl_vat, incl_vat = totals[reference]
+        partner_invoice_record(
+            country_code=country_code,
+            party_id=party_id,
+            reference=reference,
+            currency="EUR",
+            stated_excl_vat=round_minor(excl_vat + extra, "EUR"),
+            stated_incl_vat=round_minor(incl_vat + extra, "EUR"),
+            received_on=_month_after(reference),
+            note="Their invoice adds a fee no CDR carries." if extra else "",
+            user=finance,
+        )
+
+
+def _month_after(reference: str):
+    """The 5th of the month after the invoice's month: when its PDF arrived."""
+    year, month = int(reference[-7:-3]), int(reference[-2:])
+    return datetime(year + month // 12, month % 12 + 1, 5, tzinfo=UTC).date()

@@ -3,16 +3,13 @@ cards and apps (with blocking), invoices and credit notes with their PDFs, billi
 language. Thin views over
 portal.driver.selectors and portal.driver.services; another driver's ids answer 404."""
 
-import csv
-from decimal import Decimal
 from functools import wraps
 
-from babel.numbers import format_decimal, get_decimal_symbol
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -22,9 +19,9 @@ from billing.charts import Bar, bar_chart_svg
 from billing.invoices import selectors as invoice_selectors
 from billing.invoices.delivery import stored_pdf_response
 from billing.invoices.models import Document
-from billing.money import round_minor
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.tokens.models import Token
+from portal.csv_files import CsvDownload
 from portal.driver import selectors
 from portal.driver.forms import FIRST_YEAR, LAST_YEAR, MONTH, ProfileForm, YearForm
 from portal.driver.services import (
@@ -34,7 +31,7 @@ from portal.driver.services import (
 )
 from portal.staff.roles import is_staff_member
 from portal.staff.services import StaffActionError
-from portal.templatetags.portal_format import babel_locale, month_name
+from portal.templatetags.portal_format import month_name
 
 
 def driver_view(view):
@@ -154,38 +151,24 @@ def report(request):
 
 @driver_view
 def report_csv(request, year: int):
-    """The year by month as CSV: UTF-8 with BOM, and the separators of the reader's language
-    (a decimal comma, as in German, Dutch and French, means a semicolon between fields)."""
+    """The year by month as CSV (portal.csv_files)."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404("No such year")
     rows = selectors.driver_usage_by_month(user=request.user, year=year)
-    locale = babel_locale()
-    delimiter = ";" if get_decimal_symbol(locale) == "," else ","
-
-    def decimal(value: Decimal, places: int) -> str:
-        return format_decimal(value, format="0." + "0" * places, locale=locale)
-
-    def money(value: Decimal, currency: str) -> str:
-        # Rounded as the page's money filter rounds: half-up to the currency's minor unit.
-        rounded = round_minor(value, currency)
-        return decimal(rounded, max(-rounded.as_tuple().exponent, 0))
+    download = CsvDownload(f"charging-{year}.csv")
 
     def line(first: str, row) -> list:
         return [
             first,
             row.currency,
             row.sessions,
-            decimal(row.energy_kwh, 3),
-            money(row.excl_vat, row.currency),
-            money(row.vat, row.currency),
-            money(row.incl_vat, row.currency),
+            download.energy(row.energy_kwh),
+            download.money(row.excl_vat, row.currency),
+            download.money(row.vat, row.currency),
+            download.money(row.incl_vat, row.currency),
         ]
 
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="charging-{year}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=delimiter)
-    writer.writerow(
+    download.row(
         [
             _("Month"),
             _("Currency"),
@@ -197,10 +180,10 @@ def report_csv(request, year: int):
         ]
     )
     for row in rows:
-        writer.writerow(line(row.key, row))
+        download.row(line(row.key, row))
     for total in selectors.usage_totals(rows):
-        writer.writerow(line(_("Total"), total))
-    return response
+        download.row(line(_("Total"), total))
+    return download.response
 
 
 # Cards and apps ---------------------------------------------------------------------------------

@@ -268,3 +268,82 @@ class InvoiceRunForm(forms.Form):
             raise forms.ValidationError(
                 _("Use a month (2026-10), a week (2026-W42) or a day (2026-10-05).")
             ) from None
+
+
+class PartnerInvoiceFilterForm(forms.Form):
+    partner = forms.ChoiceField(label=_("Partner"), required=False)
+    month = forms.RegexField(
+        regex=MONTH,
+        label=_("Month"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [("", _("all")), *selectors.partner_choices()[1:]]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        partner = data.get("partner") or ""
+        return {
+            "connection_id": int(partner) if partner.isdigit() else None,
+            "month": data.get("month") or "",
+        }
+
+
+class PartnerInvoiceForm(forms.Form):
+    """The totals a partner's invoice states, as finance reads them off its document."""
+
+    amount_errors = {
+        "invalid": _("Enter the amount as a number, such as 1234.56."),
+        "min_value": _("An invoice total cannot be negative."),
+        "max_digits": _("Enter at most 14 digits before the decimal point."),
+        "max_decimal_places": _("Enter at most 4 decimals."),
+        "max_whole_digits": _("Enter at most 14 digits before the decimal point."),
+    }
+
+    stated_excl_vat = forms.DecimalField(
+        label=_("Their total excl. VAT"),
+        min_value=Decimal(0),
+        max_digits=18,
+        decimal_places=4,
+        localize=True,
+        error_messages=amount_errors,
+    )
+    stated_incl_vat = forms.DecimalField(
+        label=_("Their total incl. VAT"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=18,
+        decimal_places=4,
+        localize=True,
+        error_messages=amount_errors,
+        help_text=_("Empty if their invoice states none"),
+    )
+    currency = forms.CharField(label=_("Currency"), min_length=3, max_length=3)
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, currencies: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currencies = currencies
+
+    def clean_currency(self) -> str:
+        currency = self.cleaned_data["currency"].strip().upper()
+        if currency not in self.currencies:
+            raise forms.ValidationError(
+                _("The CDRs of this invoice are in %(cdrs)s, not %(currency)s.")
+                % {"cdrs": ", ".join(self.currencies), "currency": currency}
+            )
+        return currency
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise forms.ValidationError(_("The date received cannot be in the future."))
+        return received_on

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.staff import invoices, views
+from portal.staff import invoices, partner_invoices, views
 
 app_name = "staff"
 
@@ -29,4 +29,27 @@ urlpatterns = [
     path("invoices/<int:document_id>/", invoices.document_detail, name="invoice"),
     path("invoices/<int:document_id>.pdf", invoices.document_pdf, name="invoice-pdf"),
     path("invoices/<int:document_id>/cancel/", invoices.document_cancel, name="invoice-cancel"),
+    path("partner-invoices/", partner_invoices.invoice_list, name="partner-invoices"),
+    # A party's CDRs that no invoice names yet; then one invoice by its reference (a CiString,
+    # which may hold a slash).
+    path(
+        "partner-invoices/<str:party>/",
+        partner_invoices.invoice_detail,
+        name="partner-not-invoiced",
+    ),
+    path(
+        "partner-invoices/<str:party>/cdrs.csv",
+        partner_invoices.invoice_csv,
+        name="partner-not-invoiced-csv",
+    ),
+    path(
+        "partner-invoices/<str:party>/<path:reference>/cdrs.csv",
+        partner_invoices.invoice_csv,
+        name="partner-invoice-csv",
+    ),
+    path(
+        "partner-invoices/<str:party>/<path:reference>/",
+        partner_invoices.invoice_detail,
+        name="partner-invoice",
+    ),
 ]

@@ -1,9 +1,7 @@
 """The staff back office: thin views over portal.staff.selectors and the services they call."""
 
-import csv
 from decimal import Decimal
 
-from babel.numbers import format_decimal, get_decimal_symbol
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,11 +14,11 @@ from weasyprint import HTML
 from billing.charts import Bar, bar_chart_svg
 from billing.disputes import DisputeError, dispute_decide
 from billing.models import DriverContract
-from billing.money import round_minor
 from billing.reports import BY_MONTH, energy_revenue_report
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
 from ocpi.modules.tariffs.models import Tariff
+from portal.csv_files import CsvDownload
 from portal.staff import selectors
 from portal.staff.forms import (
     CdrFilterForm,
@@ -39,7 +37,6 @@ from portal.staff.services import (
     token_validity_set,
 )
 from portal.staff.tariffs import tariff_in_words, tariff_simulate, tariff_zone
-from portal.templatetags.portal_format import babel_locale
 
 
 def _query_without_page(request) -> str:
@@ -320,26 +317,10 @@ def report_pdf(request):
 
 @staff_view()
 def report_csv(request):
-    """The report as CSV: UTF-8 with BOM (spreadsheets read it right), separators of the reader's
-    language (a decimal comma means a semicolon between fields), totals as on the page."""
+    """The report as CSV (portal.csv_files): totals as on the page."""
     _form, report = _report(request)
-    locale = babel_locale()
-    delimiter = ";" if get_decimal_symbol(locale) == "," else ","
-
-    def energy(value: Decimal) -> str:
-        return format_decimal(value, format="0.000", locale=locale)
-
-    def money(value: Decimal, currency: str) -> str:
-        # Rounded as the page's money filter rounds: half-up to the currency's minor unit.
-        rounded = round_minor(value, currency)
-        places = -rounded.as_tuple().exponent
-        return format_decimal(rounded, format="0." + "0" * places if places else "0", locale=locale)
-
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="report-{report.dimension}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=delimiter)
-    writer.writerow(
+    download = CsvDownload(f"report-{report.dimension}.csv")
+    download.row(
         [
             _(report.dimension),
             _("Currency"),
@@ -348,24 +329,16 @@ def report_csv(request):
             _("Revenue excl. VAT"),
         ]
     )
-    for row in report.rows:
-        writer.writerow(
+    lines = [(row.label, row) for row in report.rows]
+    lines += [(_("Total"), total) for total in report.totals]
+    for label, line in lines:
+        download.row(
             [
-                row.label,
-                row.currency,
-                row.sessions,
-                energy(row.energy_kwh),
-                money(row.revenue, row.currency),
+                label,
+                line.currency,
+                line.sessions,
+                download.energy(line.energy_kwh),
+                download.money(line.revenue, line.currency),
             ]
         )
-    for total in report.totals:
-        writer.writerow(
-            [
-                _("Total"),
-                total.currency,
-                total.sessions,
-                energy(total.energy_kwh),
-                money(total.revenue, total.currency),
-            ]
-        )
-    return response
+    return download.response

@@ -3,6 +3,7 @@
 import hashlib
 import re
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,9 @@ def test_staff_claim_a_price_mismatch_and_download_the_report(
 
     # Billing issues a driver's invoice (after the report, whose totals it would change).
     issued_invoice = invoice_driver(seed_driver("dora"), own_party=own_parties["EMSP"])
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invoices").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Invoices", exact=True
+    ).click()
     page.get_by_role("link", name=issued_invoice.number).click()
     expect(page.get_by_role("heading", name="VAT summary")).to_be_visible()
     steps.check("invoice")
@@ -130,7 +133,7 @@ def test_a_driver_reads_a_receipt_and_the_report_blocks_a_lost_card_and_reads_ge
     steps.check("blocked")
     assert not Token.objects.get(pk=driver.tokens[0].pk).valid
 
-    page.get_by_role("link", name="Invoices").click()
+    page.get_by_role("link", name="Invoices", exact=True).click()
     expect(page.get_by_text(driver.invoice.number, exact=True)).to_be_visible()
     steps.check("invoices")
     with page.expect_download() as download:
@@ -145,3 +148,38 @@ def test_a_driver_reads_a_receipt_and_the_report_blocks_a_lost_card_and_reads_ge
     expect(page.get_by_role("heading", name="Karten und Apps")).to_be_visible()
     expect(page.get_by_text("Gesperrt").first).to_be_visible()
     steps.check("german")
+
+
+def test_finance_checks_a_partner_invoice_against_its_cdrs(page, journey, finance_login, partner):
+    """A partner's March invoice of two CDRs (one priced differently by us): the list, the
+    invoice, recording the total its PDF states, and the verdict."""
+    start = timezone.now().replace(day=1, hour=9, minute=0) - timedelta(days=40)
+    for cost, our_cost, verdict in (("12.40", "12.40", "MATCH"), ("8.10", "7.60", "MISMATCH")):
+        make_cdr(
+            start=start, source=partner, party=("DE", "ABC"), location_id="KOELN-RHEINUFER-1",
+            cost=cost, cost_incl_vat=str(Decimal(cost) * Decimal("1.19")), our_cost=our_cost,
+            verdict=verdict, invoice_reference="RHEINCHARGE-2026-10-0042",
+        )  # fmt: skip
+    make_cdr(start=timezone.now(), source=partner, party=("DE", "ABC"), cost="3.00")
+    steps = journey("partner-invoices")
+    page.goto("/login/")
+    log_in(page, "fiona", PASSWORD)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Partner invoices").click()
+    expect(page.get_by_text("Invoice not received")).to_be_visible()
+    steps.check("list")
+
+    page.get_by_role("link", name="RHEINCHARGE-2026-10-0042").click()
+    expect(page.get_by_role("heading", name=re.compile("Partner invoice"))).to_be_visible()
+    steps.check("invoice")
+
+    page.get_by_label("Their total excl. VAT").fill("20.50")
+    page.get_by_label("Received on").fill(timezone.now().date().isoformat())
+    page.get_by_role("button", name="Record the invoice as received").click()
+    expect(page.get_by_text("Matches: their invoice states the sum of its CDRs")).to_be_visible()
+    steps.check("matches")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as CSV").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[-1].startswith("Total,,,,EUR,20.000,20.50,24.40,20.00,")

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.http import HttpRequest
 
 from billing.models import DriverContract, DriverPrice, PricedCdr
+from billing.partner_invoices import Status, invoice_group_rows, invoice_groups
 from ocpi.models import OwnParty
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.locations.models import Location
@@ -136,3 +137,16 @@ def test_demo_has_a_roaming_partner_with_a_mismatch_and_a_credit_and_a_user_per_
         assert list(user.groups.values_list("name", flat=True)) == [role]
         assert not user.is_staff  # the Django admin stays for superusers
     assert "Staff roles:   support / support, finance / finance, operations / operations" in output
+
+
+def test_demo_partner_invoices_are_one_reconciled_one_differing_and_the_rest_awaited(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_demo()
+    groups = invoice_groups(invoice_group_rows())
+    statuses = [group.status for group in sorted(groups, key=lambda group: group.reference)]
+    # Not invoiced first (its reference is empty), then the invoices from the oldest.
+    assert statuses[:3] == [Status.NOT_INVOICED, Status.RECONCILED, Status.DIFFERS]
+    assert set(statuses[3:]) == {Status.AWAITING}
+    assert sum(group.totals.cdrs for group in groups) == 7

@@ -1,7 +1,8 @@
 """The permission matrix: every staff URL against anonymous visitors, drivers and each role.
 
 Support reads everything and changes nothing; finance also decides disputes, cancels invoices
-by credit notes and starts invoice runs; operations also acts on partners, drivers and tokens.
+by credit notes, starts invoice runs and records partners' invoices as received; operations also
+acts on partners, drivers and tokens.
 A staff view added without its role check fails the coverage test below.
 """
 
@@ -24,6 +25,7 @@ from tests.support.invoices import cdr_document, driver_account_for, issuer_for
 from tests.support.portal_factories import make_cdr, staff_member
 
 READ = None  # any staff role may
+INVOICE = {"party": "DE-ABC", "reference": "RC-2026-03"}  # a partner's invoice of the fixture
 # (method, URL name, arguments from the objects fixture, the role needed beyond reading)
 MATRIX = [
     ("get", "staff:dashboard", {}, READ),
@@ -52,6 +54,12 @@ MATRIX = [
     ("post", "staff:invoice-cancel", {"document_id": "document"}, FINANCE),
     ("get", "staff:invoice-runs", {}, READ),
     ("post", "staff:invoice-run-start", {}, FINANCE),
+    ("get", "staff:partner-invoices", {}, READ),
+    ("get", "staff:partner-invoice", INVOICE, READ),
+    ("post", "staff:partner-invoice", INVOICE, FINANCE),
+    ("get", "staff:partner-invoice-csv", INVOICE, READ),
+    ("get", "staff:partner-not-invoiced", {"party": "DE-ABC"}, READ),
+    ("get", "staff:partner-not-invoiced-csv", {"party": "DE-ABC"}, READ),
     ("get", "portal:partners", {}, READ),
     ("get", "portal:partner", {"connection_id": "partner"}, READ),
     ("post", "portal:partner-handshake", {}, OPERATIONS),
@@ -86,6 +94,10 @@ def objects(own_parties, partner, django_capture_on_commit_callbacks, settings, 
         contract_id=contract.contract_id, valid=False, whitelist="ALLOWED",
     )  # fmt: skip
     make_cdr(start=datetime(2026, 3, 1, tzinfo=UTC), verdict="MATCH")
+    make_cdr(
+        start=datetime(2026, 3, 1, tzinfo=UTC), source=partner, party=("DE", "ABC"),
+        invoice_reference=INVOICE["reference"],
+    )  # fmt: skip
     return {
         "cdr": make_cdr(start=datetime(2026, 3, 2, tzinfo=UTC)).pk,
         "location": Location.objects.get().pk,

@@ -33,15 +33,21 @@ def make_cdr(
     party: tuple[str, str] = ("NL", "TMC"),
     location_id: str = "LOC1",
     contract_id: str = "NL-TME-C00000001-A",
+    cost_incl_vat: str | None = None,
+    invoice_reference: str | None = None,
 ) -> Cdr:
-    """A stored CDR and, unless verdict is None, billing's priced row for it."""
+    """A stored CDR and, unless verdict is None, billing's priced row for it; `invoice_reference`
+    is the `invoice_reference_id` its document names."""
     number = next(_numbers)
+    document = {"id": f"CDR{number:06d}", "cdr_location": {"id": location_id}}
+    if invoice_reference is not None:
+        document["invoice_reference_id"] = invoice_reference
     cdr = Cdr.objects.create(
         country_code=party[0],
         party_id=party[1],
         ocpi_id=f"CDR{number:06d}",
         last_updated=start + timedelta(hours=1),
-        document={"id": f"CDR{number:06d}", "cdr_location": {"id": location_id}},
+        document=document,
         source=source,
         start_date_time=start,
         end_date_time=start + timedelta(hours=1),
@@ -52,6 +58,7 @@ def make_cdr(
         contract_id=contract_id,
         currency=currency,
         total_cost_excl_vat=Decimal(cost),
+        total_cost_incl_vat=Decimal(cost_incl_vat) if cost_incl_vat is not None else None,
         total_energy=Decimal(energy),
         total_time=Decimal(1),
     )

@@ -1,9 +1,10 @@
 """`manage.py portal_bench`: server time of the staff pages on a large installation.
 
 Seeds (into an empty database: it refuses one that has CDRs) 100,000 CDRs over twelve months
-with billing's verdicts, 10,000 driver contracts and 1,000 locations by default, then requests
-the dashboard, a filtered CDR list and the monthly and per-location reports in-process and
-prints the median and 95th percentile of their server time and their query counts.
+with billing's verdicts (partner CDRs before December naming their partner's monthly invoice),
+10,000 driver contracts and 1,000 locations by default, then requests the dashboard, a filtered
+CDR list, the monthly and per-location reports and the partner invoices in-process and prints
+the median and 95th percentile of their server time and their query counts.
 Not a test: run it by hand on a scratch database, e.g.
 
     createdb ocpi_portal_bench
@@ -34,6 +35,7 @@ from ocpi.modules.locations.models import Location
 BATCH = 5000
 ZONES = ["Europe/Amsterdam", "Europe/Berlin", "Europe/Brussels"]
 VERDICTS = ["MATCH"] * 90 + ["MISMATCH"] * 7 + ["UNPRICEABLE"] * 3
+INVOICED_BEFORE = datetime(2026, 12, 1, tzinfo=UTC)  # partner CDRs of December: not invoiced yet
 
 
 class Command(BaseCommand):
@@ -66,6 +68,9 @@ class Command(BaseCommand):
             "CDR list, one month": "/staff/cdrs/?date_from=2026-03-01&date_to=2026-03-31",
             "report per month": "/staff/reports/?by=month",
             "report per location": "/staff/reports/?by=location",
+            "partner invoices": "/staff/partner-invoices/",
+            "partner invoices, one month": "/staff/partner-invoices/?month=2026-03",
+            "partner invoice (one month's CDRs)": "/staff/partner-invoices/DE-B00/DE-B00-2026-03/",
         }
         self.stdout.write(f"{'page':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
         for name, url in pages.items():
@@ -130,13 +135,16 @@ class Command(BaseCommand):
                 partner = rng.choice([None, None, *partners])
                 party_id = party_ids[partner.pk] if partner else "TMC"
                 cost = Decimal(rng.randrange(100, 4000)) / 100
+                document = {"id": f"CDR{n:08d}"}
+                if partner and start < INVOICED_BEFORE:  # the partner's monthly invoice
+                    document["invoice_reference_id"] = f"DE-{party_id}-{start:%Y-%m}"
                 batch.append(
                     Cdr(
                         country_code="DE" if partner else "NL",
                         party_id=party_id,
                         ocpi_id=f"CDR{n:08d}",
                         last_updated=start,
-                        document={"id": f"CDR{n:08d}"},
+                        document=document,
                         source=partner,
                         start_date_time=start,
                         end_date_time=start + timedelta(hours=1),
