@@ -30,6 +30,7 @@ from portal.staff.forms import (
     TokenIssueForm,
     TrafficFilterForm,
 )
+from portal.staff.parking import parking_places
 from portal.staff.roles import FINANCE, OPERATIONS, staff_view
 from portal.staff.services import (
     StaffActionError,
@@ -128,7 +129,8 @@ def location_list(request):
 @staff_view()
 def location_detail(request, location_pk: int):
     location = get_object_or_404(Location, pk=location_pk)
-    return render(request, "portal/staff/location_detail.html", {"location": location})
+    context = {"location": location, "parking_places": parking_places(location.document)}
+    return render(request, "portal/staff/location_detail.html", context)
 
 
 @staff_view()

@@ -69,7 +69,7 @@ def partner_handshake(request):
     except HandshakeError as exc:
         form.add_error(None, handshake_error_in_words(exc))
         return _partners_page(request, handshake_form=form, status=400)
-    messages.success(request, f"Registered with {connection.name}.")
+    messages.success(request, _("Registered with %(name)s.") % {"name": connection.name})
     return redirect("portal:partner", connection_id=connection.pk)
 
 
@@ -133,29 +133,32 @@ def partner_move_party(request, connection_id: int):
             form.add_error(None, str(exc))
         else:
             moved = ", ".join(f"{move.code} {move.role}" for move in moves)
-            messages.success(request, f"Moved to {connection.name}: {moved}.")
+            messages.success(
+                request,
+                _("Moved to %(name)s: %(parties)s.") % {"name": connection.name, "parties": moved},
+            )
             return redirect("portal:partner", connection_id=connection.pk)
     return _partner_page(request, connection, move_form=form, status=400)
 
 
 def _rotate(connection: Connection) -> str:
     connection_credentials_rotate(connection=connection)
-    return "Credentials rotated: both sides now use new tokens."
+    return _("Credentials rotated: both sides now use new tokens.")
 
 
 def _suspend(connection: Connection) -> str:
     connection_suspend(connection=connection)
-    return "Suspended: no traffic either way until resumed."
+    return _("Suspended: no traffic either way until resumed.")
 
 
 def _resume(connection: Connection) -> str:
     connection_resume(connection=connection)
-    return "Resumed."
+    return _("Resumed.")
 
 
 def _unregister(connection: Connection) -> str:
     connection_unregister(connection=connection)
-    return "Unregistered: the partner's credentials and ours are gone."
+    return _("Unregistered: the partner's credentials and ours are gone.")
 
 
 def _pull(connection: Connection) -> str:

@@ -1,17 +1,34 @@
 """The portal speaks English, German, Dutch and French; the reader picks one."""
 
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import extract
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from django.utils import translation
+from django.utils.translation.template import templatize
 
 from portal.staff.roles import SUPPORT
 from tests.support.portal_factories import make_cdr, staff_member
 
-LOCALE = Path(__file__).resolve().parents[2] / "locale"
+PROJECT = Path(__file__).resolve().parents[2]
+LOCALE = PROJECT / "locale"
+# Where the code and templates people read are: the OCPI API speaks English only.
+TRANSLATED = ("portal", "billing", "chargepoints", "templates")
+# Django's translation functions, as Babel reads them: (msgid, plural) positions and contexts.
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "gettext_lazy": None,
+    "ngettext": (1, 2),
+    "ngettext_lazy": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "pgettext_lazy": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
 
 
 def test_the_language_switch_changes_words_money_and_dates(client, db):
@@ -48,6 +65,36 @@ def test_every_message_is_translated_and_the_committed_catalogue_is_compiled(lan
     messages = {_plain(m.id): _plain(m.string) for m in catalog if m.id}
     assert [key for key, text in messages.items() if not all(text)] == []
     assert messages == {_plain(m.id): _plain(m.string) for m in binary if m.id}
+
+
+def used_messages() -> dict[tuple[str | None, str], str]:
+    """(context, msgid) of every message the Python code and the templates translate, with where
+    it is first used."""
+    found = {}
+    for folder in TRANSLATED:
+        for path in sorted((PROJECT / folder).rglob("*")):
+            if path.suffix not in (".py", ".html", ".txt") or "migrations" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8")
+            code = text if path.suffix == ".py" else templatize(text, origin=str(path))
+            for line, message, _comments, context in extract(
+                "python", io.BytesIO(code.encode()), keywords=KEYWORDS
+            ):
+                msgid = message[0] if isinstance(message, tuple) else message
+                found.setdefault((context, msgid), f"{path.relative_to(PROJECT)}:{line}")
+    return found
+
+
+@pytest.mark.parametrize("language", ["de", "nl", "fr"])
+def test_every_message_the_portal_uses_is_in_the_catalogue(language):
+    with open(LOCALE / language / "LC_MESSAGES" / "django.po", "rb") as source:
+        catalog = read_po(source)
+    known = {(m.context, _plain(m.id)[0]) for m in catalog if m.id}
+
+    missing = [f"{where}: {msgid!r}" for (context, msgid), where in used_messages().items()
+               if (context, msgid) not in known]  # fmt: skip
+
+    assert missing == []
 
 
 def _plain(value) -> tuple:
