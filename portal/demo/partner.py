@@ -21,6 +21,9 @@ from billing.services import cdr_document_price
 from ocpi.models import Connection, ConnectionParty
 from ocpi.modules.cdrs.models import Cdr
 from ocpi.modules.cdrs.services import store_from_partner
+from ocpi.modules.locations import services as locations
+from ocpi.modules.locations.models import Location
+from ocpi.validation import read_in
 
 PARTNER_NAME = "Rhein Charge"
 PARTNER_PARTY = ("DE", "RHC")
@@ -37,6 +40,76 @@ TARIFF = {
     ],
     "last_updated": "2026-01-01T00:00:00Z",
 }
+# Rhein Charge speaks OCPI 2.3.0: its location tells where to park, for whom, and whom to call.
+LOCATION = {
+    "country_code": "DE",
+    "party_id": "RHC",
+    "id": "RHC-KOELN-1",
+    "publish": True,
+    "name": "Rheinufer Parkhaus",
+    "address": "Rheinuferstraße 1",
+    "city": "Köln",
+    "postal_code": "50679",
+    "country": "DEU",
+    "coordinates": {"latitude": "50.93750", "longitude": "6.96800"},
+    "parking_type": "PARKING_GARAGE",
+    "help_phone": "+4922112345678",
+    "parking_places": [
+        {
+            "id": "L1-07",
+            "physical_reference": "07",
+            "vehicle_types": ["PERSONAL_VEHICLE", "MOTORCYCLE"],
+            "max_vehicle_height": 200,
+            "restricted_to_type": False,
+            "reservation_required": False,
+            "roofed": True,
+            "lighting": True,
+        },
+        {
+            "id": "L1-08",
+            "physical_reference": "08",
+            "vehicle_types": ["DISABLED"],
+            "max_vehicle_height": 200,
+            "restricted_to_type": True,
+            "reservation_required": False,
+            "time_limit": 240,
+            "roofed": True,
+            "lighting": True,
+        },
+    ],
+    "evses": [
+        {
+            "uid": f"RHC-KOELN-1-E{number}",
+            "evse_id": f"DE*RHC*E1001*{number}",
+            "status": "AVAILABLE",
+            "capabilities": [
+                "RFID_READER",
+                "REMOTE_START_STOP_CAPABLE",
+                "CONTACTLESS_CARD_SUPPORT",
+            ],
+            "parking": [{"parking_id": place, "evse_position": "CENTER"}],
+            "accepted_service_providers": ["The Mobility Company", "Rhein Charge"],
+            "connectors": [
+                {
+                    "id": "1",
+                    "standard": "IEC_62196_T2",
+                    "format": "SOCKET",
+                    "power_type": "AC_3_PHASE",
+                    "max_voltage": 400,
+                    "max_amperage": 32,
+                    "max_electric_power": 22000,
+                    "tariff_ids": ["RHC-AC"],
+                    "last_updated": "2026-01-01T00:00:00Z",
+                }
+            ],
+            "last_updated": "2026-01-01T00:00:00Z",
+        }
+        for number, place in ((1, "L1-07"), (2, "L1-08"))
+    ],
+    "operator": {"name": "Rhein Charge GmbH"},
+    "time_zone": "Europe/Berlin",
+    "last_updated": "2026-01-01T00:00:00Z",
+}
 # (days before the newest session, hour of the day in UTC, minutes charged, kWh)
 SESSIONS = [(150, 7, 95, "18.4"), (118, 17, 60, "11.2"), (86, 12, 140, "31.0"),
             (55, 8, 45, "9.6"), (24, 19, 75, "14.8"), (3, 10, 120, "26.5")]  # fmt: skip
@@ -46,9 +119,9 @@ CREDITED_NUMBER = 2  # and this one is given back by a credit CDR
 INVOICE_EXTRA = Decimal("1.50")  # what the second recorded invoice states above its CDRs
 
 
-def _connection(name: str, party: tuple[str, str], status: str) -> Connection:
+def _connection(name: str, party: tuple[str, str], status: str, version: str) -> Connection:
     connection, created = Connection.objects.get_or_create(
-        name=name, defaults={"status": status, "version": "2.2.1"}
+        name=name, defaults={"status": status, "version": version}
     )
     if created:
         # Tokens nobody knows: the demo partners never call us, and we never call them.
@@ -137,8 +210,11 @@ def _credit_of(original: dict, *, issued: datetime) -> dict:
 def partner_demo_load(*, driver_token: dict, newest: datetime | None = None) -> int:
     """The two demo partners and Rhein Charge's CDRs; returns how many CDRs were new."""
     newest = newest or datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=160)
-    partner = _connection(PARTNER_NAME, PARTNER_PARTY, Connection.Status.REGISTERED)
-    _connection(SUSPENDED_NAME, SUSPENDED_PARTY, Connection.Status.SUSPENDED)
+    partner = _connection(PARTNER_NAME, PARTNER_PARTY, Connection.Status.REGISTERED, "2.3.0")
+    _connection(SUSPENDED_NAME, SUSPENDED_PARTY, Connection.Status.SUSPENDED, "2.2.1")
+    if not Location.objects.filter(source=partner).exists():
+        with read_in(partner.version):  # stored as its PUT on 2.3.0 would store it
+            locations.store_from_partner(connection=partner, document=LOCATION)
     documents = [_cdr(number, token=driver_token, newest=newest) for number in range(1, 7)]
     original = documents[CREDITED_NUMBER - 1]
     documents.append(_credit_of(original, issued=newest))
