@@ -52,7 +52,7 @@ class PartyMoveForm(forms.Form):
         error_messages={"invalid": _("Enter the party as CC-PID, e.g. DE-ABC.")},
         help_text=_("Country code and party id, e.g. DE-ABC"),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=[(role, role) for role in Role.values])
     reason = forms.CharField(
         label=_("Reason"),
         max_length=1000,
