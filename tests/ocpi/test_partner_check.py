@@ -166,8 +166,9 @@ def test_whatever_a_partner_answers_the_check_reports_it_in_lines(planted, partn
 LOOPBACK_TOKEN = "loopback-token-for-the-check"
 
 
-@pytest.fixture
-def ourselves(transactional_db, own_parties, live_server, settings):
+@pytest.fixture(params=["2.2.1", "2.3.0"])
+def ourselves(request, transactional_db, own_parties, live_server, settings):
+    """This project as a partner, on 2.2.1 and on 2.3.0."""
     settings.OCPI_BASE_URL = live_server.url
     for day in range(1, 6):
         document = location(
@@ -186,7 +187,8 @@ def ourselves(transactional_db, own_parties, live_server, settings):
         LOOPBACK_TOKEN,
         [("NL", "TMC", "CPO"), ("NL", "TME", "EMSP")],
         versions_url=f"{live_server.url}/ocpi/versions",
-        version_url=f"{live_server.url}/ocpi/2.2.1",
+        version_url=f"{live_server.url}/ocpi/{request.param}",
+        version=request.param,
     )
     connection.outbound_token = LOOPBACK_TOKEN
     details = requests.get(
