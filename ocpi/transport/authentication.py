@@ -1,8 +1,11 @@
 """Token authentication: Authorization header -> connection -> the parties it may act for."""
 
+import json
 import logging
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, TextField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
@@ -54,20 +57,47 @@ def _token_hash_in(hashes: list[str], prefix: str = "") -> Q:
     )
 
 
+def _our_parties_column() -> RawSQL:
+    """Our parties (every OwnParty column, in pk order) as one JSON text, for PostgreSQL to add
+    to the connection's row: the statement that authenticates also tells whom a request may
+    address here, with no round trip of its own and no copy that could be out of date."""
+    database = connections[OwnParty.objects.db]
+    quote = database.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in OwnParty._meta.concrete_fields)
+    return RawSQL(
+        f"SELECT json_agg(json_build_array({columns}) ORDER BY {quote('id')})::text "
+        f"FROM {quote(OwnParty._meta.db_table)}",
+        [],
+        output_field=TextField(),
+    )
+
+
+def _own_parties_from(text: str | None) -> list[OwnParty]:
+    names = [field.attname for field in OwnParty._meta.concrete_fields]  # an id and texts
+    return [OwnParty.from_db(OwnParty.objects.db, names, row) for row in json.loads(text or "[]")]
+
+
 def _connection_with_parties(hashes: list[str]) -> Connection | None:
     """The active connection with one of these token hashes, its parties loaded as
-    prefetch_related("parties") loads them: one query (two for a connection without parties)."""
+    prefetch_related("parties") loads them: one query (two for a connection without parties).
+    On PostgreSQL the query also reads our own parties (`request_own_parties`)."""
+    reads_our_parties = connections[Connection.objects.db].vendor == "postgresql"
+    extra = {"our_parties": _our_parties_column()} if reads_our_parties else {}
     rows = list(
-        ConnectionParty.objects.select_related("connection").filter(
-            _token_hash_in(hashes, "connection__"), connection__status__in=ACTIVE_STATUSES
-        )
+        ConnectionParty.objects.select_related("connection")
+        .filter(_token_hash_in(hashes, "connection__"), connection__status__in=ACTIVE_STATUSES)
+        .annotate(**extra)
     )
     if not rows:
-        return (
+        connection = (
             Connection.objects.filter(_token_hash_in(hashes), status__in=ACTIVE_STATUSES)
+            .annotate(**extra)
             .prefetch_related("parties")
             .first()
         )
+        if connection is not None and reads_our_parties:
+            connection.own_parties = _own_parties_from(connection.our_parties)
+        return connection
     # Two readings of one header matching two connections is all but impossible; if it happens,
     # the same one wins every time.
     connection = min(rows, key=lambda row: row.connection_id).connection
@@ -79,6 +109,8 @@ def _connection_with_parties(hashes: list[str]) -> Connection | None:
     loaded = ConnectionParty.objects.filter(connection=connection)
     loaded._result_cache, loaded._prefetch_done = parties, True
     connection._prefetched_objects_cache = {"parties": loaded}
+    if reads_our_parties:
+        connection.own_parties = _own_parties_from(rows[0].our_parties)
     return connection
 
 
@@ -99,6 +131,8 @@ class OcpiTokenAuthentication(BaseAuthentication):
             raise AuthenticationFailed("Invalid or expired token")
         # The middleware logs traffic against this connection.
         request._request.ocpi_connection = connection
+        # Our parties as the authenticating statement read them (None: not read, ask for them).
+        request.ocpi_own_parties = getattr(connection, "own_parties", None)
         check_routing_headers(request, connection)
         return (None, connection)
 
@@ -124,10 +158,21 @@ def check_routing_headers(request, connection: Connection) -> None:
         )
     request.ocpi_to_parties = None
     if to_cc:
-        ours = list(OwnParty.objects.filter(country_code__iexact=to_cc, party_id__iexact=to_pid))
+        code = (to_cc.upper(), to_pid.upper())
+        ours = [
+            party
+            for party in request_own_parties(request)
+            if (party.country_code.upper(), party.party_id.upper()) == code
+        ]
         if not ours:
             raise InvalidParameters(f"OCPI-to party {to_cc}-{to_pid} is not hosted here")
         request.ocpi_to_parties = ours
+
+
+def request_own_parties(request) -> list[OwnParty]:
+    """Our parties, in pk order: those read when the request authenticated, else read now."""
+    ours = getattr(request, "ocpi_own_parties", None)
+    return list(OwnParty.objects.order_by("pk")) if ours is None else ours
 
 
 class IsOcpiPartner(BasePermission):
