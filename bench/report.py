@@ -12,8 +12,8 @@ render, alone = invoice["render_embed_validate"], invoice["weasyprint_alone"]
 page = "GET `/ocpi/2.2.1/cpo/locations?offset=500&limit=100`, authenticated, traffic-logged"
 
 http_rows = [
-    (f"{page} (pages/s)", get["rps"], f"DRF {floor['get_drf']}", ratios["get_vs_drf"], ">= 1.0x"),
-    (f"{page}, vs raw", get["rps"], f"raw {floor['get_raw']}", ratios["get_vs_raw"], "0.7x"),
+    (f"{page} (pages/s)", get["rps"], f"DRF {floor['get_drf']}", ratios["get_vs_drf"], ">= 1.5x"),
+    (f"{page}, vs raw", get["rps"], f"raw {floor['get_raw']}", ratios["get_vs_raw"], ">= 0.5x"),
     (
         "POST distinct CDRs to `/ocpi/2.2.1/emsp/cdrs` (req/s)",
         post["rps"],
@@ -38,8 +38,8 @@ http_rows = [
     ),
 ]
 latency_rows = [
-    ("GET locations page", get["p50"], get["p99"], "", get["non2xx"]),
-    ("POST CDR", post["p50"], post["p99"], "", post["non2xx"]),
+    ("GET locations page", get["p50"], get["p99"], "< 50 ms", get["non2xx"]),
+    ("POST CDR", post["p50"], post["p99"], "< 50 ms", post["non2xx"]),
     ("PATCH EVSE status", patch_evse["p50"], patch_evse["p99"], "< 50 ms", patch_evse["non2xx"]),
     (
         "PATCH session",
