@@ -1,8 +1,10 @@
 """Writes of locations: a partner's (receiver interface, pull sync) and our CPO's own (pushed).
 
-A Location row holds the whole document; an EVSE or a Connector is edited inside it under a row
-lock. `last_updated` cascades upwards: a changed Connector raises its EVSE's and its Location's
-`last_updated` to at least its own, a changed EVSE its Location's.
+A Location row holds the whole document; an EVSE or a Connector is edited inside it, under a row
+lock, or for a partner's PATCH (the frequent write) as long as no one else wrote the row between
+its read and its write (`edit_object`). `last_updated` cascades upwards: a changed Connector
+raises its EVSE's and its Location's `last_updated` to at least its own, a changed EVSE its
+Location's.
 
 Stale updates: a PUT or PATCH whose `last_updated` is older than the stored object it targets
 changes nothing and is still answered with success (the sender's newer state is already here;
