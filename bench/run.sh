@@ -109,8 +109,8 @@ EVSE_VS_FLOOR=$(ratio "$EVSE_RPS" "$FLOOR_POST")
 SESSION_VS_FLOOR=$(ratio "$SESSION_RPS" "$FLOOR_POST")
 summary() {
     echo
-    echo "GET locations: ${GET_VS_DRF}x floor DRF (target >= 1.0), ${GET_VS_RAW}x floor raw (aim 0.7)"
-    echo "POST cdrs:     ${POST_VS_FLOOR}x floor POST (target >= 0.8), p99 $POST_P99"
+    echo "GET locations: ${GET_VS_DRF}x floor DRF (target >= 1.5), ${GET_VS_RAW}x floor raw (target >= 0.5), p99 $GET_P99 (target < 50ms)"
+    echo "POST cdrs:     ${POST_VS_FLOOR}x floor POST (target >= 0.8), p99 $POST_P99 (target < 50ms)"
     echo "PATCH evse:    ${EVSE_VS_FLOOR}x floor POST (target >= 0.8), p99 $EVSE_P99 (target < 50ms)"
     echo "PATCH session: ${SESSION_VS_FLOOR}x floor POST (target >= 0.8), p99 $SESSION_P99 (target < 50ms)"
     [ -z "${INVOICE:-}" ] || echo "invoice:       $INVOICE_SUMMARY"

@@ -5,12 +5,14 @@ indexed columns queries need. CiString keys are stored upper-cased so that looku
 case-insensitive and still use the index; the document keeps the partner's spelling.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connections, models, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Cast
 from django.http import HttpResponse
+from django.utils import timezone
 
 from ocpi.models import Connection
 from ocpi.transport.envelope import ocpi_raw_list_response, ocpi_raw_object_response
@@ -87,6 +89,46 @@ def upsert_object(
         except IntegrityError:
             continue  # created concurrently: the second attempt finds and updates it
     raise IntegrityError(f"could not upsert {model.__name__} {key}")
+
+
+# How often an edit is read and written again when others keep writing the same row in between;
+# after that it waits for the row lock instead.
+EDIT_ATTEMPTS = 3
+
+
+def edit_object(
+    stored: QuerySet, edit: Callable[[OcpiObject], tuple[str, ...]]
+) -> tuple[OcpiObject | None, bool]:
+    """Change one stored object in place: `edit` changes the object read and names the fields it
+    changed (none: nothing to write, e.g. a stale update). Returns the object (None if `stored`
+    finds none) and whether it was written.
+
+    Two statements, each committing by itself outside a transaction: the read, and an UPDATE
+    that applies only while the row is still as read (its `updated_at`, which every write of an
+    object sets). If someone wrote it in between, the edit starts again from what they wrote.
+    A row lock would cost four round trips (BEGIN, SELECT ... FOR UPDATE, UPDATE, COMMIT).
+    """
+    model = stored.model
+    for _attempt in range(EDIT_ATTEMPTS):
+        instance = stored.first()
+        if instance is None:
+            return None, False
+        read_version = instance.updated_at
+        changed = edit(instance)
+        if not changed:
+            return instance, False
+        instance.updated_at = timezone.now()
+        values = {name: getattr(instance, name) for name in (*changed, "updated_at")}
+        if model.objects.filter(pk=instance.pk, updated_at=read_version).update(**values):
+            return instance, True
+    with transaction.atomic():
+        instance = stored.select_for_update().first()
+        if instance is None:
+            return None, False
+        changed = edit(instance)
+        if changed:
+            instance.save(update_fields=[*changed, "updated_at"])
+        return instance, bool(changed)
 
 
 def merge_patch(document: dict, patch: dict, *, append_lists: tuple[str, ...] = ()) -> dict:

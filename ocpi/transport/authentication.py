@@ -1,8 +1,12 @@
 """Token authentication: Authorization header -> connection -> the parties it may act for."""
 
+import functools
+import json
 import logging
+from datetime import datetime
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import DateTimeField, Q
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
@@ -56,7 +60,86 @@ def _token_hash_in(hashes: list[str], prefix: str = "") -> Q:
 
 def _connection_with_parties(hashes: list[str]) -> Connection | None:
     """The active connection with one of these token hashes, its parties loaded as
-    prefetch_related("parties") loads them: one query (two for a connection without parties)."""
+    prefetch_related("parties") loads them. On PostgreSQL one statement, which also reads our
+    own parties (`request_own_parties`)."""
+    if connections[Connection.objects.db].vendor == "postgresql":
+        return _connection_by_statement(hashes)
+    return _connection_by_queryset(hashes)
+
+
+@functools.cache
+def _authenticating_statement() -> str:
+    """The statement that authenticates on PostgreSQL, written once per process: Django takes
+    longer to build a joined query than PostgreSQL takes to run it. The connection's row carries
+    its parties and ours, each as one JSON text, so that the statement that authenticates also
+    tells whom the partner acts for and whom it may address here, with no round trip of its own
+    and no copy that could be out of date. Two readings of one header matching two connections
+    is all but impossible; if it happens, the same one wins every time."""
+    quote = connections[Connection.objects.db].ops.quote_name
+
+    def json_rows(model, condition: str = "") -> str:
+        columns = ", ".join(f"row.{quote(field.column)}" for field in model._meta.concrete_fields)
+        return (
+            f"(SELECT json_agg(json_build_array({columns}) ORDER BY row.id)::text "
+            f"FROM {quote(model._meta.db_table)} AS row {condition})"
+        )
+
+    return (
+        "SELECT partner.*, "
+        f"{json_rows(ConnectionParty, 'WHERE row.connection_id = partner.id')} AS party_rows, "
+        f"{json_rows(OwnParty)} AS our_parties "
+        f"FROM {quote(Connection._meta.db_table)} AS partner "
+        "WHERE partner.status = ANY(%s) AND (partner.inbound_token_hash = ANY(%s) "
+        "OR (partner.previous_inbound_token_hash = ANY(%s) "
+        "AND partner.previous_inbound_token_expires_at > %s)) "
+        "ORDER BY partner.id LIMIT 1"
+    )
+
+
+def _connection_by_statement(hashes: list[str]) -> Connection | None:
+    statuses = [status.value for status in ACTIVE_STATUSES]
+    found = Connection.objects.raw(
+        _authenticating_statement(), [statuses, hashes, hashes, timezone.now()]
+    )
+    connection = next(iter(found), None)
+    if connection is None:
+        return None
+    parties = _instances_from_json(ConnectionParty, connection.party_rows)
+    for party in parties:
+        party.connection = connection
+    _set_loaded_parties(connection, parties)
+    connection.own_parties = _instances_from_json(OwnParty, connection.our_parties)
+    return connection
+
+
+def _instances_from_json(model, text: str | None) -> list:
+    """Model instances from rows of their columns as PostgreSQL writes them in JSON."""
+    fields = model._meta.concrete_fields
+    names = [field.attname for field in fields]
+    return [
+        model.from_db(
+            model.objects.db,
+            names,
+            [
+                datetime.fromisoformat(value)
+                if value is not None and isinstance(field, DateTimeField)
+                else value
+                for field, value in zip(fields, row, strict=True)
+            ],
+        )
+        for row in json.loads(text or "[]")
+    ]
+
+
+def _set_loaded_parties(connection: Connection, parties: list[ConnectionParty]) -> None:
+    loaded = ConnectionParty.objects.filter(connection=connection)
+    loaded._result_cache, loaded._prefetch_done = parties, True
+    connection._prefetched_objects_cache = {"parties": loaded}
+
+
+def _connection_by_queryset(hashes: list[str]) -> Connection | None:
+    """Other databases (SQLite for `make run`): one query, two for a connection without
+    parties; our parties are read when a request needs them."""
     rows = list(
         ConnectionParty.objects.select_related("connection").filter(
             _token_hash_in(hashes, "connection__"), connection__status__in=ACTIVE_STATUSES
@@ -68,17 +151,13 @@ def _connection_with_parties(hashes: list[str]) -> Connection | None:
             .prefetch_related("parties")
             .first()
         )
-    # Two readings of one header matching two connections is all but impossible; if it happens,
-    # the same one wins every time.
     connection = min(rows, key=lambda row: row.connection_id).connection
     parties = sorted(
         (row for row in rows if row.connection_id == connection.pk), key=lambda row: row.pk
     )
     for party in parties:
         party.connection = connection
-    loaded = ConnectionParty.objects.filter(connection=connection)
-    loaded._result_cache, loaded._prefetch_done = parties, True
-    connection._prefetched_objects_cache = {"parties": loaded}
+    _set_loaded_parties(connection, parties)
     return connection
 
 
@@ -99,6 +178,8 @@ class OcpiTokenAuthentication(BaseAuthentication):
             raise AuthenticationFailed("Invalid or expired token")
         # The middleware logs traffic against this connection.
         request._request.ocpi_connection = connection
+        # Our parties as the authenticating statement read them (None: not read, ask for them).
+        request.ocpi_own_parties = getattr(connection, "own_parties", None)
         check_routing_headers(request, connection)
         return (None, connection)
 
@@ -124,10 +205,21 @@ def check_routing_headers(request, connection: Connection) -> None:
         )
     request.ocpi_to_parties = None
     if to_cc:
-        ours = list(OwnParty.objects.filter(country_code__iexact=to_cc, party_id__iexact=to_pid))
+        code = (to_cc.upper(), to_pid.upper())
+        ours = [
+            party
+            for party in request_own_parties(request)
+            if (party.country_code.upper(), party.party_id.upper()) == code
+        ]
         if not ours:
             raise InvalidParameters(f"OCPI-to party {to_cc}-{to_pid} is not hosted here")
         request.ocpi_to_parties = ours
+
+
+def request_own_parties(request) -> list[OwnParty]:
+    """Our parties, in pk order: those read when the request authenticated, else read now."""
+    ours = getattr(request, "ocpi_own_parties", None)
+    return list(OwnParty.objects.order_by("pk")) if ours is None else ours
 
 
 class IsOcpiPartner(BasePermission):

@@ -1,6 +1,7 @@
 """Which parties a request acts for: the partner's (URL/body) and ours (routing headers)."""
 
 from ocpi.models import Connection, ConnectionParty, OwnParty
+from ocpi.transport.authentication import request_own_parties
 from ocpi.transport.exceptions import InvalidParameters, PartyMismatch
 
 
@@ -12,7 +13,7 @@ def own_party(request, role: str) -> OwnParty:
         if not matching:
             raise InvalidParameters(f"OCPI-to party is not a {role} here")
         return matching[0]
-    party = OwnParty.objects.filter(role=role).order_by("pk").first()
+    party = next((party for party in request_own_parties(request) if party.role == role), None)
     if party is None:
         raise InvalidParameters(f"No {role} party is hosted here")
     return party

@@ -1,8 +1,11 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection as db_connection
+from django.test.utils import CaptureQueriesContext
 
-from ocpi.objects import merge_patch
+from ocpi.modules.locations.models import Location
+from ocpi.objects import EDIT_ATTEMPTS, edit_object, merge_patch
 from ocpi.transport.exceptions import InvalidParameters
 from ocpi.validation import ocpi_time
 
@@ -27,3 +30,56 @@ def test_merge_patch_replaces_members_and_appends_named_lists():
     merged = merge_patch(document, patch, append_lists=("charging_periods",))
     assert merged == {"status": "ACTIVE", "kwh": 2, "charging_periods": [{"p": 1}, {"p": 2}]}
     assert document["charging_periods"] == [{"p": 1}]  # the stored document is not mutated
+
+
+def _racing_edit(location_pk: int, races: int, calls: list):
+    """An edit that sets the EVSE's status; during its first `races` calls another writer
+    renames the location between this edit's read and its write."""
+
+    def edit(location):
+        calls.append(location.document.get("name"))
+        if len(calls) <= races:
+            other = Location.objects.get(pk=location_pk)
+            other.document["name"] = f"Renamed {len(calls)}"
+            other.save()
+        location.document["evses"][0]["status"] = "CHARGING"
+        return ("document",)
+
+    return edit
+
+
+def test_an_edit_raced_by_another_write_is_made_again_on_what_that_write_stored(our_location):
+    calls = []
+
+    _, written = edit_object(
+        Location.objects.filter(pk=our_location.pk), _racing_edit(our_location.pk, 1, calls)
+    )
+
+    stored = Location.objects.get(pk=our_location.pk).document
+    assert (written, calls) == (True, [None, "Renamed 1"])
+    assert (stored["name"], stored["evses"][0]["status"]) == ("Renamed 1", "CHARGING")
+
+
+def test_an_edit_raced_at_every_attempt_is_made_under_the_row_lock(our_location):
+    calls = []
+
+    with CaptureQueriesContext(db_connection) as queries:
+        _, written = edit_object(
+            Location.objects.filter(pk=our_location.pk),
+            _racing_edit(our_location.pk, EDIT_ATTEMPTS, calls),
+        )
+
+    stored = Location.objects.get(pk=our_location.pk).document
+    assert (written, len(calls)) == (True, EDIT_ATTEMPTS + 1)
+    assert (stored["name"], stored["evses"][0]["status"]) == (
+        f"Renamed {EDIT_ATTEMPTS}",
+        "CHARGING",
+    )
+    assert any("FOR UPDATE" in query["sql"] for query in queries.captured_queries)
+
+
+def test_an_edit_of_nothing_finds_nothing(db):
+    assert edit_object(Location.objects.filter(pk=0), lambda location: ("document",)) == (
+        None,
+        False,
+    )

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from ocpi import tokens
 from ocpi.credentials.services import connection_token_a_issue
-from ocpi.models import TrafficLog
+from ocpi.models import OwnParty, TrafficLog
 from ocpi.transport.envelope import ocpi_response
 from tests.support.partners import FAKE_PARTNER_TOKEN
 
@@ -244,6 +244,24 @@ def test_ocpi_to_a_party_not_hosted_here_is_rejected(partner_client):
 
     body = assert_envelope(response, 200, 2001)
     assert "NL-ZZZ" in body["status_message"]
+
+
+def test_our_parties_and_the_partners_token_are_read_with_every_request(partner_client, partner):
+    """Nothing about who may call or whom it may address is remembered between requests: a
+    change by another process (`ocpi_parties`, a handshake, the admin) holds from the next one."""
+    locations = "/ocpi/2.2.1/cpo/locations"
+    to_new = {"HTTP_OCPI_TO_COUNTRY_CODE": "NL", "HTTP_OCPI_TO_PARTY_ID": "NEW"}
+    assert_envelope(partner_client.get(locations, **to_new), 200, 2001)
+
+    OwnParty.objects.create(country_code="NL", party_id="NEW", role="CPO", name="New CPO")
+    assert_envelope(partner_client.get(locations, **to_new), 200, 1000)
+
+    OwnParty.objects.filter(party_id="NEW").delete()
+    assert_envelope(partner_client.get(locations, **to_new), 200, 2001)
+
+    partner.set_inbound_token("the-partners-next-token")
+    partner.save()
+    assert_envelope(partner_client.get(locations), 401, 2000)
 
 
 def test_half_a_routing_header_pair_is_rejected(partner_client):

@@ -1,8 +1,10 @@
 """Writes of locations: a partner's (receiver interface, pull sync) and our CPO's own (pushed).
 
-A Location row holds the whole document; an EVSE or a Connector is edited inside it under a row
-lock. `last_updated` cascades upwards: a changed Connector raises its EVSE's and its Location's
-`last_updated` to at least its own, a changed EVSE its Location's.
+A Location row holds the whole document; an EVSE or a Connector is edited inside it, under a row
+lock, or for a partner's PATCH (the frequent write) as long as no one else wrote the row between
+its read and its write (`edit_object`). `last_updated` cascades upwards: a changed Connector
+raises its EVSE's and its Location's `last_updated` to at least its own, a changed EVSE its
+Location's.
 
 Stale updates: a PUT or PATCH whose `last_updated` is older than the stored object it targets
 changes nothing and is still answered with success (the sender's newer state is already here;
@@ -20,7 +22,7 @@ from ocpi.modules.locations.serializers import (
     EvseSerializer,
     LocationSerializer,
 )
-from ocpi.objects import UpsertResult, object_key, upsert_object
+from ocpi.objects import UpsertResult, edit_object, object_key, upsert_object
 from ocpi.sync.push import object_push
 from ocpi.timestamps import now_timestamp
 from ocpi.transport.exceptions import InvalidParameters, UnknownLocation
@@ -99,8 +101,8 @@ def location_patch_from_partner(
     else:
         validate_patch(ConnectorSerializer, patch)
         changes = checked_patch(patch, id=connector_id)
-    with transaction.atomic():
-        location = _locked_location(country_code, party_id, location_id)
+
+    def patched(location: Location) -> tuple[str, ...]:
         if evse_uid is None:
             target = location.document
         elif connector_id is None:
@@ -108,10 +110,16 @@ def location_patch_from_partner(
         else:
             target = _connector_of(_evse_of(location, evse_uid), connector_id)
         if _is_newer(target, changes["last_updated"]):
-            return False
+            return ()
         target.update(changes)
-        _save(location, raised_to=changes["last_updated"], evse_uid=evse_uid)
-    return True
+        return _edited(location, raised_to=changes["last_updated"], evse_uid=evse_uid)
+
+    location, applied = edit_object(
+        Location.objects.filter(**object_key(country_code, party_id, location_id)), patched
+    )
+    if location is None:
+        raise _unknown_location(country_code, party_id, location_id)
+    return applied
 
 
 def location_save_own(*, party: OwnParty, document: dict) -> UpsertResult:
@@ -178,8 +186,12 @@ def _locked_location(
         queryset = queryset.filter(source__isnull=True)
     location = queryset.first()
     if location is None:
-        raise UnknownLocation(f"Unknown location {country_code}-{party_id} {location_id}")
+        raise _unknown_location(country_code, party_id, location_id)
     return location
+
+
+def _unknown_location(country_code: str, party_id: str, location_id: str) -> UnknownLocation:
+    return UnknownLocation(f"Unknown location {country_code}-{party_id} {location_id}")
 
 
 def _evse_of(location: Location, evse_uid: str) -> dict:
@@ -221,16 +233,21 @@ def _replace_or_append(items: list[dict], new: dict, current: dict | None) -> bo
     return True
 
 
-def _save(location: Location, *, raised_to: str, evse_uid: str | None = None) -> None:
-    """Store an edited document; its EVSE (for a connector PATCH) and the Location itself get
-    a last_updated of at least the change's."""
+def _save(location: Location, *, raised_to: str) -> None:
+    """Store an edited document (read under a row lock)."""
+    location.save(update_fields=[*_edited(location, raised_to=raised_to), "updated_at"])
+
+
+def _edited(location: Location, *, raised_to: str, evse_uid: str | None = None) -> tuple[str, ...]:
+    """The columns of an edited document brought in line with it, and their names; its EVSE (for
+    a connector PATCH) and the Location itself get a last_updated of at least the change's."""
     document = location.document
     if evse_uid is not None:
         _raise_last_updated(find_evse(document, evse_uid), raised_to)
     _raise_last_updated(document, raised_to)
     location.last_updated = ocpi_time(document["last_updated"])
     location.time_zone = document.get("time_zone") or ""
-    location.save(update_fields=["document", "last_updated", "time_zone", "updated_at"])
+    return ("document", "last_updated", "time_zone")
 
 
 def _raise_last_updated(parent: dict, child_last_updated: str) -> None:

@@ -10,12 +10,18 @@ from ocpi.models import Connection, OwnParty
 from ocpi.modules.sessions.declaration import SESSIONS
 from ocpi.modules.sessions.models import Session
 from ocpi.modules.sessions.serializers import SessionSerializer
-from ocpi.objects import UpsertResult, merge_patch, object_key, upsert_object
+from ocpi.objects import UpsertResult, edit_object, merge_patch, object_key, upsert_object
 from ocpi.sync.push import object_push
 from ocpi.timestamps import now_timestamp
 from ocpi.transport.exceptions import UnknownObject
 from ocpi.transport.parties import require_partner_party
-from ocpi.validation import checked_patch, checked_put, require_own_party, validate_document
+from ocpi.validation import (
+    checked_patch,
+    checked_put,
+    ocpi_time,
+    require_own_party,
+    validate_document,
+)
 
 
 def store_from_partner(*, connection: Connection, document: dict) -> UpsertResult:
@@ -74,21 +80,28 @@ def session_patch_own(*, party: OwnParty, session_id: str, patch: dict) -> Upser
 
 def _patch(country_code, party_id, session_id, patch, *, source) -> UpsertResult:
     patch = checked_patch(patch, country_code=country_code, party_id=party_id, id=session_id)
-    with transaction.atomic():
-        stored = (
-            Session.objects.select_for_update()
-            .filter(**object_key(country_code, party_id, session_id))
-            .first()
-        )
-        if stored is None:
-            raise UnknownObject(f"Session {session_id} of {country_code}-{party_id} is not known")
-        document = merge_patch(stored.document, patch, append_lists=("charging_periods",))
+
+    def patched(session: Session) -> tuple[str, ...]:
+        document = merge_patch(session.document, patch, append_lists=("charging_periods",))
         data = validate_document(SessionSerializer, document)
-        return _upsert(data, document, source=source)
+        last_updated = ocpi_time(document.get("last_updated"))
+        if session.last_updated > last_updated:
+            return ()  # stale: the stored session is newer
+        values = {"document": document, "last_updated": last_updated, "source": source}
+        values |= _columns(data)
+        for name, value in values.items():
+            setattr(session, name, value)
+        return tuple(values)
+
+    session, applied = edit_object(
+        Session.objects.filter(**object_key(country_code, party_id, session_id)), patched
+    )
+    if session is None:
+        raise UnknownObject(f"Session {session_id} of {country_code}-{party_id} is not known")
+    return UpsertResult(session, created=False, applied=applied)
 
 
 def _upsert(data: dict, document: dict, *, source: Connection | None) -> UpsertResult:
-    token = data["cdr_token"]
     return upsert_object(
         Session,
         country_code=data["country_code"],
@@ -96,19 +109,25 @@ def _upsert(data: dict, document: dict, *, source: Connection | None) -> UpsertR
         object_id=data["id"],
         document=document,
         source=source,
-        extra={
-            "status": data["status"],
-            "start_date_time": data["start_date_time"],
-            "end_date_time": data.get("end_date_time"),
-            "location_id": data["location_id"].upper(),
-            "evse_uid": data["evse_uid"].upper(),
-            "kwh": data["kwh"],
-            "token_country_code": token["country_code"].upper(),
-            "token_party_id": token["party_id"].upper(),
-            "token_uid": token["uid"].upper(),
-            "contract_id": token["contract_id"].upper(),
-        },
+        extra=_columns(data),
     )
+
+
+def _columns(data: dict) -> dict:
+    """The indexed columns of a validated session beside its key and last_updated."""
+    token = data["cdr_token"]
+    return {
+        "status": data["status"],
+        "start_date_time": data["start_date_time"],
+        "end_date_time": data.get("end_date_time"),
+        "location_id": data["location_id"].upper(),
+        "evse_uid": data["evse_uid"].upper(),
+        "kwh": data["kwh"],
+        "token_country_code": token["country_code"].upper(),
+        "token_party_id": token["party_id"].upper(),
+        "token_uid": token["uid"].upper(),
+        "contract_id": token["contract_id"].upper(),
+    }
 
 
 def _now() -> str:
