@@ -93,15 +93,18 @@ def credit_cdr_amounts(*, cdrs: list[Cdr], amount: str) -> dict[tuple[str, str, 
     return {(cc, pid, credited): total for cc, pid, credited, total in rows}
 
 
-def unreplaced_full_credit_id(*, cdr: Cdr, ledger: str) -> int | None:
-    """The credit line that cancelled the CDR's last line in full and is not billed again yet."""
-    return (
-        DocumentLine.objects.filter(cdr=cdr, ledger=ledger, credit=True, full_credit=True)
+def unreplaced_full_credit_ids(*, cdrs: list[Cdr], ledger: str) -> dict[int, int]:
+    """Per CDR id: the credit line that cancelled the CDR's last line in full and is not billed
+    again yet (CDRs without one are left out)."""
+    rows = (
+        DocumentLine.objects.filter(
+            cdr__in=[cdr.pk for cdr in cdrs], ledger=ledger, credit=True, full_credit=True
+        )
         .filter(replaced_by__isnull=True)
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
+        .order_by("pk")
+        .values_list("cdr_id", "pk")
     )
+    return dict(rows)  # in pk order: the last, newest, line of a CDR wins
 
 
 def own_cdrs_for_statement(*, issuer: Issuer, reference: str) -> QuerySet[Cdr]:

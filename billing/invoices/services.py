@@ -29,7 +29,6 @@ from billing.invoices.models import (
 )
 from billing.invoices.snapshot import (
     DocumentKind,
-    DocumentSnapshot,
     Line,
     line_from_json,
     snapshot_to_json,
@@ -58,15 +57,18 @@ def issue_day(issuer: Issuer) -> date:
     return timezone.now().astimezone(ZoneInfo(issuer.time_zone)).date()
 
 
-def einvoice_findings(snapshot: DocumentSnapshot) -> list[einvoice.Finding]:
-    """The fatal findings of the EN 16931 check of the document's e-invoice (CII XML)."""
-    return einvoice.fatal(einvoice.validate_cii(einvoice.cii_xml(snapshot)))
+def einvoice_findings(xml: bytes) -> list[einvoice.Finding]:
+    """The fatal findings of the EN 16931 check of a document's e-invoice (CII XML)."""
+    return einvoice.fatal(einvoice.validate_cii(xml))
 
 
 def _number_take(*, issuer: Issuer, kind: str, year: int) -> str:
     """The next number of the series, under the counter row's lock until the commit."""
-    NumberCounter.objects.get_or_create(issuer=issuer, series=kind, year=year)
-    counter = NumberCounter.objects.select_for_update().get(issuer=issuer, series=kind, year=year)
+    series = NumberCounter.objects.select_for_update().filter(issuer=issuer, series=kind, year=year)
+    counter = series.first()
+    if counter is None:  # the series' first number
+        NumberCounter.objects.get_or_create(issuer=issuer, series=kind, year=year)
+        counter = series.get()
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return issuer.number_format(kind).format(year=year, number=counter.last_number)
@@ -85,11 +87,15 @@ def document_issue(*, document_id: int) -> Document:
     )
     if document.status == Document.Status.ISSUED:
         return document
-    if not document.lines.exists():
-        raise DocumentNotIssuable(f"{document} has no lines")
     issue_date = issue_day(document.issuer)
-    preview = build.document_snapshot(document, number=DRAFT_NUMBER, issue_date=issue_date)
-    fatal = einvoice_findings(preview)
+    snapshot = build.document_snapshot(document, number=DRAFT_NUMBER, issue_date=issue_date)
+    if not snapshot.lines:
+        raise DocumentNotIssuable(f"{document} has no lines")
+    # Checked and encoded before the number is taken: the counter stays locked, until the
+    # commit, only for what needs the number.
+    stored = snapshot_to_json(snapshot)
+    xml_tree = einvoice.cii_tree(snapshot)
+    fatal = einvoice_findings(einvoice.cii_bytes(xml_tree))
     if fatal:
         document.findings = [
             {"rule_id": f.rule_id, "message": f.message, "location": f.location} for f in fatal
@@ -98,11 +104,13 @@ def document_issue(*, document_id: int) -> Document:
         logger.warning("%s stays a draft: %s", document, [f.rule_id for f in fatal])
         return document
     number = _number_take(issuer=document.issuer, kind=document.kind, year=issue_date.year)
-    snapshot = build.document_snapshot(document, number=number, issue_date=issue_date)
+    stored["number"] = number
+    einvoice.cii_number_set(xml_tree, number)
+    document.einvoice_xml = einvoice.cii_bytes(xml_tree).decode()
     document.status = Document.Status.ISSUED
     document.number = number
     document.issue_date = issue_date
-    document.snapshot = snapshot_to_json(snapshot)
+    document.snapshot = stored
     document.total_net = snapshot.total_net
     document.total_tax = snapshot.total_tax
     document.total_gross = snapshot.total_gross
@@ -364,7 +372,12 @@ def driver_weights(cdr: Cdr, contract: DriverContract) -> dict[str, Decimal]:
 
 
 def line_tax_rule(
-    *, cdr: Cdr, seller_country: str, buyer_country: str, buyer_vat_id: str
+    *,
+    cdr: Cdr,
+    seller_country: str,
+    buyer_country: str,
+    buyer_vat_id: str,
+    rates: vat.VatRates | None = None,
 ) -> vat.TaxRule:
     """The VAT of a CDR's line: that of where and when (the local day it ended) it charged,
     or reverse charge. Raises vat.NoVatRate."""
@@ -376,6 +389,7 @@ def line_tax_rule(
         seller_country=seller_country,
         buyer_country=buyer_country,
         buyer_vat_id=buyer_vat_id,
+        rates=rates,
     )
 
 
@@ -411,6 +425,8 @@ def driver_invoices_create(
         )
     )
     targets = driver_price_targets(cdrs)
+    rates = vat.VatRates()
+    replaced = selectors.unreplaced_full_credit_ids(cdrs=cdrs, ledger=DocumentLine.Ledger.DRIVER)
     for cdr in cdrs:
         target = targets[cdr.pk]
         if target is None or target < 0:
@@ -427,6 +443,7 @@ def driver_invoices_create(
                 seller_country=issuer.country,
                 buyer_country=account.country,
                 buyer_vat_id=account.vat_id,
+                rates=rates,
             )
         except vat.NoVatRate as error:
             result.held_back.append({"cdr_id": cdr.ocpi_id, "reason": str(error)})
@@ -446,9 +463,7 @@ def driver_invoices_create(
                 line=line,
                 ledger=DocumentLine.Ledger.DRIVER,
                 cdr_id=cdr.pk,
-                replaces_id=selectors.unreplaced_full_credit_id(
-                    cdr=cdr, ledger=DocumentLine.Ledger.DRIVER
-                ),
+                replaces_id=replaced.get(cdr.pk),
             )
         )
     per_session = account.frequency == BillingAccount.Frequency.PER_SESSION
@@ -524,6 +539,8 @@ def statements_create(
     disputed: dict[str, list[dict]] = {}
     cdrs = list(cdrs)
     targets = partner_price_targets(cdrs, ours=cpo_side)
+    rates = vat.VatRates()
+    replaced = selectors.unreplaced_full_credit_ids(cdrs=cdrs, ledger=DocumentLine.Ledger.PARTNER)
     for cdr in cdrs:
         priced = getattr(cdr, "priced", None)
         currency = cdr.currency
@@ -553,6 +570,7 @@ def statements_create(
                 seller_country=seller_country,
                 buyer_country=buyer[0],
                 buyer_vat_id=buyer[1],
+                rates=rates,
             )
         except vat.NoVatRate as error:
             result.held_back.append({"cdr_id": cdr.ocpi_id, "reason": str(error)})
@@ -572,9 +590,7 @@ def statements_create(
                 line=line,
                 ledger=DocumentLine.Ledger.PARTNER,
                 cdr_id=cdr.pk,
-                replaces_id=selectors.unreplaced_full_credit_id(
-                    cdr=cdr, ledger=DocumentLine.Ledger.PARTNER
-                ),
+                replaces_id=replaced.get(cdr.pk),
             )
         )
     for currency, draft_lines in per_currency.items():
