@@ -8,13 +8,16 @@ Rendering the PDF and e-mailing it happen after the commit, in a task.
 """
 
 import logging
+import multiprocessing
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from time import monotonic
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from billing.invoices import build, einvoice, lines, selectors, vat
@@ -718,39 +721,74 @@ def account_bill(
     )
 
 
-def invoice_run_item_process(*, item_id: int) -> InvoiceRunItem:
-    """Bill one account of a run, all in one transaction: a crash leaves the item pending and
-    nothing issued, so doing it again issues each document once. Done items are skipped."""
+def _pending_items() -> QuerySet[InvoiceRunItem]:
+    """Pending items, each locked by the transaction that takes it; those another transaction
+    holds are passed over."""
+    return (
+        InvoiceRunItem.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("run", "account__issuer__own_party", "account__contract")
+        .filter(status=InvoiceRunItem.Status.PENDING)
+        .order_by("pk")
+    )
+
+
+def _item_bill(item: InvoiceRunItem) -> None:
+    billing = account_bill(
+        account=item.account, period=period_parse(item.run.period), run_item=item
+    )
+    drafts = [d for d in billing.documents if d.status == Document.Status.DRAFT]
+    item.documents_issued = len(billing.documents) - len(drafts)
+    item.held_back = billing.held_back
+    item.status = InvoiceRunItem.Status.FAILED if drafts else InvoiceRunItem.Status.DONE
+    item.error = "; ".join(f"{d}: {', '.join(f['rule_id'] for f in d.findings)}" for d in drafts)
+    item.attempts += 1
+    item.finished_at = timezone.now()
+    item.save()
+
+
+def _first_item_process(pending: QuerySet[InvoiceRunItem]) -> InvoiceRunItem | None:
+    """Bill the account of the first item of `pending` that no one else holds, all in one
+    transaction: a crash leaves the item pending and nothing issued, so doing it again issues
+    each document once. None if there is no such item."""
+    item_id = None
     try:
         with transaction.atomic():
-            item = (
-                InvoiceRunItem.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("run", "account__issuer__own_party", "account__contract")
-                .filter(pk=item_id, status=InvoiceRunItem.Status.PENDING)
-                .first()
-            )
+            item = pending.first()
             if item is None:
-                return InvoiceRunItem.objects.get(pk=item_id)
-            period = period_parse(item.run.period)
-            billing = account_bill(account=item.account, period=period, run_item=item)
-            drafts = [d for d in billing.documents if d.status == Document.Status.DRAFT]
-            item.documents_issued = len(billing.documents) - len(drafts)
-            item.held_back = billing.held_back
-            item.status = InvoiceRunItem.Status.FAILED if drafts else InvoiceRunItem.Status.DONE
-            item.error = "; ".join(
-                f"{d}: {', '.join(f['rule_id'] for f in d.findings)}" for d in drafts
-            )
-            item.attempts += 1
-            item.finished_at = timezone.now()
-            item.save()
+                return None
+            item_id = item.pk
+            _item_bill(item)
     except Exception as error:
+        if item_id is None:
+            raise
         logger.exception("run item %s failed", item_id)
         InvoiceRunItem.objects.filter(pk=item_id).update(
             status=InvoiceRunItem.Status.FAILED, error=f"{type(error).__name__}: {error}"
         )
         item = InvoiceRunItem.objects.get(pk=item_id)
+    return item
+
+
+def invoice_run_item_process(*, item_id: int) -> InvoiceRunItem:
+    """Bill one account of a run (see `_first_item_process`). An item done, failed, or being
+    billed by another worker is left alone."""
+    item = _first_item_process(_pending_items().filter(pk=item_id))
+    if item is None:
+        return InvoiceRunItem.objects.get(pk=item_id)
     invoice_run_finish_check(run_id=item.run_id)
     return item
+
+
+def invoice_run_work(*, run_id: int) -> int:
+    """Bill the run's pending accounts one after the other until none is left that another
+    worker does not hold; any number of workers may do this at once, each account is billed
+    by one of them. Returns how many this worker billed."""
+    pending = _pending_items().filter(run_id=run_id)
+    billed = 0
+    while _first_item_process(pending) is not None:
+        billed += 1
+    invoice_run_finish_check(run_id=run_id)
+    return billed
 
 
 def invoice_run_finish_check(*, run_id: int) -> None:
@@ -792,26 +830,77 @@ class DryRunRollback(Exception):
     """Raised inside a dry run's transaction to roll back all it did."""
 
 
-def invoice_run(
-    *, period: str, account_id: int | None = None, dry_run: bool = False, progress=None
-) -> dict:
-    """Start (or resume) a run and bill its pending accounts one by one in this process.
+PROGRESS_INTERVAL_S = 0.5
 
-    `progress(done, total, summary)` is called after each account. With `dry_run`, everything
-    is done inside one transaction that is rolled back: the summary says what a run would
-    issue and hold back, and nothing is numbered, stored or sent.
+
+def _work_in_process(run_id: int) -> None:
+    """A forked worker: bills with a database connection of its own."""
+    try:
+        invoice_run_work(run_id=run_id)
+    finally:
+        connections.close_all()
+
+
+def _workers_run(*, run: InvoiceRun, workers: int, report) -> None:
+    """`invoice_run_work` in `workers` processes at once; `report()` every interval meanwhile."""
+    # Forked children must not share the parent's connection: each opens its own.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=_work_in_process, args=(run.pk,)) for _ in range(workers)]
+    for process in processes:
+        process.start()
+    while any(process.is_alive() for process in processes):
+        report()
+        for process in processes:
+            process.join(PROGRESS_INTERVAL_S / workers)
+    failed = [process.exitcode for process in processes if process.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {workers} workers stopped (exit codes {failed})")
+
+
+def invoice_run(
+    *,
+    period: str,
+    account_id: int | None = None,
+    dry_run: bool = False,
+    workers: int = 1,
+    progress=None,
+) -> dict:
+    """Start (or resume) a run and bill its pending accounts: one by one in this process, or
+    by `workers` processes at once (each account in its own transaction, by one of them).
+
+    `progress(done, total, counts)` is called now and then (see selectors.invoice_run_counts).
+    With `dry_run`, everything is done inside one transaction that is rolled back: the summary
+    says what a run would issue and hold back, and nothing is numbered, stored or sent.
     """
+    if workers < 1:
+        raise ValueError(f"workers: {workers} is not a number of processes")
+    if workers > 1 and dry_run:
+        raise ValueError("workers: a dry run bills in one transaction, so in one process")
+    if workers > 1 and transaction.get_connection().in_atomic_block:
+        raise ValueError("workers: other processes see the run only once it is committed")
     summary: dict = {}
     try:
         with transaction.atomic() if dry_run else nullcontext():
             run = invoice_run_start(period=period, account_id=account_id)
-            pending = list(
-                run.items.filter(status=InvoiceRunItem.Status.PENDING).values_list("pk", flat=True)
-            )
-            for done, item_id in enumerate(pending, 1):
-                invoice_run_item_process(item_id=item_id)
+            total = run.items.filter(status=InvoiceRunItem.Status.PENDING).count()
+
+            def report() -> None:
                 if progress is not None:
-                    progress(done, len(pending), selectors.invoice_run_summary(run=run))
+                    counts = selectors.invoice_run_counts(run=run)
+                    progress(total - counts["pending"], total, counts)
+
+            if workers > 1:
+                _workers_run(run=run, workers=workers, report=report)
+            else:
+                pending = _pending_items().filter(run=run)
+                reported = monotonic()
+                while _first_item_process(pending) is not None:
+                    if monotonic() - reported >= PROGRESS_INTERVAL_S:
+                        report()
+                        reported = monotonic()
+                invoice_run_finish_check(run_id=run.pk)
+            report()
             run.refresh_from_db()
             summary = selectors.invoice_run_summary(run=run)
             if dry_run:
