@@ -1,6 +1,6 @@
 """An invoice run of N driver accounts with 20 priced CDRs each in one month, printed as JSON.
 
-    .venv/bin/python bench/invoice_run.py [--accounts 1000]
+    .venv/bin/python bench/invoice_run.py [--accounts 1000] [--workers 2]
 
 Needs the database of bench/run.sh (our parties and the partner DE-ABC seeded) and a Celery
 broker (CELERY_BROKER_URL). Three phases, timed one after the other:
@@ -8,11 +8,11 @@ broker (CELERY_BROKER_URL). Three phases, timed one after the other:
 1. seeding (not measured): the accounts and contracts are bulk-created; 20 template CDRs of the
    partner CPO are stored as the CDR receiver stores them, copied in bulk to every account, and
    all are priced by the batch pricer that `reprice` uses;
-2. issuing: `manage.py invoice_run --period <last month>`, the real command, which bills the
-   accounts one after the other in one process (it has no option for more); each issued
-   invoice queues its rendering and e-mail on commit;
+2. issuing: `manage.py invoice_run --period <last month> --workers <N>`, the real command, with
+   N processes billing the accounts at once (2 by default, one per core of the benchmark
+   machine); each issued invoice queues its rendering and e-mail on commit;
 3. rendering: a Celery worker with 2 processes (as production runs it) takes those tasks:
-   the PDF/A-3 with its validated e-invoice, stored, and the e-mail (Django's in-memory mail
+   the PDF/A-3 with its e-invoice, stored, and the e-mail (Django's in-memory mail
    backend: nothing leaves the machine). Timed from the moment the worker is ready (its
    start-up is reported apart) until every issued invoice has its stored PDF.
 """
@@ -203,10 +203,18 @@ def seed(accounts: int, month: date) -> None:
         cdrs_price(cdr_ids=ids[first : first + PRICING_BATCH])
 
 
-def issue(month: date, env: dict) -> tuple[float, dict]:
+def issue(month: date, workers: int, env: dict) -> tuple[float, dict]:
     start = time.perf_counter()
     finished = subprocess.run(
-        [PYTHON, "manage.py", "invoice_run", "--period", f"{month:%Y-%m}"],
+        [
+            PYTHON,
+            "manage.py",
+            "invoice_run",
+            "--period",
+            f"{month:%Y-%m}",
+            "--workers",
+            str(workers),
+        ],
         cwd=ROOT,
         env=env,
         check=True,
@@ -253,7 +261,9 @@ def render(issued: int, env: dict) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=1000)
-    accounts = parser.parse_args().accounts
+    parser.add_argument("--workers", type=int, default=2, help="processes issuing at once")
+    arguments = parser.parse_args()
+    accounts, workers = arguments.accounts, arguments.workers
     if not os.environ.get("CELERY_BROKER_URL"):
         sys.exit("CELERY_BROKER_URL: the rendering tasks need a broker")
     month = last_month()
@@ -263,7 +273,7 @@ def main() -> None:
         "MEDIA_ROOT": tempfile.mkdtemp(prefix="bench-media-"),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
-    issue_s, summary = issue(month, env)
+    issue_s, summary = issue(month, workers, env)
     issued = Document.objects.filter(status=Document.Status.ISSUED).count()
     startup_s, render_s = render(issued, env)
     per_invoice_s = (issue_s + render_s) / issued if issued else 0
@@ -276,6 +286,7 @@ def main() -> None:
                 "issued": issued,
                 "held_back": len(summary.get("held_back", [])),
                 "failed": summary.get("failed"),
+                "issue_workers": workers,
                 "issue_s": round(issue_s, 1),
                 "issue_per_s": round(issued / issue_s, 1),
                 "worker_startup_s": round(startup_s, 1),

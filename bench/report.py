@@ -72,7 +72,7 @@ invoice_rows = [
 ]
 run_rows = [
     (
-        "issuing: `manage.py invoice_run` (1 process)",
+        f"issuing: `manage.py invoice_run --workers {invoice_run['issue_workers']}`",
         f"{invoice_run['issue_s']} s",
         f"{invoice_run['issue_per_s']} invoices/s",
         "",
@@ -197,11 +197,12 @@ PDF size {invoice["pdf_bytes"]:,} bytes.
 An invoice run (`bench/invoice_run.py`): {invoice_run["accounts"]:,} driver accounts with
 {invoice_run["cdrs_per_account"]} priced CDRs each in {invoice_run["period"]} (seeded in bulk
 through the ORM and priced by the batch pricer, not measured), billed by the real command
-`manage.py invoice_run --period {invoice_run["period"]}`. The command bills the accounts one
-after the other in one process (it has no option for more processes), so issuing is measured
-with 1 process. Each issued invoice queues its rendering and e-mail on commit; a Celery worker
-with 2 processes, started once the command is done, renders them all (PDF/A-3 with its validated
-e-invoice, stored; the e-mail built and handed to Django's in-memory backend), timed from the
+`manage.py invoice_run --period {invoice_run["period"]} --workers {invoice_run["issue_workers"]}`:
+{invoice_run["issue_workers"]} processes bill the accounts at once, each invoice checked against
+EN 16931 and stored with its e-invoice. Each issued invoice queues its rendering and e-mail on
+commit; a Celery worker with 2 processes, started once the command is done, renders them all
+(PDF/A-3 with the e-invoice checked at issue, stored; the e-mail built and handed to Django's
+in-memory backend), timed from the
 moment the worker is ready until every invoice has its stored PDF (its start-up before that took
 {invoice_run["worker_startup_s"]} s, not counted). Issued:
 {invoice_run["issued"]}, accounts failed: {invoice_run["failed"]}, CDRs held back:
