@@ -1,8 +1,9 @@
 """The PDF of a billing document: PDF/A-3b with its EN 16931 e-invoice embedded (Factur-X).
 
-`render_pdf(snapshot)` reads only the snapshot. It writes the page from the Django template
-`billing/invoice.html` in the document's language (Django's catalogue for the words, Babel for
-money, numbers and dates), and WeasyPrint writes the PDF/A-3b in one pass with:
+`render_pdf(snapshot)` reads only the snapshot (and the e-invoice checked when the document was
+issued, if given). It writes the page from the Django template `billing/invoice.html` in the
+document's language (Django's catalogue for the words, Babel for money, numbers and dates),
+styled by `billing/invoice.css`, and WeasyPrint writes the PDF/A-3b in one pass with:
 - `factur-x.xml` (the validated CII, relationship Data) and the Factur-X XMP extension schema;
 - for every session with Eichrecht data, the signed data exactly as received (Supplement);
 - dates and the file identifier taken from the snapshot, so that the same snapshot always
@@ -224,7 +225,7 @@ def page_style() -> tuple[CSS, FontConfiguration]:
 
 # The user agent's rules for pseudo-elements of every element that no billing document has:
 # list markers and footnotes. WeasyPrint computes their style on each element of the page,
-# a third of its styling time, for nothing.
+# about a quarter of its time on a 20-session invoice, for nothing.
 UNUSED_PSEUDO_RULES = re.compile(
     r"^::(marker|footnote-call|footnote-marker|note-call|note-marker|note-callback) \{.*\}$",
     re.MULTILINE,
