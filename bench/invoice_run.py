@@ -20,6 +20,7 @@ broker (CELERY_BROKER_URL). Three phases, timed one after the other:
 import argparse
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -203,6 +204,13 @@ def seed(accounts: int, month: date) -> None:
         cdrs_price(cdr_ids=ids[first : first + PRICING_BATCH])
 
 
+def children_cpu_s() -> float:
+    """CPU seconds of the finished child processes (and theirs): the command and its workers,
+    the Celery worker and its processes, start-ups included; PostgreSQL's are not."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def issue(month: date, workers: int, env: dict) -> tuple[float, dict]:
     start = time.perf_counter()
     finished = subprocess.run(
@@ -273,9 +281,12 @@ def main() -> None:
         "MEDIA_ROOT": tempfile.mkdtemp(prefix="bench-media-"),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
+    cpu_before = children_cpu_s()
     issue_s, summary = issue(month, workers, env)
+    issue_cpu_s = children_cpu_s() - cpu_before
     issued = Document.objects.filter(status=Document.Status.ISSUED).count()
     startup_s, render_s = render(issued, env)
+    render_cpu_s = children_cpu_s() - cpu_before - issue_cpu_s
     per_invoice_s = (issue_s + render_s) / issued if issued else 0
     print(
         json.dumps(
@@ -291,6 +302,8 @@ def main() -> None:
                 "issue_per_s": round(issued / issue_s, 1),
                 "worker_startup_s": round(startup_s, 1),
                 "render_s": round(render_s, 1),
+                "issue_cpu_ms_per_invoice": round(1000 * issue_cpu_s / issued) if issued else 0,
+                "render_cpu_ms_per_invoice": round(1000 * render_cpu_s / issued) if issued else 0,
                 "render_per_s": round(issued / render_s, 1),
                 "documents_per_s": round(1 / per_invoice_s, 1) if issued else 0,
                 "extrapolated_10000_min": round(10000 * per_invoice_s / 60, 1),
