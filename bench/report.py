@@ -220,11 +220,11 @@ while the run issues).
 
 {table(("phase", "time", "rate", "target"), run_rows)}
 
-CPU time of the processes, start-ups included and PostgreSQL's not: issuing
+CPU time of the processes (start-ups included, PostgreSQL's not): issuing
 {invoice_run["issue_cpu_ms_per_invoice"]} ms per invoice, rendering
-{invoice_run["render_cpu_ms_per_invoice"]} ms per invoice. On 2 cores doing nothing else that
-would be {cpu_bound_min} min for 10,000 invoices: the wall-clock figures above are higher by
-what other processes on the machine took from the run.
+{invoice_run["render_cpu_ms_per_invoice"]} ms per invoice; on 2 cores that do nothing else,
+10,000 invoices need at least {cpu_bound_min} min of it. Unlike the wall-clock times, this
+hardly depends on what else the machine runs meanwhile.
 """
 with open(sys.argv[1], "w") as out:
     out.write(report)
