@@ -223,8 +223,8 @@ while the run issues).
 CPU time of the processes (start-ups included, PostgreSQL's not): issuing
 {invoice_run["issue_cpu_ms_per_invoice"]} ms per invoice, rendering
 {invoice_run["render_cpu_ms_per_invoice"]} ms per invoice; on 2 cores that do nothing else,
-10,000 invoices need at least {cpu_bound_min} min of it. Unlike the wall-clock times, this
-hardly depends on what else the machine runs meanwhile.
+10,000 invoices need at least {cpu_bound_min} min of it. This depends much less than the
+wall-clock times on what else the machine runs meanwhile.
 """
 with open(sys.argv[1], "w") as out:
     out.write(report)
