@@ -207,7 +207,8 @@ An invoice run (`bench/invoice_run.py`): {invoice_run["accounts"]:,} driver acco
 through the ORM and priced by the batch pricer, not measured), billed by the real command
 `manage.py invoice_run --period {invoice_run["period"]} --workers {invoice_run["issue_workers"]}`:
 {invoice_run["issue_workers"]} processes bill the accounts at once, each invoice checked against
-EN 16931 and stored with its e-invoice. Each issued invoice queues its rendering and e-mail on
+EN 16931 and stored with its e-invoice (the tables the run fills are analyzed every 15 s
+meanwhile, as autovacuum would). Each issued invoice queues its rendering and e-mail on
 commit; a Celery worker with 2 processes, started once the command is done, renders them all
 (PDF/A-3 with the e-invoice checked at issue, stored; the e-mail built and handed to Django's
 in-memory backend), timed from the
