@@ -858,6 +858,21 @@ def _workers_run(*, run: InvoiceRun, workers: int, report) -> None:
         raise RuntimeError(f"{len(failed)} of {workers} workers stopped (exit codes {failed})")
 
 
+def invoice_run_workers_refusal(*, workers: int, dry_run: bool) -> str:
+    """Why a run cannot be billed by `workers` processes ("" if it can)."""
+    if workers < 1:
+        return f"workers: {workers} is not a number of processes"
+    if workers == 1:
+        return ""
+    if dry_run:
+        return "workers: a dry run bills in one transaction, so in one process"
+    if transaction.get_connection().in_atomic_block:
+        return "workers: other processes see the run only once it is committed"
+    if not transaction.get_connection().features.has_select_for_update_skip_locked:
+        return "workers: this database cannot hand each account to one worker only (SQLite)"
+    return ""
+
+
 def invoice_run(
     *,
     period: str,
@@ -873,12 +888,9 @@ def invoice_run(
     With `dry_run`, everything is done inside one transaction that is rolled back: the summary
     says what a run would issue and hold back, and nothing is numbered, stored or sent.
     """
-    if workers < 1:
-        raise ValueError(f"workers: {workers} is not a number of processes")
-    if workers > 1 and dry_run:
-        raise ValueError("workers: a dry run bills in one transaction, so in one process")
-    if workers > 1 and transaction.get_connection().in_atomic_block:
-        raise ValueError("workers: other processes see the run only once it is committed")
+    refusal = invoice_run_workers_refusal(workers=workers, dry_run=dry_run)
+    if refusal:
+        raise ValueError(refusal)
     summary: dict = {}
     try:
         with transaction.atomic() if dry_run else nullcontext():

@@ -109,3 +109,14 @@ def test_workers_need_the_run_committed(db):
     # Inside a transaction (as this test is) other processes would not see the run.
     with pytest.raises(ValueError, match="workers"):
         services.invoice_run(period="2026-10", workers=2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_need_a_database_that_locks_rows(monkeypatch):
+    # SQLite (`make run`) cannot lock an account's item for one worker.
+    monkeypatch.setattr(connection.features, "has_select_for_update_skip_locked", False)
+    with pytest.raises(ValueError, match="workers"):
+        services.invoice_run(period="2026-10", workers=2)
+    with pytest.raises(CommandError, match=r"--workers: .*SQLite"):
+        call_command("invoice_run", "--period", "2026-10", "--workers", "2")
+    assert not InvoiceRun.objects.exists()

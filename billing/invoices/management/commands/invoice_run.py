@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from billing.invoices.services import invoice_run, period_parse
+from billing.invoices.services import invoice_run, invoice_run_workers_refusal, period_parse
 
 BAR_WIDTH = 30
 
@@ -36,10 +36,9 @@ class Command(BaseCommand):
             period_parse(period)
         except ValueError as error:
             raise CommandError(f"--period: {error}") from None
-        if workers < 1:
-            raise CommandError(f"--workers: {workers} is not a number of processes")
-        if workers > 1 and dry_run:
-            raise CommandError("--workers: a dry run bills in one transaction, so in one process")
+        refusal = invoice_run_workers_refusal(workers=workers, dry_run=dry_run)
+        if refusal:
+            raise CommandError(f"--{refusal}")
         summary = invoice_run(
             period=period,
             account_id=account,
