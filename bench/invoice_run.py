@@ -1,6 +1,6 @@
 """An invoice run of N driver accounts with 20 priced CDRs each in one month, printed as JSON.
 
-    .venv/bin/python bench/invoice_run.py [--accounts 1000]
+    .venv/bin/python bench/invoice_run.py [--accounts 1000] [--workers 2]
 
 Needs the database of bench/run.sh (our parties and the partner DE-ABC seeded) and a Celery
 broker (CELERY_BROKER_URL). Three phases, timed one after the other:
@@ -8,18 +8,21 @@ broker (CELERY_BROKER_URL). Three phases, timed one after the other:
 1. seeding (not measured): the accounts and contracts are bulk-created; 20 template CDRs of the
    partner CPO are stored as the CDR receiver stores them, copied in bulk to every account, and
    all are priced by the batch pricer that `reprice` uses;
-2. issuing: `manage.py invoice_run --period <last month>`, the real command, which bills the
-   accounts one after the other in one process (it has no option for more); each issued
-   invoice queues its rendering and e-mail on commit;
+2. issuing: `manage.py invoice_run --period <last month> --workers <N>`, the real command, with
+   N processes billing the accounts at once (2 by default, one per core of the benchmark
+   machine); each issued invoice queues its rendering and e-mail on commit. Meanwhile the
+   tables the run fills are analyzed every 15 s, as autovacuum does in production;
 3. rendering: a Celery worker with 2 processes (as production runs it) takes those tasks:
-   the PDF/A-3 with its validated e-invoice, stored, and the e-mail (Django's in-memory mail
+   the PDF/A-3 with its e-invoice, stored, and the e-mail (Django's in-memory mail
    backend: nothing leaves the machine). Timed from the moment the worker is ready (its
    start-up is reported apart) until every issued invoice has its stored PDF.
 """
 
 import argparse
+import contextlib
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -37,6 +40,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 import django  # noqa: E402
 
 django.setup()
+
+from django.db import connection  # noqa: E402
 
 from billing.invoices.models import BillingAccount, Document, DocumentFile, Issuer  # noqa: E402
 from billing.models import DriverContract  # noqa: E402
@@ -203,16 +208,61 @@ def seed(accounts: int, month: date) -> None:
         cdrs_price(cdr_ids=ids[first : first + PRICING_BATCH])
 
 
-def issue(month: date, env: dict) -> tuple[float, dict]:
+def children_cpu_s() -> float:
+    """CPU seconds of the finished child processes (and theirs): the command and its workers,
+    the Celery worker and its processes, start-ups included; PostgreSQL's are not."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+# The tables the run fills: as they grow from empty, the planner needs to know they did, or it
+# plans the query of CDRs not billed yet as a scan of every line billed so far, per account.
+GROWING_TABLES = "invoices_document, invoices_documentline, invoices_invoicerunitem"
+ANALYZE_EVERY_S = 15
+
+
+@contextlib.contextmanager
+def statistics_kept():
+    """ANALYZE the tables the run fills every ANALYZE_EVERY_S seconds meanwhile: autovacuum's
+    work in production, where it is on (it may be off on a benchmark machine's PostgreSQL)."""
+    stop = threading.Event()
+
+    def analyze() -> None:
+        try:
+            while not stop.wait(ANALYZE_EVERY_S):
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {GROWING_TABLES}")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=analyze, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def issue(month: date, workers: int, env: dict) -> tuple[float, dict]:
     start = time.perf_counter()
-    finished = subprocess.run(
-        [PYTHON, "manage.py", "invoice_run", "--period", f"{month:%Y-%m}"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    with statistics_kept():
+        finished = subprocess.run(
+            [
+                PYTHON,
+                "manage.py",
+                "invoice_run",
+                "--period",
+                f"{month:%Y-%m}",
+                "--workers",
+                str(workers),
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     return time.perf_counter() - start, json.loads(finished.stdout.strip().splitlines()[-1])
 
 
@@ -253,7 +303,9 @@ def render(issued: int, env: dict) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=1000)
-    accounts = parser.parse_args().accounts
+    parser.add_argument("--workers", type=int, default=2, help="processes issuing at once")
+    arguments = parser.parse_args()
+    accounts, workers = arguments.accounts, arguments.workers
     if not os.environ.get("CELERY_BROKER_URL"):
         sys.exit("CELERY_BROKER_URL: the rendering tasks need a broker")
     month = last_month()
@@ -263,9 +315,12 @@ def main() -> None:
         "MEDIA_ROOT": tempfile.mkdtemp(prefix="bench-media-"),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
-    issue_s, summary = issue(month, env)
+    cpu_before = children_cpu_s()
+    issue_s, summary = issue(month, workers, env)
+    issue_cpu_s = children_cpu_s() - cpu_before
     issued = Document.objects.filter(status=Document.Status.ISSUED).count()
     startup_s, render_s = render(issued, env)
+    render_cpu_s = children_cpu_s() - cpu_before - issue_cpu_s
     per_invoice_s = (issue_s + render_s) / issued if issued else 0
     print(
         json.dumps(
@@ -276,10 +331,13 @@ def main() -> None:
                 "issued": issued,
                 "held_back": len(summary.get("held_back", [])),
                 "failed": summary.get("failed"),
+                "issue_workers": workers,
                 "issue_s": round(issue_s, 1),
                 "issue_per_s": round(issued / issue_s, 1),
                 "worker_startup_s": round(startup_s, 1),
                 "render_s": round(render_s, 1),
+                "issue_cpu_ms_per_invoice": round(1000 * issue_cpu_s / issued) if issued else 0,
+                "render_cpu_ms_per_invoice": round(1000 * render_cpu_s / issued) if issued else 0,
                 "render_per_s": round(issued / render_s, 1),
                 "documents_per_s": round(1 / per_invoice_s, 1) if issued else 0,
                 "extrapolated_10000_min": round(10000 * per_invoice_s / 60, 1),

@@ -23,10 +23,14 @@ import django
 
 django.setup()
 
-from weasyprint import HTML  # noqa: E402
-
 from billing.invoices.einvoice import cii_xml, validate_cii  # noqa: E402
-from billing.invoices.render import NO_FETCHING, render_html, render_pdf  # noqa: E402
+from billing.invoices.render import (  # noqa: E402
+    NO_FETCHING,
+    DocumentHTML,
+    page_style,
+    render_html,
+    render_pdf,
+)
 from tests.support.invoice_snapshots import multi_tariff  # noqa: E402
 
 
@@ -55,6 +59,7 @@ def main() -> None:
     snapshot = multi_tariff()
     xml = cii_xml(snapshot)
     html = render_html(snapshot)
+    style, fonts = page_style()
 
     compile_start = time.perf_counter()
     validate_cii(xml)
@@ -66,8 +71,10 @@ def main() -> None:
         "render_embed_validate": percentiles(timed(lambda: render_pdf(snapshot), runs)),
         "weasyprint_alone": percentiles(
             timed(
-                lambda: HTML(string=html, url_fetcher=NO_FETCHING).write_pdf(
-                    pdf_variant="pdf/a-3b"
+                lambda: (
+                    DocumentHTML(string=html, url_fetcher=NO_FETCHING)
+                    .render(stylesheets=[style], font_config=fonts)
+                    .write_pdf(pdf_variant="pdf/a-3b")
                 ),
                 runs,
             )

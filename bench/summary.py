@@ -19,7 +19,8 @@ def invoice(figures: dict) -> str:
 
 def invoice_run(figures: dict) -> str:
     return (
-        f"{figures['issued']} issued in {figures['issue_s']} s (1 process), rendered in "
+        f"{figures['issued']} issued in {figures['issue_s']} s "
+        f"({figures['issue_workers']} processes), rendered in "
         f"{figures['render_s']} s (Celery worker, 2 processes): {figures['documents_per_s']} "
         f"documents/s, 10,000 in {figures['extrapolated_10000_min']} min (target <= 60 min)"
     )

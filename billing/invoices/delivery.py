@@ -36,7 +36,9 @@ def document_pdf_store(*, document: Document) -> DocumentFile:
     existing = DocumentFile.objects.filter(document=document).first()
     if existing is not None:
         return existing
-    pdf = render_pdf(snapshot_from_json(document.snapshot))
+    # Documents issued before the e-invoice was stored with them have it written anew.
+    stored_xml = document.einvoice_xml.encode() if document.einvoice_xml else None
+    pdf = render_pdf(snapshot_from_json(document.snapshot), einvoice_xml=stored_xml)
     with transaction.atomic():
         # A second worker rendering the same document at the same time keeps the first file.
         locked = Document.objects.select_for_update().get(pk=document.pk)

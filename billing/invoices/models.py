@@ -326,6 +326,10 @@ class Document(models.Model):
         default=list, blank=True, help_text="Why the e-invoice check keeps this a draft"
     )
     snapshot = models.JSONField(null=True, blank=True, help_text="The issued content, frozen")
+    einvoice_xml = models.TextField(
+        blank=True,
+        help_text="The issued e-invoice (CII XML) as validated; its PDF embeds it",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     issued_at = models.DateTimeField(null=True, blank=True)
 

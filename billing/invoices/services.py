@@ -8,13 +8,16 @@ Rendering the PDF and e-mailing it happen after the commit, in a task.
 """
 
 import logging
+import multiprocessing
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from time import monotonic
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from billing.invoices import build, einvoice, lines, selectors, vat
@@ -29,7 +32,6 @@ from billing.invoices.models import (
 )
 from billing.invoices.snapshot import (
     DocumentKind,
-    DocumentSnapshot,
     Line,
     line_from_json,
     snapshot_to_json,
@@ -58,15 +60,18 @@ def issue_day(issuer: Issuer) -> date:
     return timezone.now().astimezone(ZoneInfo(issuer.time_zone)).date()
 
 
-def einvoice_findings(snapshot: DocumentSnapshot) -> list[einvoice.Finding]:
-    """The fatal findings of the EN 16931 check of the document's e-invoice (CII XML)."""
-    return einvoice.fatal(einvoice.validate_cii(einvoice.cii_xml(snapshot)))
+def einvoice_findings(xml: bytes) -> list[einvoice.Finding]:
+    """The fatal findings of the EN 16931 check of a document's e-invoice (CII XML)."""
+    return einvoice.fatal(einvoice.validate_cii(xml))
 
 
 def _number_take(*, issuer: Issuer, kind: str, year: int) -> str:
     """The next number of the series, under the counter row's lock until the commit."""
-    NumberCounter.objects.get_or_create(issuer=issuer, series=kind, year=year)
-    counter = NumberCounter.objects.select_for_update().get(issuer=issuer, series=kind, year=year)
+    series = NumberCounter.objects.select_for_update().filter(issuer=issuer, series=kind, year=year)
+    counter = series.first()
+    if counter is None:  # the series' first number
+        NumberCounter.objects.get_or_create(issuer=issuer, series=kind, year=year)
+        counter = series.get()
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return issuer.number_format(kind).format(year=year, number=counter.last_number)
@@ -85,11 +90,15 @@ def document_issue(*, document_id: int) -> Document:
     )
     if document.status == Document.Status.ISSUED:
         return document
-    if not document.lines.exists():
-        raise DocumentNotIssuable(f"{document} has no lines")
     issue_date = issue_day(document.issuer)
-    preview = build.document_snapshot(document, number=DRAFT_NUMBER, issue_date=issue_date)
-    fatal = einvoice_findings(preview)
+    snapshot = build.document_snapshot(document, number=DRAFT_NUMBER, issue_date=issue_date)
+    if not snapshot.lines:
+        raise DocumentNotIssuable(f"{document} has no lines")
+    # Checked and encoded before the number is taken: the counter stays locked, until the
+    # commit, only for what needs the number.
+    stored = snapshot_to_json(snapshot)
+    xml_tree = einvoice.cii_tree(snapshot)
+    fatal = einvoice_findings(einvoice.cii_bytes(xml_tree))
     if fatal:
         document.findings = [
             {"rule_id": f.rule_id, "message": f.message, "location": f.location} for f in fatal
@@ -98,11 +107,13 @@ def document_issue(*, document_id: int) -> Document:
         logger.warning("%s stays a draft: %s", document, [f.rule_id for f in fatal])
         return document
     number = _number_take(issuer=document.issuer, kind=document.kind, year=issue_date.year)
-    snapshot = build.document_snapshot(document, number=number, issue_date=issue_date)
+    stored["number"] = number
+    einvoice.cii_number_set(xml_tree, number)
+    document.einvoice_xml = einvoice.cii_bytes(xml_tree).decode()
     document.status = Document.Status.ISSUED
     document.number = number
     document.issue_date = issue_date
-    document.snapshot = snapshot_to_json(snapshot)
+    document.snapshot = stored
     document.total_net = snapshot.total_net
     document.total_tax = snapshot.total_tax
     document.total_gross = snapshot.total_gross
@@ -364,7 +375,12 @@ def driver_weights(cdr: Cdr, contract: DriverContract) -> dict[str, Decimal]:
 
 
 def line_tax_rule(
-    *, cdr: Cdr, seller_country: str, buyer_country: str, buyer_vat_id: str
+    *,
+    cdr: Cdr,
+    seller_country: str,
+    buyer_country: str,
+    buyer_vat_id: str,
+    rates: vat.VatRates | None = None,
 ) -> vat.TaxRule:
     """The VAT of a CDR's line: that of where and when (the local day it ended) it charged,
     or reverse charge. Raises vat.NoVatRate."""
@@ -376,6 +392,7 @@ def line_tax_rule(
         seller_country=seller_country,
         buyer_country=buyer_country,
         buyer_vat_id=buyer_vat_id,
+        rates=rates,
     )
 
 
@@ -411,6 +428,8 @@ def driver_invoices_create(
         )
     )
     targets = driver_price_targets(cdrs)
+    rates = vat.VatRates()
+    replaced = selectors.unreplaced_full_credit_ids(cdrs=cdrs, ledger=DocumentLine.Ledger.DRIVER)
     for cdr in cdrs:
         target = targets[cdr.pk]
         if target is None or target < 0:
@@ -427,6 +446,7 @@ def driver_invoices_create(
                 seller_country=issuer.country,
                 buyer_country=account.country,
                 buyer_vat_id=account.vat_id,
+                rates=rates,
             )
         except vat.NoVatRate as error:
             result.held_back.append({"cdr_id": cdr.ocpi_id, "reason": str(error)})
@@ -446,9 +466,7 @@ def driver_invoices_create(
                 line=line,
                 ledger=DocumentLine.Ledger.DRIVER,
                 cdr_id=cdr.pk,
-                replaces_id=selectors.unreplaced_full_credit_id(
-                    cdr=cdr, ledger=DocumentLine.Ledger.DRIVER
-                ),
+                replaces_id=replaced.get(cdr.pk),
             )
         )
     per_session = account.frequency == BillingAccount.Frequency.PER_SESSION
@@ -524,6 +542,8 @@ def statements_create(
     disputed: dict[str, list[dict]] = {}
     cdrs = list(cdrs)
     targets = partner_price_targets(cdrs, ours=cpo_side)
+    rates = vat.VatRates()
+    replaced = selectors.unreplaced_full_credit_ids(cdrs=cdrs, ledger=DocumentLine.Ledger.PARTNER)
     for cdr in cdrs:
         priced = getattr(cdr, "priced", None)
         currency = cdr.currency
@@ -553,6 +573,7 @@ def statements_create(
                 seller_country=seller_country,
                 buyer_country=buyer[0],
                 buyer_vat_id=buyer[1],
+                rates=rates,
             )
         except vat.NoVatRate as error:
             result.held_back.append({"cdr_id": cdr.ocpi_id, "reason": str(error)})
@@ -572,9 +593,7 @@ def statements_create(
                 line=line,
                 ledger=DocumentLine.Ledger.PARTNER,
                 cdr_id=cdr.pk,
-                replaces_id=selectors.unreplaced_full_credit_id(
-                    cdr=cdr, ledger=DocumentLine.Ledger.PARTNER
-                ),
+                replaces_id=replaced.get(cdr.pk),
             )
         )
     for currency, draft_lines in per_currency.items():
@@ -702,39 +721,74 @@ def account_bill(
     )
 
 
-def invoice_run_item_process(*, item_id: int) -> InvoiceRunItem:
-    """Bill one account of a run, all in one transaction: a crash leaves the item pending and
-    nothing issued, so doing it again issues each document once. Done items are skipped."""
+def _pending_items() -> QuerySet[InvoiceRunItem]:
+    """Pending items, each locked by the transaction that takes it; those another transaction
+    holds are passed over."""
+    return (
+        InvoiceRunItem.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("run", "account__issuer__own_party", "account__contract")
+        .filter(status=InvoiceRunItem.Status.PENDING)
+        .order_by("pk")
+    )
+
+
+def _item_bill(item: InvoiceRunItem) -> None:
+    billing = account_bill(
+        account=item.account, period=period_parse(item.run.period), run_item=item
+    )
+    drafts = [d for d in billing.documents if d.status == Document.Status.DRAFT]
+    item.documents_issued = len(billing.documents) - len(drafts)
+    item.held_back = billing.held_back
+    item.status = InvoiceRunItem.Status.FAILED if drafts else InvoiceRunItem.Status.DONE
+    item.error = "; ".join(f"{d}: {', '.join(f['rule_id'] for f in d.findings)}" for d in drafts)
+    item.attempts += 1
+    item.finished_at = timezone.now()
+    item.save()
+
+
+def _first_item_process(pending: QuerySet[InvoiceRunItem]) -> InvoiceRunItem | None:
+    """Bill the account of the first item of `pending` that no one else holds, all in one
+    transaction: a crash leaves the item pending and nothing issued, so doing it again issues
+    each document once. None if there is no such item."""
+    item_id = None
     try:
         with transaction.atomic():
-            item = (
-                InvoiceRunItem.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("run", "account__issuer__own_party", "account__contract")
-                .filter(pk=item_id, status=InvoiceRunItem.Status.PENDING)
-                .first()
-            )
+            item = pending.first()
             if item is None:
-                return InvoiceRunItem.objects.get(pk=item_id)
-            period = period_parse(item.run.period)
-            billing = account_bill(account=item.account, period=period, run_item=item)
-            drafts = [d for d in billing.documents if d.status == Document.Status.DRAFT]
-            item.documents_issued = len(billing.documents) - len(drafts)
-            item.held_back = billing.held_back
-            item.status = InvoiceRunItem.Status.FAILED if drafts else InvoiceRunItem.Status.DONE
-            item.error = "; ".join(
-                f"{d}: {', '.join(f['rule_id'] for f in d.findings)}" for d in drafts
-            )
-            item.attempts += 1
-            item.finished_at = timezone.now()
-            item.save()
+                return None
+            item_id = item.pk
+            _item_bill(item)
     except Exception as error:
+        if item_id is None:
+            raise
         logger.exception("run item %s failed", item_id)
         InvoiceRunItem.objects.filter(pk=item_id).update(
             status=InvoiceRunItem.Status.FAILED, error=f"{type(error).__name__}: {error}"
         )
         item = InvoiceRunItem.objects.get(pk=item_id)
+    return item
+
+
+def invoice_run_item_process(*, item_id: int) -> InvoiceRunItem:
+    """Bill one account of a run (see `_first_item_process`). An item done, failed, or being
+    billed by another worker is left alone."""
+    item = _first_item_process(_pending_items().filter(pk=item_id))
+    if item is None:
+        return InvoiceRunItem.objects.get(pk=item_id)
     invoice_run_finish_check(run_id=item.run_id)
     return item
+
+
+def invoice_run_work(*, run_id: int) -> int:
+    """Bill the run's pending accounts one after the other until none is left that another
+    worker does not hold; any number of workers may do this at once, each account is billed
+    by one of them. Returns how many this worker billed."""
+    pending = _pending_items().filter(run_id=run_id)
+    billed = 0
+    while _first_item_process(pending) is not None:
+        billed += 1
+    invoice_run_finish_check(run_id=run_id)
+    return billed
 
 
 def invoice_run_finish_check(*, run_id: int) -> None:
@@ -776,26 +830,89 @@ class DryRunRollback(Exception):
     """Raised inside a dry run's transaction to roll back all it did."""
 
 
-def invoice_run(
-    *, period: str, account_id: int | None = None, dry_run: bool = False, progress=None
-) -> dict:
-    """Start (or resume) a run and bill its pending accounts one by one in this process.
+PROGRESS_INTERVAL_S = 0.5
 
-    `progress(done, total, summary)` is called after each account. With `dry_run`, everything
-    is done inside one transaction that is rolled back: the summary says what a run would
-    issue and hold back, and nothing is numbered, stored or sent.
+
+def _work_in_process(run_id: int) -> None:
+    """A forked worker: bills with a database connection of its own."""
+    try:
+        invoice_run_work(run_id=run_id)
+    finally:
+        connections.close_all()
+
+
+def _workers_run(*, run: InvoiceRun, workers: int, report) -> None:
+    """`invoice_run_work` in `workers` processes at once; `report()` every interval meanwhile."""
+    # Forked children must not share the parent's connection: each opens its own.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=_work_in_process, args=(run.pk,)) for _ in range(workers)]
+    for process in processes:
+        process.start()
+    while any(process.is_alive() for process in processes):
+        report()
+        for process in processes:
+            process.join(PROGRESS_INTERVAL_S / workers)
+    failed = [process.exitcode for process in processes if process.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {workers} workers stopped (exit codes {failed})")
+
+
+def invoice_run_workers_refusal(*, workers: int, dry_run: bool) -> str:
+    """Why a run cannot be billed by `workers` processes ("" if it can)."""
+    if workers < 1:
+        return f"workers: {workers} is not a number of processes"
+    if workers == 1:
+        return ""
+    if dry_run:
+        return "workers: a dry run bills in one transaction, so in one process"
+    if transaction.get_connection().in_atomic_block:
+        return "workers: other processes see the run only once it is committed"
+    if not transaction.get_connection().features.has_select_for_update_skip_locked:
+        return "workers: this database cannot hand each account to one worker only (SQLite)"
+    return ""
+
+
+def invoice_run(
+    *,
+    period: str,
+    account_id: int | None = None,
+    dry_run: bool = False,
+    workers: int = 1,
+    progress=None,
+) -> dict:
+    """Start (or resume) a run and bill its pending accounts: one by one in this process, or
+    by `workers` processes at once (each account in its own transaction, by one of them).
+
+    `progress(done, total, counts)` is called now and then (see selectors.invoice_run_counts).
+    With `dry_run`, everything is done inside one transaction that is rolled back: the summary
+    says what a run would issue and hold back, and nothing is numbered, stored or sent.
     """
+    refusal = invoice_run_workers_refusal(workers=workers, dry_run=dry_run)
+    if refusal:
+        raise ValueError(refusal)
     summary: dict = {}
     try:
         with transaction.atomic() if dry_run else nullcontext():
             run = invoice_run_start(period=period, account_id=account_id)
-            pending = list(
-                run.items.filter(status=InvoiceRunItem.Status.PENDING).values_list("pk", flat=True)
-            )
-            for done, item_id in enumerate(pending, 1):
-                invoice_run_item_process(item_id=item_id)
+            total = run.items.filter(status=InvoiceRunItem.Status.PENDING).count()
+
+            def report() -> None:
                 if progress is not None:
-                    progress(done, len(pending), selectors.invoice_run_summary(run=run))
+                    counts = selectors.invoice_run_counts(run=run)
+                    progress(total - counts["pending"], total, counts)
+
+            if workers > 1:
+                _workers_run(run=run, workers=workers, report=report)
+            else:
+                pending = _pending_items().filter(run=run)
+                reported = monotonic()
+                while _first_item_process(pending) is not None:
+                    if monotonic() - reported >= PROGRESS_INTERVAL_S:
+                        report()
+                        reported = monotonic()
+                invoice_run_finish_check(run_id=run.pk)
+            report()
             run.refresh_from_db()
             summary = selectors.invoice_run_summary(run=run)
             if dry_run:

@@ -11,8 +11,9 @@ and in every tax summary row. A credit note carries positive amounts and refers 
 documents it corrects (`references`): its kind says it gives money back.
 """
 
+import functools
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, get_args, get_origin, get_type_hints
@@ -176,6 +177,8 @@ class DocumentSnapshot:
 
 
 def _encode(value: Any) -> Any:
+    if is_dataclass(value):  # as dataclasses.asdict, without its deep copies of every value
+        return {f.name: _encode(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -189,7 +192,7 @@ def _encode(value: Any) -> Any:
 
 def snapshot_to_json(snapshot: DocumentSnapshot) -> dict:
     """A JSON-safe dict: Decimals and dates as strings, exactly."""
-    return _encode(asdict(snapshot))
+    return _encode(snapshot)
 
 
 def _decode(kind: Any, value: Any) -> Any:
@@ -209,9 +212,15 @@ def _decode(kind: Any, value: Any) -> Any:
     if kind is date:
         return date.fromisoformat(value)
     if hasattr(kind, "__dataclass_fields__"):
-        hints = get_type_hints(kind)
+        hints = _type_hints(kind)
         return kind(**{f.name: _decode(hints[f.name], value[f.name]) for f in fields(kind)})
     return value
+
+
+@functools.cache
+def _type_hints(kind: type) -> dict[str, Any]:
+    """The field types of a snapshot dataclass, resolved once: documents decode many lines."""
+    return get_type_hints(kind)
 
 
 def snapshot_from_json(data: dict) -> DocumentSnapshot:

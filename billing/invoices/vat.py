@@ -68,16 +68,24 @@ def country_alpha2(country: object) -> str:
     return ALPHA2.get(text, "")
 
 
-def vat_rate_at(*, country: str, on: date) -> TaxRule:
-    """The country's VAT on charging on that day, from the table; raises NoVatRate."""
-    row = (
-        VatRate.objects.filter(country=country.upper(), valid_from__lte=on)
-        .order_by("-valid_from")
-        .first()
-    )
-    if row is None:
-        raise NoVatRate(f"no VAT rate for country {country or '(unknown)'} on {on}")
-    return TaxRule(row.category, row.rate, row.exemption_reason)
+class VatRates:
+    """The VAT table as one document's lines read it: each country's rows are fetched once,
+    not once per line."""
+
+    def __init__(self):
+        self._rows: dict[str, list[VatRate]] = {}
+
+    def at(self, *, country: str, on: date) -> TaxRule:
+        """The country's VAT on charging on that day; raises NoVatRate."""
+        country = country.upper()
+        if country not in self._rows:
+            self._rows[country] = list(
+                VatRate.objects.filter(country=country).order_by("-valid_from")
+            )
+        row = next((row for row in self._rows[country] if row.valid_from <= on), None)
+        if row is None:
+            raise NoVatRate(f"no VAT rate for country {country or '(unknown)'} on {on}")
+        return TaxRule(row.category, row.rate, row.exemption_reason)
 
 
 def is_reverse_charge(*, seller_country: str, buyer_country: str, buyer_vat_id: str) -> bool:
@@ -87,11 +95,18 @@ def is_reverse_charge(*, seller_country: str, buyer_country: str, buyer_vat_id: 
 
 
 def tax_rule(
-    *, charging_country: str, on: date, seller_country: str, buyer_country: str, buyer_vat_id: str
+    *,
+    charging_country: str,
+    on: date,
+    seller_country: str,
+    buyer_country: str,
+    buyer_vat_id: str,
+    rates: VatRates | None = None,
 ) -> TaxRule:
-    """The VAT of a line: reverse charge between EU businesses, else the charging country's."""
+    """The VAT of a line: reverse charge between EU businesses, else the charging country's
+    (looked up in `rates`, if given, which keeps the table's rows for the next line)."""
     if is_reverse_charge(
         seller_country=seller_country, buyer_country=buyer_country, buyer_vat_id=buyer_vat_id
     ):
         return REVERSE_CHARGE
-    return vat_rate_at(country=charging_country, on=on)
+    return (rates or VatRates()).at(country=charging_country, on=on)

@@ -3,10 +3,15 @@
 import json
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from lxml import etree
+
 from billing.invoices import services
+from billing.invoices.einvoice import NSMAP, cii_xml, fatal, validate_cii
 from billing.invoices.models import Document
 from billing.invoices.snapshot import snapshot_from_json
-from tests.support.invoices import cdr_document
+from tests.support.invoices import cdr_document, driver_account_for
 
 
 def test_a_run_issues_the_drivers_invoice_with_a_line_per_cdr(driver_account, store_cdr):
@@ -63,3 +68,44 @@ def test_a_cdr_with_signed_meter_data_carries_it_onto_its_line(driver_account, s
     assert line.metering.end_value.endswith("1220.5}]}")
     assert json.loads(line.metering.signed_data) == signed
     assert line.metering.encoding_method == "OCMF"
+
+
+def test_issuing_reads_the_same_whatever_the_number_of_cdrs(emsp_issuer, store_cdr):
+    """No statement per CDR (its VAT rate, a credit line it replaces): one per account."""
+    first = driver_account_for(emsp_issuer, contract_id="NL-TME-C00000000")
+    few = driver_account_for(emsp_issuer, contract_id="NL-TME-C00000001")
+    many = driver_account_for(emsp_issuer, contract_id="NL-TME-C00000002")
+    store_cdr(cdr_document("FIRST", contract_id="NL-TME-C00000000"))
+    store_cdr(cdr_document("FEW1", contract_id="NL-TME-C00000001"))
+    for day in range(10, 15):
+        store_cdr(
+            cdr_document(
+                f"MANY{day}", contract_id="NL-TME-C00000002", start=f"2026-10-{day}T10:00:00Z"
+            )
+        )
+    october = services.period_parse("2026-10")
+    services.account_bill(account=first, period=october)  # the year's first number: its counter
+
+    statements = []
+    for account in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            [invoice] = services.account_bill(account=account, period=october).documents
+        assert invoice.status == Document.Status.ISSUED, invoice.findings
+        statements.append(len(queries))
+
+    assert statements[0] == statements[1]
+
+
+def test_the_issued_e_invoice_is_kept_with_its_number_and_checked(driver_account, store_cdr):
+    store_cdr(cdr_document("CDR1"))
+
+    [invoice] = services.account_bill(
+        account=driver_account, period=services.period_parse("2026-10")
+    ).documents
+
+    xml = invoice.einvoice_xml.encode()
+    assert xml == cii_xml(snapshot_from_json(invoice.snapshot))
+    assert etree.fromstring(xml).findtext("rsm:ExchangedDocument/ram:ID", namespaces=NSMAP) == (
+        invoice.number
+    )
+    assert fatal(validate_cii(xml)) == []

@@ -14,10 +14,18 @@ from django.conf import settings as django_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from weasyprint import HTML
 
 from billing.invoices.check import attachments, check_pdf, embedded_files
-from billing.invoices.einvoice import EInvoiceError, fatal
-from billing.invoices.render import render_pdf, signed_data_filename
+from billing.invoices.einvoice import EInvoiceError, cii_xml, fatal
+from billing.invoices.render import (
+    NO_FETCHING,
+    DocumentHTML,
+    page_style,
+    render_html,
+    render_pdf,
+    signed_data_filename,
+)
 from tests.support import invoice_snapshots as build
 
 
@@ -188,3 +196,26 @@ def test_every_word_of_the_document_is_translated_and_compiled(language):
             assert compiled_forms == tuple(message.string[:2]), "run compilemessages"
         else:
             assert translations.gettext(message.id) == message.string, "run compilemessages"
+
+
+@pytest.mark.parametrize("scenario", [build.domestic_driver, build.credit_note, build.self_billed])
+def test_the_lean_user_agent_style_renders_what_weasyprints_own_does(scenario):
+    html = render_html(scenario())
+    style, fonts = page_style()
+
+    def pdf(page_class) -> bytes:
+        document = page_class(string=html, url_fetcher=NO_FETCHING).render(
+            stylesheets=[style], font_config=fonts
+        )
+        return document.write_pdf(pdf_identifier=b"same")
+
+    assert pdf(DocumentHTML) == pdf(HTML)
+
+
+def test_an_e_invoice_given_is_embedded_as_given_and_not_written_again():
+    snapshot = build.domestic_driver()
+    issued = cii_xml(dataclasses.replace(snapshot, number="INV-2026-000042"))
+
+    pdf = render_pdf(snapshot, einvoice_xml=issued)
+
+    assert attachments(pdf)["factur-x.xml"] == issued

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from billing.invoices.services import invoice_run, period_parse
+from billing.invoices.services import invoice_run, invoice_run_workers_refusal, period_parse
 
 BAR_WIDTH = 30
 
@@ -24,22 +24,35 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="show what would be issued; change nothing"
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="processes billing at once, each account by one of them (default 1)",
+        )
 
-    def handle(self, *args, period, account, dry_run, **options):
+    def handle(self, *args, period, account, dry_run, workers, **options):
         try:
             period_parse(period)
         except ValueError as error:
             raise CommandError(f"--period: {error}") from None
+        refusal = invoice_run_workers_refusal(workers=workers, dry_run=dry_run)
+        if refusal:
+            raise CommandError(f"--{refusal}")
         summary = invoice_run(
-            period=period, account_id=account, dry_run=dry_run, progress=self.progress
+            period=period,
+            account_id=account,
+            dry_run=dry_run,
+            workers=workers,
+            progress=self.progress,
         )
         sys.stderr.write("\n")
         self.stdout.write(json.dumps(summary, default=str))
 
-    def progress(self, done: int, total: int, summary: dict) -> None:
+    def progress(self, done: int, total: int, counts: dict) -> None:
         filled = BAR_WIDTH * done // total if total else BAR_WIDTH
         sys.stderr.write(
             f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} accounts, "
-            f"{summary['documents_issued']} documents, {summary['failed']} failed"
+            f"{counts['documents_issued']} documents, {counts['failed']} failed"
         )
         sys.stderr.flush()
