@@ -63,6 +63,18 @@ def object_reply_kind(name: str):
     return kind
 
 
+def object_translation(name: str, down: Convert, up: Convert, **options) -> ModuleTranslation:
+    """The translation of a module whose messages are its objects (`name`), one converter each
+    way: tariffs, sessions, CDRs."""
+    return ModuleTranslation(
+        request_kind=object_kind(name),
+        reply_kind=object_reply_kind(name),
+        down={name: down},
+        up={name: up},
+        **options,
+    )
+
+
 def party_speaking_2_1_1() -> OwnParty | None:
     """Our party on a 2.1.1 connection: 2.1.1 connects one party to one party, and says nothing of
     roles, so our first CPO or eMSP (in OCPI_OWN_PARTIES order) speaks it; the partner is its

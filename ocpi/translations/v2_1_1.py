@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ocpi.endpoints import RECEIVER, SENDER, V2_1_1, VERSION
 from ocpi.timestamps import now_timestamp
-from ocpi.translations import Context, Kind, ModuleTranslation, object_kind, object_reply_kind
+from ocpi.translations import Context, Kind, ModuleTranslation, object_translation
 
 # Fields of 2.2.1 documents that 2.1.1 cannot hold, per kind: a round trip loses exactly these.
 LOST = {
@@ -229,11 +229,10 @@ def tariff_up(document: dict, context: Context, partial: bool) -> dict:
     return _fill_party(out, context, partial)
 
 
-TARIFFS = ModuleTranslation(
-    request_kind=object_kind("Tariff"),
-    reply_kind=object_kind("Tariff"),
-    down={"Tariff": tariff_down},
-    up={"Tariff": tariff_up},
+TARIFFS = object_translation(
+    "Tariff",
+    tariff_down,
+    tariff_up,
     patched_by_put="Tariff",  # a 2.1.1 receiver takes PATCH of a tariff
 )
 
@@ -507,19 +506,9 @@ def cdr_up(document: dict, context: Context, partial: bool) -> dict:
     return _fill_party(out, context, partial)
 
 
-SESSIONS = ModuleTranslation(
-    request_kind=object_kind("Session"),
-    reply_kind=object_kind("Session"),
-    down={"Session": session_down},
-    up={"Session": session_up},
-)
+SESSIONS = object_translation("Session", session_down, session_up)
 
-CDRS = ModuleTranslation(
-    request_kind=object_kind("Cdr"),
-    reply_kind=object_reply_kind("Cdr"),
-    down={"Cdr": cdr_down},
-    up={"Cdr": cdr_up},
-)
+CDRS = object_translation("Cdr", cdr_down, cdr_up)
 
 
 # Commands ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ docs/versions.md lists what is translated.
 
 from decimal import Decimal
 
-from ocpi.translations import Context, Convert, ModuleTranslation, object_kind, object_reply_kind
+from ocpi.translations import Context, Convert, object_translation
 
 COST_FIELDS = (
     "total_cost",
@@ -132,12 +132,7 @@ def tariff_up(document: dict, context: Context, partial: bool) -> dict:
     return _convert_members(document, PRICE_LIMITS, price_limit_up)
 
 
-TARIFFS = ModuleTranslation(
-    request_kind=object_kind("Tariff"),
-    reply_kind=object_kind("Tariff"),
-    down={"Tariff": tariff_down},
-    up={"Tariff": tariff_up},
-)
+TARIFFS = object_translation("Tariff", tariff_down, tariff_up)
 
 
 # Sessions and CDRs ------------------------------------------------------------------------------
@@ -165,16 +160,6 @@ session_down, session_up = _session(price_down), _session(price_up)
 cdr_down, cdr_up = _cdr(price_down, tariff_down), _cdr(price_up, tariff_up)
 
 
-SESSIONS = ModuleTranslation(
-    request_kind=object_kind("Session"),
-    reply_kind=object_kind("Session"),
-    down={"Session": session_down},
-    up={"Session": session_up},
-)
+SESSIONS = object_translation("Session", session_down, session_up)
 
-CDRS = ModuleTranslation(
-    request_kind=object_kind("Cdr"),
-    reply_kind=object_reply_kind("Cdr"),
-    down={"Cdr": cdr_down},
-    up={"Cdr": cdr_up},
-)
+CDRS = object_translation("Cdr", cdr_down, cdr_up)
