@@ -216,3 +216,11 @@ def test_a_2_2_1_tariff_says_whether_taxes_apply_when_it_goes_down():
     assert tariff_down(with_vat, Context(), False)["tax_included"] == "NO"
     assert tariff_down(without, Context(), False)["tax_included"] == "N/A"
     assert "tax_included" not in tariff_down({"last_updated": "x"}, Context(), True)
+
+
+def test_2_3_0_answers_carry_the_request_ids_as_2_2_1_does(new_client):
+    response = new_client.get(
+        f"{BASE}/emsp/tariffs/DE/NEW/NONE", HTTP_X_REQUEST_ID="req-1", HTTP_X_CORRELATION_ID="cor-1"
+    )
+
+    assert (response["X-Request-ID"], response["X-Correlation-ID"]) == ("req-1", "cor-1")
